@@ -1,0 +1,51 @@
+"""Options that several commands share, so each is spelled and documented once."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+DEFAULT_JOURNAL = Path("~/.local/share/bulk-loader/journal.sqlite")
+
+
+def default_journal() -> Path:
+    return Path(os.environ.get("BULK_LOADER_JOURNAL") or DEFAULT_JOURNAL).expanduser()
+
+
+def _stack(*decorators: Callable[[F], F]) -> Callable[[F], F]:
+    def apply(f: F) -> F:
+        for d in reversed(decorators):
+            f = d(f)
+        return f
+
+    return apply
+
+
+file_options = _stack(
+    click.option("--sheet", help="Excel sheet name or 0-based index (default: the first)."),
+    click.option("--id-column", help="Header of the customer-id column, if not auto-detected."),
+    click.option("--schedule-column", help="Header of the schedule column, if not auto-detected."),
+    click.option("--encoding", help="Force the CSV encoding (default: detected)."),
+    click.option("--delimiter", help="Force the CSV delimiter (default: detected among , ; tab |)."),
+    click.option("--timezone", "timezone_name",
+                 help="IANA zone for schedule times without an offset, e.g. Europe/London."),
+)
+
+endpoint_options = _stack(
+    click.option("--platform", help="8x8 CC platform prefix, e.g. na12 (https://vcc-na12.8x8.com)."),
+    click.option("--base-url", help="API root instead of --platform (the simulator, tests)."),
+    click.option("--profile", help="Profile in the config file (credentials)."),
+    click.option("--config", "config_file", type=click.Path(dir_okay=False),
+                 help="Config file (default: $BULK_LOADER_CONFIG or ~/.config/bulk-loader/config.toml)."),
+)
+
+journal_option = click.option(
+    "--journal", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    help="SQLite journal (default: $BULK_LOADER_JOURNAL or ~/.local/share/bulk-loader/journal.sqlite).",
+)

@@ -1,0 +1,138 @@
+"""Credentials and endpoint: from the environment or a TOML profile, never from flags or code.
+
+Environment: BULK_LOADER_USERNAME, BULK_LOADER_ACTION_TOKEN, BULK_LOADER_DATA_TOKEN (each one
+overrides the profile's value). Config file: --config, else $BULK_LOADER_CONFIG, else
+~/.config/bulk-loader/config.toml, with one table per profile:
+
+    [default]
+    username = "acme"
+    action_token = "..."
+    data_token = "..."
+
+A config file that its group or others can read is refused: it holds secrets.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import stat
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from bulk_loader import spec
+from bulk_loader.errors import ConfigError, UsageError
+
+DEFAULT_CONFIG = Path("~/.config/bulk-loader/config.toml")
+
+
+@dataclass(frozen=True)
+class Credentials:
+    username: str
+    # repr=False: a Credentials printed in a log or traceback shows no token.
+    action_token: str | None = field(default=None, repr=False)
+    data_token: str | None = field(default=None, repr=False)
+
+    def token(self, kind: str) -> str:
+        """The token of `kind` ('action' or 'data'); with only one configured, it serves all."""
+        primary = self.action_token if kind == "action" else self.data_token
+        other = self.data_token if kind == "action" else self.action_token
+        value = primary or other
+        if not value:
+            raise ConfigError("no API token is configured (set BULK_LOADER_ACTION_TOKEN and "
+                              "BULK_LOADER_DATA_TOKEN, or use a config profile)")
+        return value
+
+    def secrets(self) -> list[str]:
+        return [t for t in (self.action_token, self.data_token) if t]
+
+
+def config_path(explicit: str | os.PathLike[str] | None, env: Mapping[str, str]) -> Path:
+    raw = explicit or env.get("BULK_LOADER_CONFIG") or DEFAULT_CONFIG
+    return Path(raw).expanduser()
+
+
+def _read_profile(path: Path, profile: str) -> dict[str, str]:
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return {}
+    except OSError as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc.strerror}") from exc
+    if mode & (stat.S_IRWXG | stat.S_IRWXO):
+        raise ConfigError(
+            f"config file {path} can be read by others (mode {stat.S_IMODE(mode):o}); "
+            f"run: chmod 600 {path}"
+        )
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"config file {path} is not valid TOML: {exc}") from exc
+    section = data.get(profile)
+    if section is None:
+        return {}
+    if not isinstance(section, dict):
+        raise ConfigError(f"config file {path}: [{profile}] must be a table")
+    return {k: str(v) for k, v in section.items() if k in ("username", "action_token", "data_token")}
+
+
+def load_credentials(
+    profile: str | None = None,
+    config: str | os.PathLike[str] | None = None,
+    env: Mapping[str, str] | None = None,
+) -> Credentials:
+    env = os.environ if env is None else env
+    path = config_path(config, env)
+    if config and not path.exists():
+        raise ConfigError(f"config file {path} does not exist")
+    values = _read_profile(path, profile or env.get("BULK_LOADER_PROFILE") or "default")
+    if profile and not values:
+        raise ConfigError(f"profile [{profile}] not found in {path}")
+    for key in ("username", "action_token", "data_token"):
+        if env.get(f"BULK_LOADER_{key.upper()}"):
+            values[key] = env[f"BULK_LOADER_{key.upper()}"]
+    if not values.get("username"):
+        raise ConfigError(
+            "no username is configured: set BULK_LOADER_USERNAME or add username to "
+            f"a profile in {path}"
+        )
+    creds = Credentials(values["username"], values.get("action_token"), values.get("data_token"))
+    if not creds.secrets():
+        raise ConfigError(
+            "no API token is configured: set BULK_LOADER_ACTION_TOKEN and BULK_LOADER_DATA_TOKEN, "
+            f"or add them to a profile in {path}"
+        )
+    return creds
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def resolve_endpoint(platform: str | None, base_url: str | None) -> str:
+    """The API root. Real endpoints are HTTPS; plain HTTP only to a loopback simulator."""
+    if bool(platform) == bool(base_url):
+        raise UsageError("give exactly one of --platform (e.g. na12) or --base-url")
+    if platform:
+        if not spec.PLATFORM_RE.match(platform):
+            raise UsageError(
+                f"--platform must look like two letters and a number, e.g. na12 (got {platform!r})"
+            )
+        return spec.base_url_for_platform(platform)
+    assert base_url is not None
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(f"--base-url must be an http(s) URL (got {base_url!r})")
+    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+        raise UsageError(
+            f"--base-url must use https unless it points at this machine (got {base_url!r})"
+        )
+    return base_url.rstrip("/")

@@ -1,0 +1,109 @@
+"""The one exception tree of bulk-loader.
+
+Third-party errors (aiohttp, sqlite3, openpyxl, csv, OSError) are translated into these at the
+module that meets them (``raise InputFileError(...) from exc``); the CLI prints ``str(error)`` as
+one sentence and exits with ``error.exit_code``. No message ever carries a token.
+
+    BulkLoaderError                      exit 2 unless said otherwise
+    ├── UsageError                       bad flags or flag combinations
+    ├── ConfigError                      missing credentials, unsafe config file
+    ├── InputFileError                   unreadable file, no id column, over the 5M cap
+    ├── JournalError                     the SQLite journal cannot be used
+    │   └── RunLockedError               another process holds this run (exit 3)
+    └── ApiError                         anything the remote API did        (exit 3)
+        ├── TransientError               worth retrying: may succeed later
+        │   ├── ConnectionFailed         refused, reset, dropped, DNS, TLS handshake
+        │   ├── RequestTimeout           no answer in time
+        │   ├── ServerBusy               429/500/502/503/504 (carries retry_after)
+        │   └── BadResponse              an answer that is not what the API promises
+        └── TerminalError                retrying cannot help: the run stops at once
+            ├── AuthError                401/403: names the token *kind*, never its value
+            ├── CampaignNotFound         404 for the campaign itself
+            ├── CampaignNotUsable        not dynamic / not enabled (preflight or server refusal)
+            └── RequestRefused           400/413 for a single record that cannot be split further
+"""
+
+from __future__ import annotations
+
+# Exit codes shared by every command (README: "Exit codes").
+EXIT_OK = 0
+EXIT_SOME_FAILED = 1
+EXIT_USAGE = 2
+EXIT_STOPPED = 3
+EXIT_INTERRUPTED = 130
+
+
+class BulkLoaderError(Exception):
+    exit_code = EXIT_USAGE
+
+
+class UsageError(BulkLoaderError):
+    pass
+
+
+class ConfigError(BulkLoaderError):
+    pass
+
+
+class InputFileError(BulkLoaderError):
+    pass
+
+
+class JournalError(BulkLoaderError):
+    pass
+
+
+class RunLockedError(JournalError):
+    exit_code = EXIT_STOPPED
+
+
+class ApiError(BulkLoaderError):
+    exit_code = EXIT_STOPPED
+
+    def __init__(self, message: str, *, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class TransientError(ApiError):
+    pass
+
+
+class ConnectionFailed(TransientError):
+    pass
+
+
+class RequestTimeout(TransientError):
+    pass
+
+
+class ServerBusy(TransientError):
+    def __init__(
+        self, message: str, *, status: int | None = None, retry_after: float | None = None
+    ) -> None:
+        super().__init__(message, status=status)
+        self.retry_after = retry_after
+
+
+class BadResponse(TransientError):
+    pass
+
+
+class TerminalError(ApiError):
+    pass
+
+
+class AuthError(TerminalError):
+    pass
+
+
+class CampaignNotFound(TerminalError):
+    pass
+
+
+class CampaignNotUsable(TerminalError):
+    pass
+
+
+class RequestRefused(TerminalError):
+    pass

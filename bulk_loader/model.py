@@ -1,0 +1,40 @@
+"""Plain data passed between reader, validator, journal and client. No I/O here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(slots=True)
+class Batch:
+    """A slice of input rows, as read. Columnar lists keep the hot path free of per-row objects.
+
+    rows[i]      the row number a person sees (CSV: the file line where the record starts,
+                 header = line 1; XLSX: the sheet row number)
+    ids[i]       raw customer-id cell (str from CSV; str/int/float from Excel; None if empty)
+    schedules[i] raw schedule cell (str, datetime, date, None); all None if there is no column
+    cells[i]     every original cell of the row, aligned with Table.headers (for reports)
+    """
+
+    rows: list[int]
+    ids: list[Any]
+    schedules: list[Any]
+    cells: list[tuple[Any, ...]]
+
+
+@dataclass(slots=True)
+class Invalid:
+    row: int
+    reason: str
+    cells: tuple[Any, ...] = ()
+
+
+@dataclass(slots=True)
+class Validated:
+    """One Batch after validation: the valid records in columns, the invalid rows apart."""
+
+    rows: list[int] = field(default_factory=list)
+    ids: list[int] = field(default_factory=list)
+    schedules: list[str | None] = field(default_factory=list)  # UTC `...sssZ` or None
+    invalid: list[Invalid] = field(default_factory=list)
