@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import platform
+import re
 import sys
 import time
 from pathlib import Path
@@ -18,7 +19,9 @@ ROOT = Path(__file__).resolve().parent.parent
 def main() -> None:
     only = sys.argv[1:]
     names = sorted(p.stem for p in (ROOT / "bench").glob("bench_*.py"))
-    sections = []
+    out = ROOT / "BENCHMARKS.md"
+    old = out.read_text(encoding="utf-8") if out.exists() else ""
+    kept = dict(re.findall(r"<!-- bench:(\w+) -->\n(.*?)<!-- /bench -->\n", old, re.S))
     for name in names:
         if only and name not in only:
             continue
@@ -27,13 +30,16 @@ def main() -> None:
         started = time.perf_counter()
         text = module.main()
         print(text, flush=True)
-        sections.append(f"{text.rstrip()}\n\n_{name}: {time.perf_counter() - started:.0f} s_\n")
+        took = time.perf_counter() - started
+        kept[name] = f"{text.rstrip()}\n\n_{name}: {took:.0f} s, {time.strftime('%Y-%m-%d')}_\n\n"
     head = (
-        "# Benchmarks\n\nWritten by `make bench` (bench/run_all.py) on "
-        f"{time.strftime('%Y-%m-%d')}, Python {platform.python_version()}, "
+        "# Benchmarks\n\nWritten by `make bench` (bench/run_all.py; `python -m bench.run_all "
+        "bench_NAME` reruns one section), Python "
+        f"{platform.python_version()}, "
         f"{platform.machine()}, 2 shared cores. Every figure below is one run; rerun to compare.\n\n"
     )
-    (ROOT / "BENCHMARKS.md").write_text(head + "\n".join(sections), encoding="utf-8")
+    body = "".join(f"<!-- bench:{n} -->\n{kept[n]}<!-- /bench -->\n" for n in sorted(kept))
+    out.write_text(head + body, encoding="utf-8")
 
 
 if __name__ == "__main__":
