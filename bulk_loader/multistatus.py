@@ -1,0 +1,159 @@
+"""The add-records exchange as data: the request body, and the 207 answer matched by customer-id
+(API.md Decision 4). Pure logic, no I/O; hot path (one call per chunk), so kept lean.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from types import NoneType
+from typing import Any, NamedTuple
+
+import orjson
+
+from bulk_loader.errors import BadResponse
+
+
+class RecordOutcome(NamedTuple):
+    """What became of one record.
+
+    http_status: 200 added; 4xx refused, with the server's `message`; None when every attempt
+    failed (message = the last error, as a sentence). For DELETE: 204 deleted, 404 absent.
+    attempts: requests that carried this record. resent: an earlier attempt that carried it ended
+    without a usable answer (timeout, dropped connection, 5xx, garbled or partial answer), so the
+    server may have taken it then; a later `Duplicate customer` is then most likely our own
+    (API.md Decision 7 reasoning, applied within a run).
+    """
+
+    customer_id: int
+    http_status: int | None
+    message: str | None
+    attempts: int
+    resent: bool = False
+
+
+def build_body(
+    ids: Sequence[int], schedules: Sequence[str | None] | None, positions: Sequence[int] | None
+) -> bytes:
+    """The JSON array for the records at `positions` (None = all), `schedule-date-time` only if set."""
+    if positions is None:
+        if schedules is None:
+            return orjson.dumps([{"customer-id": c} for c in ids])
+        return orjson.dumps(
+            [
+                {"customer-id": c, "schedule-date-time": s} if s else {"customer-id": c}
+                for c, s in zip(ids, schedules, strict=True)
+            ]
+        )
+    if schedules is None:
+        return orjson.dumps([{"customer-id": ids[i]} for i in positions])
+    return orjson.dumps(
+        [
+            {"customer-id": ids[i], "schedule-date-time": schedules[i]}
+            if schedules[i]
+            else {"customer-id": ids[i]}
+            for i in positions
+        ]
+    )
+
+
+def _as_int(value: object) -> int | None:
+    if type(value) is int:
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return None
+
+
+def parse_multistatus(body: bytes) -> list[Any]:
+    """The 207 answer's entries; an answer that is not a JSON array raises BadResponse."""
+    try:
+        data = orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
+        raise BadResponse("the answer to a records request was not valid JSON") from exc
+    if not isinstance(data, list):
+        raise BadResponse(
+            f"the answer to a records request was a JSON {type(data).__name__}, not an array"
+        )
+    return data
+
+
+def index_entries(entries: list[Any]) -> dict[Any, tuple[int, str | None]]:
+    """customer-id -> (http-status, message). Entries that cannot be read are left out, so the
+    caller retries those records."""
+    found: dict[Any, tuple[int, str | None]] = {}
+    for entry in entries:
+        if type(entry) is not dict:
+            continue
+        cid = entry.get("customer-id", ...)  # ... = absent, unlike an explicit null
+        status = entry.get("http-status")
+        if type(cid) is not int:
+            # "123" -> 123; anything else is kept as sent back (null, "abc"), so that a record
+            # the caller sent that way still finds its answer.
+            as_int = _as_int(cid)
+            if as_int is not None:
+                cid = as_int
+            elif type(cid) not in (str, NoneType):
+                continue
+        if type(status) is not int:
+            status = _as_int(status)
+        if status is None:
+            continue
+        found[cid] = (status, _text(entry.get("message")))
+    return found
+
+
+def _text(message: object) -> str | None:
+    return message if message is None or type(message) is str else str(message)
+
+
+def _retry_status(status: int) -> bool:
+    """A per-record 429/5xx is the server's trouble, not the record's: send it again."""
+    return status >= 500 or status == 429
+
+
+_new = tuple.__new__  # RecordOutcome without its Python-level __new__: the hot loop's main cost
+
+
+def match_answer(
+    ids: Sequence[Any],
+    positions: Sequence[int],
+    entries: list[Any],
+    attempts: int,
+    resent: bool,
+    out: list[RecordOutcome | None],
+) -> list[int]:
+    """Fill out[i] for each position the answer settles; return the positions to send again.
+
+    Matched by customer-id (Decision 4). The fast path checks, entry by entry, that the answer
+    lists the same ids in the order sent; any other shape goes through a lookup by id.
+    """
+    if len(entries) == len(positions):
+        missing: list[int] = []
+        try:
+            for i, entry in zip(positions, entries, strict=True):
+                cid = ids[i]
+                status = entry["http-status"]
+                if entry["customer-id"] != cid or type(status) is not int:
+                    raise LookupError
+                if _retry_status(status):
+                    missing.append(i)
+                else:
+                    out[i] = _new(
+                        RecordOutcome, (cid, status, _text(entry.get("message")), attempts, resent)
+                    )
+            return missing
+        except (LookupError, TypeError, AttributeError):
+            pass  # not the same ids in the same order: match by id below (overwrites out[i])
+    get = index_entries(entries).get
+    missing = []
+    for i in positions:
+        cid = ids[i]
+        found = get(cid)
+        if found is None or _retry_status(found[0]):
+            missing.append(i)
+            out[i] = None
+        else:
+            out[i] = _new(RecordOutcome, (cid, found[0], found[1], attempts, resent))
+    return missing
