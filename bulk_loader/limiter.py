@@ -75,6 +75,10 @@ class AdaptiveLimiter:
                 break
             fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
             self._waiters.append(fut)
+            if self.stats.in_flight < self.stats.limit:
+                # Places are free but nobody in flight will release one (e.g. everyone lost
+                # theirs to a hold): hand them out now, or every sender waits forever.
+                self._wake()
             try:
                 await fut
             except BaseException:

@@ -1,0 +1,84 @@
+"""`bulk-loader delete (FILE | --run RUN_ID) --campaign ID (--platform P | --base-url URL) ...`"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from bulk_loader.cli.common import default_journal, endpoint_options, file_options, journal_option
+from bulk_loader.errors import BulkLoaderError, UsageError
+
+
+@click.command()
+@click.argument("file", type=click.Path(path_type=Path), required=False)
+@click.option("--run", "source_run", metavar="RUN_ID",
+              help="Undo an upload: delete every record that run got accepted.")
+@click.option("--campaign", "campaign_id", type=int, required=True, help="Campaign id.")
+@endpoint_options
+@journal_option
+@file_options
+@click.option("--concurrency", type=click.IntRange(1, 64), default=8, show_default=True,
+              help="DELETE requests in flight at once (a 429 lowers it; it recovers slowly).")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation (scripts, cron).")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
+@click.option("--quiet", is_flag=True, help="No progress output.")
+@click.option("--no-preflight", is_flag=True, help="Skip the campaign-status check.")
+@click.option("--new-run", is_flag=True, help="Start a new delete run even if this one finished.")
+def delete(file: Path | None, source_run: str | None, campaign_id: int, platform: str | None,
+           base_url: str | None, profile: str | None, config_file: str | None,
+           journal: Path | None, sheet: str | None, id_column: str | None,
+           schedule_column: str | None, encoding: str | None, delimiter: str | None,
+           timezone_name: str | None, concurrency: int, yes: bool, as_json: bool, quiet: bool,
+           no_preflight: bool, new_run: bool) -> None:
+    """Remove records from a campaign so they are not dialed again.
+
+    FILE lists customer ids (read like an upload file); --run RUN_ID removes what that upload
+    got accepted. 204 counts as deleted and 404 as already absent. The delete is a journal run
+    of its own: running the same command again resumes it. Exit codes: 0 all deleted or absent,
+    1 some failed, 2 usage or input error (nothing sent), 3 stopped early (resumable), 130 Ctrl-C.
+    """
+    from bulk_loader.config import load_credentials, resolve_endpoint
+    from bulk_loader.delete_run import DeleteOptions, run_delete
+    from bulk_loader.delete_summary import format_summary
+    from bulk_loader.progress import choose_mode
+    from bulk_loader.upload_load import ReaderOptions
+
+    try:
+        if (file is None) == (source_run is None):
+            raise UsageError("give either a FILE of customer ids or --run RUN_ID (not both)")
+        if not yes and not sys.stdin.isatty():
+            raise UsageError("refusing to delete without confirmation: there is no terminal to "
+                             "ask on, so add --yes")
+
+        def confirm(text: str) -> bool:
+            return yes or click.confirm(text, default=False, err=True)
+
+        opts = DeleteOptions(
+            campaign_id=campaign_id,
+            endpoint=resolve_endpoint(platform, base_url),
+            credentials=load_credentials(profile, config_file),
+            journal_path=journal or default_journal(),
+            file=file,
+            source_run=source_run,
+            reader=ReaderOptions(sheet=sheet, encoding=encoding, delimiter=delimiter,
+                                 id_column=id_column, schedule_column=schedule_column),
+            concurrency=concurrency,
+            preflight=not no_preflight,
+            new_run=new_run,
+            confirm=confirm,
+            progress=choose_mode(quiet),
+            notice=lambda text: None if quiet else click.echo(text, err=True),
+        )
+        outcome = run_delete(opts)
+    except BulkLoaderError as exc:
+        if as_json:
+            click.echo(json.dumps({"error": str(exc), "exit_code": exc.exit_code}))
+        raise
+    if as_json:
+        click.echo(json.dumps(outcome.summary))
+    else:
+        click.echo(format_summary(outcome.summary))
+    click.get_current_context().exit(outcome.exit_code)

@@ -1,0 +1,119 @@
+"""`bulk-loader records` (a campaign's records, decoded) and `bulk-loader campaign` (its status)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any, TypeVar
+
+import click
+import orjson
+
+from bulk_loader.cli.common import endpoint_options
+from bulk_loader.config import load_credentials, resolve_endpoint
+
+T = TypeVar("T")
+
+
+def _yes_no(value: bool | None) -> str:
+    return "unknown" if value is None else ("yes" if value else "no")
+
+
+def _when(value: datetime | None) -> str:
+    return value.isoformat(timespec="seconds") if value else ""
+
+
+def _noting(records: Iterator[T], every: int = 250_000) -> Iterator[T]:
+    """Pass records through, saying on stderr how far a long download has got."""
+    for n, record in enumerate(records, 1):
+        if n % every == 0:
+            click.echo(f"read {n:,} records...", err=True)
+        yield record
+
+
+@click.command()
+@click.option("--campaign", "campaign_id", type=int, required=True, help="Campaign id.")
+@endpoint_options
+@click.option("--output", type=click.Path(dir_okay=False),
+              help="Write every record to FILE (.csv, .json, .jsonl or .xlsx).")
+@click.option("--status", "statuses", multiple=True,
+              help="Only records with this status (New, Queued, Accepted, Completed, Scheduled); "
+                   "repeatable.")
+def records(
+    campaign_id: int, platform: str | None, base_url: str | None, profile: str | None,
+    config_file: str | None, output: str | None, statuses: tuple[str, ...],
+) -> None:
+    """Show what a campaign holds: a summary by status, status-code and disposition.
+
+    The records are read as a stream, so a campaign of millions costs little memory. With
+    --output every record is written, with the codes' names beside the codes.
+    """
+    from bulk_loader.campaign_fetch import stream_records
+    from bulk_loader.campaign_view import (
+        RecordSummary,
+        decoded_rows,
+        parse_status_filter,
+        write_records,
+    )
+    from bulk_loader.report import output_format
+
+    wanted = parse_status_filter(statuses)
+    if output:
+        output_format(output)  # a bad extension fails before the download, not after
+    endpoint = resolve_endpoint(platform, base_url)
+    creds = load_credentials(profile, config_file)
+    summary = RecordSummary()
+    rows = decoded_rows(_noting(stream_records(endpoint, creds, campaign_id)), summary, wanted)
+    if output:
+        written = write_records(output, rows, summary, campaign_id=campaign_id)
+    else:
+        written = sum(1 for _ in rows)
+    click.echo(f"Campaign {campaign_id}: {summary.total:,} records")
+    for line in summary.lines():
+        click.echo(line)
+    which = f" with status {', '.join(statuses)}" if wanted is not None else ""
+    if output:
+        click.echo(f"Wrote {written:,} records{which} to {output}")
+    elif wanted is not None:
+        click.echo(f"{written:,} records{which}")
+
+
+@click.command()
+@click.option("--campaign", "campaign_id", type=int, required=True, help="Campaign id.")
+@endpoint_options
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (for scripts).")
+def campaign(
+    campaign_id: int, platform: str | None, base_url: str | None, profile: str | None,
+    config_file: str | None, as_json: bool,
+) -> None:
+    """Show a campaign's status in plain words (the data token's campaign-status call)."""
+    from bulk_loader.campaign_fetch import campaign_status
+
+    endpoint = resolve_endpoint(platform, base_url)
+    creds = load_credentials(profile, config_file)
+    info = campaign_status(endpoint, creds, campaign_id)
+    window = (f"{_when(info.start)} to {_when(info.end)}" if info.window
+              else "none (no start and end time set)")
+    state = "unknown" if info.status is None else f"{info.status_name or 'unknown'} ({info.status})"
+    facts: dict[str, Any] = {
+        "campaign-id": info.campaign_id, "name": info.name, "dynamic": info.dynamic,
+        "enabled": info.enabled, "status": info.status, "state": info.status_name,
+        "start": _when(info.start) or None, "end": _when(info.end) or None,
+        "timezone": info.timezone, "records": info.record_count,
+    }
+    if as_json:
+        click.echo(orjson.dumps(facts).decode())
+        return
+    click.echo(f"Campaign {info.campaign_id}" + (f" \"{info.name}\"" if info.name else ""))
+    lines = [
+        ("dynamic", _yes_no(info.dynamic)),
+        ("enabled", _yes_no(info.enabled)),
+        ("state", state),
+        ("schedule window", window),
+        ("time zone", info.timezone or "not set"),
+        ("records", "unknown" if info.record_count is None else f"{info.record_count:,}"),
+    ]
+    for name, value in lines:
+        click.echo(f"  {name + ':':<17}{value}")
+    if info.dynamic is False:
+        click.echo("  Not a dynamic campaign: records cannot be added to it through this API.")

@@ -1,0 +1,86 @@
+"""`bulk-loader upload FILE --campaign ID (--platform P | --base-url URL) ...`"""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import click
+
+from bulk_loader.cli.common import default_journal, endpoint_options, file_options, journal_option
+from bulk_loader.errors import BulkLoaderError
+
+
+@click.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--campaign", "campaign_id", type=int, required=True, help="Dynamic campaign id.")
+@endpoint_options
+@journal_option
+@file_options
+@click.option("--chunk-size", type=click.IntRange(1, 100_000), default=1000, show_default=True,
+              help="Records per request (1 = one record per request).")
+@click.option("--concurrency", type=click.IntRange(1, 64), default=4, show_default=True,
+              help="Requests in flight at once (a 429 lowers it; it recovers slowly).")
+@click.option("--clock-skew", type=click.IntRange(0, 3600), default=60, show_default=True,
+              help="Seconds of tolerance for this machine's clock in the 7-day window check.")
+@click.option("--results", type=click.Path(dir_okay=False, path_type=Path),
+              help="Results CSV (default: results/<run_id>.results.csv beside the journal). "
+                   "The failures CSV goes beside it as <name>.failures.csv.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
+@click.option("--quiet", is_flag=True, help="No progress output.")
+@click.option("--dry-run", is_flag=True, help="Read, validate and preflight; send nothing.")
+@click.option("--no-preflight", is_flag=True,
+              help="Skip the campaign-status check (and with it the campaign time zone/window).")
+@click.option("--new-run", is_flag=True, help="Start a new run even if this file was uploaded.")
+def upload(file: Path, campaign_id: int, platform: str | None, base_url: str | None,
+           profile: str | None, config_file: str | None, journal: Path | None,
+           sheet: str | None, id_column: str | None, schedule_column: str | None,
+           encoding: str | None, delimiter: str | None, timezone_name: str | None,
+           chunk_size: int, concurrency: int, clock_skew: int, results: Path | None,
+           as_json: bool, quiet: bool, dry_run: bool, no_preflight: bool, new_run: bool) -> None:
+    """Upload FILE (CSV or XLSX) into a dynamic campaign, resumably.
+
+    Running the same command again resumes an interrupted run; a finished run prints its
+    summary again and sends nothing. Exit codes: 0 all accepted, 1 some rows rejected, invalid
+    or failed, 2 usage or input error (nothing sent), 3 stopped early (resumable), 130 Ctrl-C.
+    """
+    from bulk_loader.config import load_credentials, resolve_endpoint
+    from bulk_loader.progress import choose_mode
+    from bulk_loader.upload import UploadOptions, run_upload
+    from bulk_loader.upload_dry import format_dry_run
+    from bulk_loader.upload_load import ReaderOptions
+    from bulk_loader.upload_summary import format_summary
+
+    try:
+        opts = UploadOptions(
+            file=file,
+            campaign_id=campaign_id,
+            endpoint=resolve_endpoint(platform, base_url),
+            credentials=load_credentials(profile, config_file),
+            journal_path=journal or default_journal(),
+            chunk_size=chunk_size,
+            concurrency=concurrency,
+            timezone=timezone_name,
+            reader=ReaderOptions(sheet=sheet, encoding=encoding, delimiter=delimiter,
+                                 id_column=id_column, schedule_column=schedule_column),
+            results=results,
+            dry_run=dry_run,
+            preflight=not no_preflight,
+            new_run=new_run,
+            clock_skew=timedelta(seconds=clock_skew),
+            progress=choose_mode(quiet),
+            notice=lambda text: None if quiet else click.echo(text, err=True),
+        )
+        outcome = run_upload(opts)
+    except BulkLoaderError as exc:
+        if as_json:
+            click.echo(json.dumps({"error": str(exc), "exit_code": exc.exit_code}))
+        raise
+    if as_json:
+        click.echo(json.dumps(outcome.summary))
+    elif dry_run:
+        click.echo(format_dry_run(outcome.summary))
+    else:
+        click.echo(format_summary(outcome.summary))
+    click.get_current_context().exit(outcome.exit_code)

@@ -1,0 +1,122 @@
+"""Phase 1 of a delete: which run, and which customer ids go into it.
+
+From a file: the upload's own loader (same reader, same column mapping, same id checks and
+duplicate detection), with the schedule column ignored: a call time is irrelevant to a delete,
+and a past one must not make the row invalid. From a run: every record that upload run got
+accepted, with its row numbers, so a report can set the two runs side by side.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from bulk_loader.errors import InputFileError, UsageError
+from bulk_loader.journal import Journal, Run
+from bulk_loader.model import Batch, Validated
+
+if TYPE_CHECKING:
+    from bulk_loader.delete_run import DeleteOptions
+
+SOURCE_STATES = ("accepted",)  # includes duplicates confirmed on resume (our own records)
+NO_CAP = 10**12  # the 5M cap is for uploads; an opt-out list may be longer
+
+
+def file_key(opts: DeleteOptions) -> str | None:
+    if opts.file is None:
+        return None
+    from bulk_loader.upload import file_sha256
+
+    if not opts.file.is_file():
+        raise InputFileError(f"{opts.file} does not exist or is not a file")
+    return file_sha256(opts.file)
+
+
+def source_run_for(journal: Journal, opts: DeleteOptions) -> Run:
+    """The upload run that `--run` names, checked against --campaign and the endpoint."""
+    assert opts.source_run is not None
+    src = journal.get_run(opts.source_run)
+    if src.kind != "upload":
+        raise UsageError(f"--run must name an upload run; {src.run_id} is a {src.kind} run")
+    if src.campaign_id != opts.campaign_id:
+        raise UsageError(f"run {src.run_id} loaded campaign {src.campaign_id}, "
+                         f"not {opts.campaign_id}")
+    if (src.endpoint or "").rstrip("/") != opts.endpoint.rstrip("/"):
+        raise UsageError(f"run {src.run_id} was sent to {src.endpoint}, not {opts.endpoint}")
+    return src
+
+
+def find_existing(journal: Journal, opts: DeleteOptions, sha: str | None) -> Run | None:
+    """The latest delete run with this key (file hash or source run, campaign, endpoint)."""
+    if opts.new_run:
+        return None
+    if sha is not None:
+        return journal.find_run("delete", sha, opts.campaign_id, opts.endpoint)
+    row = journal.conn.execute(
+        "SELECT run_id FROM runs WHERE kind='delete' AND source_run=? AND campaign_id=? "
+        "AND endpoint=? ORDER BY seq DESC LIMIT 1",
+        (opts.source_run, opts.campaign_id, opts.endpoint)).fetchone()
+    return journal.get_run(row[0]) if row else None
+
+
+def find_or_create(journal: Journal, opts: DeleteOptions, sha: str | None) -> Run:
+    """One write transaction, so two processes starting at once pick the same run."""
+    from bulk_loader.delete_run import settings_of
+
+    with journal.transaction():
+        run = find_existing(journal, opts, sha)
+        if run is not None and run.state != "failed":
+            return run
+        return journal.create_run(
+            "delete", file_path=str(opts.file.resolve()) if opts.file else None,
+            file_sha256=sha, campaign_id=opts.campaign_id, endpoint=opts.endpoint,
+            settings=settings_of(opts), source_run=opts.source_run)
+
+
+def _ids_only_validator() -> Any:
+    from bulk_loader.validate import Validator
+
+    class IdsOnly(Validator):  # type: ignore[misc, valid-type]
+        """The upload's validator, blind to the schedule column."""
+
+        def validate(self, batch: Batch) -> Validated:
+            blank = [None] * len(batch.rows)
+            return super().validate(Batch(batch.rows, batch.ids, blank, batch.cells))
+
+    return IdsOnly(now=lambda: datetime.now(UTC), timezone=None, window=None,
+                   max_records=NO_CAP)
+
+
+def load_from_file(journal: Journal, run: Run, path: Path, reader: Any, chunk_size: int) -> None:
+    from bulk_loader.upload_load import load_file
+
+    loaded = load_file(journal, run, str(path), reader, _ids_only_validator(), chunk_size)
+    settings = dict(run.settings)
+    settings.update(headers=loaded.headers, id_index=loaded.id_index)
+    journal.update_settings(run, settings)
+
+
+def load_from_run(journal: Journal, run: Run, source: Run, chunk_size: int) -> int:
+    """Chunk the source run's accepted records into `run`; returns how many."""
+    rows: list[int] = []
+    ids: list[int] = []
+    chunk_no = total = 0
+
+    def flush() -> None:
+        nonlocal chunk_no, rows, ids
+        if rows:
+            journal.add_chunk(run, chunk_no, rows, ids, [None] * len(rows))
+            chunk_no += 1
+            rows, ids = [], []
+
+    with journal.transaction():
+        for rec in journal.iter_records(source, SOURCE_STATES):
+            rows.append(rec.row)
+            ids.append(rec.customer_id)
+            total += 1
+            if len(rows) >= chunk_size:
+                flush()
+        flush()
+        journal.add_rows_count(run, total)
+    return total

@@ -1,0 +1,230 @@
+"""`bulk-loader delete` as a library call: find or create the run, load it, confirm, send, sum up.
+
+    outcome = run_delete(DeleteOptions(campaign_id=125, endpoint=..., credentials=...,
+                                       journal_path=..., file=Path("optouts.csv")))   # or source_run="upload-3"
+    outcome.summary, outcome.exit_code
+
+A delete run is keyed like an upload: (file sha256, campaign, endpoint) for a file, and (source
+run, campaign, endpoint) for `--run`. The same command again resumes it; a finished run prints its
+summary and sends nothing; `new_run` starts afresh.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bulk_loader.client import CampaignClient, RetryPolicy
+from bulk_loader.config import Credentials
+from bulk_loader.delete import CHUNK_SIZE, Tally, exit_code_for, send_deletes
+from bulk_loader.delete_load import (
+    file_key,
+    find_existing,
+    find_or_create,
+    load_from_file,
+    load_from_run,
+    source_run_for,
+)
+from bulk_loader.delete_summary import Progress, build_summary
+from bulk_loader.errors import (
+    EXIT_INTERRUPTED,
+    EXIT_STOPPED,
+    BulkLoaderError,
+    TerminalError,
+    UsageError,
+)
+from bulk_loader.journal import Journal, Run
+from bulk_loader.journal_thread import JournalThread
+from bulk_loader.upload_load import ReaderOptions
+
+RESUME_HINT = "run the same command again to resume"
+DECLINED = "declined"  # asked, the user said no: resumable, nothing sent in that invocation
+
+
+@dataclass
+class DeleteOptions:
+    campaign_id: int
+    endpoint: str
+    credentials: Credentials
+    journal_path: Path
+    file: Path | None = None
+    source_run: str | None = None
+    reader: ReaderOptions = field(default_factory=ReaderOptions)
+    concurrency: int = 8
+    chunk_size: int = CHUNK_SIZE
+    preflight: bool = True
+    new_run: bool = False
+    # Asked once the count is known; returns True to go ahead. The CLI wires --yes / a prompt.
+    confirm: Callable[[str], bool] = field(default=lambda text: True)
+    progress: str = "none"  # bar | plain | none
+    retry: RetryPolicy | None = None
+    notice: Callable[[str], None] = field(default=lambda text: print(text, file=sys.stderr))
+
+
+@dataclass
+class DeleteOutcome:
+    summary: dict[str, Any]
+    exit_code: int
+
+
+def run_delete(opts: DeleteOptions) -> DeleteOutcome:
+    started = time.monotonic()
+    if (opts.file is None) == (opts.source_run is None):
+        raise UsageError("give either a FILE of customer ids or --run RUN_ID, not both")
+    if opts.concurrency < 1 or opts.chunk_size < 1:
+        raise UsageError("--concurrency must be at least 1")
+    sha = file_key(opts)
+    with Journal.open(opts.journal_path) as journal:
+        source = source_run_for(journal, opts) if opts.source_run else None
+        earlier = find_existing(journal, opts, sha)
+        if earlier is not None and earlier.state == "completed":
+            return _finished(earlier)
+        name = _preflight(opts)  # before creating a run: a wrong campaign leaves no trace
+        run = find_or_create(journal, opts, sha)
+        with journal.lock_run(run):
+            run = journal.refresh(run)
+            if run.state == "completed":
+                return _finished(run)
+            return _locked(opts, journal, run, source, name, started)
+
+
+def _preflight(opts: DeleteOptions) -> str | None:
+    """The campaign exists and the data token reads it; returns its name for the prompt."""
+    if not opts.preflight:
+        return None
+
+    async def go() -> str | None:
+        async with CampaignClient(opts.endpoint, opts.credentials, concurrency=1) as c:
+            return (await c.campaign_status(opts.campaign_id)).name
+
+    return asyncio.run(go())
+
+
+def _finished(run: Run) -> DeleteOutcome:
+    summary = dict(run.summary or {})
+    summary["note"] = (f"run {run.run_id} already finished on {run.finished_at}; nothing was "
+                       "sent (use --new-run to delete again)")
+    return DeleteOutcome(summary, run.exit_code if run.exit_code is not None else 0)
+
+
+def _locked(opts: DeleteOptions, journal: Journal, run: Run, source: Run | None,
+            name: str | None, started: float) -> DeleteOutcome:
+    resumed = run.state != "loading"
+    if run.state == "loading":
+        journal.reset_run_records(run)
+        try:
+            if source is not None:
+                load_from_run(journal, run, source, opts.chunk_size)
+            else:
+                assert opts.file is not None
+                load_from_file(journal, run, opts.file, opts.reader, opts.chunk_size)
+        except BulkLoaderError as exc:
+            journal.reset_run_records(run)
+            journal.set_state(run, "failed", exit_code=exc.exit_code,
+                              summary={"run_id": run.run_id, "state": "failed",
+                                       "exit_code": exc.exit_code, "error": str(exc)})
+            raise
+        journal.set_state(run, "sending")
+        run = journal.refresh(run)
+    counts = journal.counts(run)
+    to_send = counts.get("pending", 0) + counts.get("in_flight", 0)
+    if to_send:
+        where = f"campaign {opts.campaign_id}" + (f' ("{name}")' if name else "")
+        done = sum(n for s, n in counts.items() if s not in ("pending", "in_flight", "invalid"))
+        text = (f"Delete {to_send:,} records from {where} at {opts.endpoint}?"
+                + (f" (resuming {run.run_id}: {done:,} already done)" if done else ""))
+        if not opts.confirm(text):
+            journal.set_state(run, DECLINED, exit_code=2)
+            summary = build_summary(journal, run, DECLINED, 2, Tally(), started, resumed,
+                               "nothing was deleted: the confirmation was declined.")
+            return DeleteOutcome(summary, 2)
+    journal.set_state(run, "sending")
+    tally, stopped_by, interrupted = Tally(), None, False
+    if to_send:
+        tally, stopped_by, interrupted = asyncio.run(_send(opts, journal, run, to_send))
+    return _finish(opts, journal, run, tally, stopped_by, interrupted, started, resumed)
+
+
+async def _send(opts: DeleteOptions, journal: Journal, run: Run,
+                total: int) -> tuple[Tally, TerminalError | None, bool]:
+    tally = Tally()
+    stop = asyncio.Event()
+    progress = Progress(opts.progress, total)
+
+    def on_chunk(size: int, rows: Any) -> None:
+        tally.add(size, rows)
+        progress.update(tally)
+
+    client = CampaignClient(opts.endpoint, opts.credentials, concurrency=opts.concurrency,
+                            retry=opts.retry, on_notice=opts.notice)
+    stopped_by: TerminalError | None = None
+    try:
+        async with client, JournalThread(journal) as jt:
+            with _ctrl_c(stop, opts.notice):
+                try:
+                    await send_deletes(jt, run, client, opts.campaign_id, stop=stop,
+                                       window=2 + opts.concurrency // opts.chunk_size,
+                                       on_chunk=on_chunk)
+                except TerminalError as exc:
+                    stopped_by = exc
+    finally:
+        progress.close()
+    return tally, stopped_by, stop.is_set() and stopped_by is None
+
+
+@contextlib.contextmanager
+def _ctrl_c(stop: asyncio.Event, notice: Callable[[str], None]) -> Iterator[None]:
+    """First Ctrl-C: finish the chunks in flight, then stop. Second: quit at once (the journal
+    is consistent at every instant; in_flight chunks are sent again on resume)."""
+    loop = asyncio.get_running_loop()
+
+    def on_sigint() -> None:
+        if stop.is_set():
+            notice(f"quitting now; nothing is lost: {RESUME_HINT}.")
+            os._exit(EXIT_INTERRUPTED)
+        notice("stopping: waiting for the deletes in flight (Ctrl-C again to quit at once)")
+        stop.set()
+
+    try:
+        loop.add_signal_handler(signal.SIGINT, on_sigint)
+        installed = True
+    except (RuntimeError, ValueError, NotImplementedError):
+        installed = False  # not the main thread: Ctrl-C keeps its default behaviour
+    try:
+        yield
+    finally:
+        if installed:
+            loop.remove_signal_handler(signal.SIGINT)
+
+
+def _finish(opts: DeleteOptions, journal: Journal, run: Run, tally: Tally,
+            stopped_by: TerminalError | None, interrupted: bool, started: float,
+            resumed: bool) -> DeleteOutcome:
+    counts = journal.counts(run)
+    pending = counts.get("pending", 0) + counts.get("in_flight", 0)
+    message = None
+    if stopped_by is not None:
+        state, code = "stopped", EXIT_STOPPED
+        message = (f"stopped: {stopped_by}. {pending:,} records were not deleted yet; fix the "
+                   f"problem and {RESUME_HINT}.")
+    elif interrupted or pending:
+        state, code = "interrupted", EXIT_INTERRUPTED if interrupted else EXIT_STOPPED
+        message = f"interrupted: {pending:,} records were not deleted yet; {RESUME_HINT}."
+    else:
+        state, code = "completed", exit_code_for(counts)
+    summary = build_summary(journal, run, state, code, tally, started, resumed, message)
+    journal.set_state(run, state, exit_code=code, summary=summary)
+    return DeleteOutcome(summary, code)
+
+
+def settings_of(opts: DeleteOptions) -> dict[str, Any]:
+    return {"chunk_size": opts.chunk_size, "concurrency": opts.concurrency,
+            "reader": asdict(opts.reader)}

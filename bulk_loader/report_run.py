@@ -1,0 +1,306 @@
+"""A run's report: its records from the journal, later deletions, and (reconciled) the campaign.
+
+    with Workspace() as ws:
+        rep = RunReport(journal, run, ws)          # ws may be None: no deletions, no campaign
+        rep.load_deletions(); rep.load_campaign(records_iterator)   # optional
+        for row in rep.rows(): ...                 # streamed; counts fill in as rows pass
+        rep.summary_dict()                         # once rows() is consumed
+
+An upload's record accepted and later removed by a delete run (same campaign and endpoint) shows
+as outcome `deleted`, with that run in `deleted-by`: an undone upload reads as undone.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from bulk_loader import spec
+from bulk_loader.campaign_view import RecordSummary, label
+from bulk_loader.journal import Journal, Record, Run
+from bulk_loader.reconcile import CampaignLoad, Workspace, batched, later_delete_runs
+from bulk_loader.report_xlsx import CountTable
+
+BASE_HEADERS = ("row", "customer-id", "schedule-date-time", "outcome", "http-status", "message",
+                "attempts", "deleted-by")
+MATCH_HEADERS = ("in-campaign", "campaign-status", "campaign-status-code",
+                 "campaign-disposition", "check")
+FAILED = ("rejected", "invalid", "failed", "pending")
+SUCCESS = {"upload": ("accepted",), "delete": ("deleted", "absent")}
+OUTCOME_ORDER = ("accepted", "deleted", "absent", "rejected", "invalid", "failed", "pending")
+NOT_MATCHABLE = ("The campaign's records do not name their customer ids (the vendor's view shows "
+                 "only a record-id), so they are compared by count, not one by one.")
+
+
+def outcome_of(state: str) -> str:
+    return "pending" if state in ("pending", "in_flight") else state
+
+
+class RunReport:
+    def __init__(self, journal: Journal, run: Run, workspace: Workspace | None = None) -> None:
+        self.journal = journal
+        self.run = run
+        self.ws = workspace
+        self.deletion_runs: list[str] = []
+        self.campaign: CampaignLoad | None = None
+        self.campaign_summary = RecordSummary()
+        self.outcomes: Counter[str] = Counter()
+        self.deleted_since = 0  # success of this run, removed by a later delete run
+        self.found = 0  # success of this run, found in the campaign (matchable only)
+        self.missing = 0  # upload: accepted, not deleted by us, not in the campaign
+        self.still_there = 0  # delete: deleted/absent, yet in the campaign
+        self.rows_seen = 0
+
+    # -- loading ---------------------------------------------------------------------------------
+    def load_deletions(self) -> None:
+        if self.ws is None or self.run.kind != "upload":
+            return
+        runs = later_delete_runs(self.journal, self.run)
+        if runs:
+            self.ws.load_deletions(self.journal, runs)
+            self.deletion_runs = [r.run_id for r in runs]
+
+    def load_campaign(self, records: Iterable[Mapping[str, Any]],
+                      keep_all: bool = True) -> CampaignLoad:
+        """keep_all: every record is kept for a Campaign sheet (XLSX), not only matchable ones."""
+        assert self.ws is not None, "reconciling needs a Workspace"
+        self.campaign = self.ws.load_campaign(records, self.campaign_summary, keep_all)
+        return self.campaign
+
+    @property
+    def matchable(self) -> bool:
+        return self.campaign is not None and self.campaign.matchable
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        return BASE_HEADERS + (MATCH_HEADERS if self.matchable else ())
+
+    # -- rows ------------------------------------------------------------------------------------
+    def rows(self, states: Iterable[str] | None = None) -> Iterator[tuple[Any, ...]]:
+        """Every journaled row of the run (or those in `states`), in row order."""
+        counting = states is None
+        success = SUCCESS.get(self.run.kind, ("accepted",))
+        wanted = tuple(states) if states is not None else None
+        for batch in batched(self.journal.iter_records(self.run, wanted)):
+            ids = [r.customer_id for r in batch if isinstance(r.customer_id, int)]
+            gone = self.ws.deleted_by(ids) if self.ws is not None else {}
+            seen = self.ws.in_campaign(ids) if self.ws is not None and self.matchable else {}
+            if counting and self.ws is not None and self.matchable:
+                self.ws.note_run_ids(r.customer_id for r in batch if r.state in success)
+            for rec in batch:
+                yield self._row(rec, success, gone, seen, counting)
+
+    def _row(self, rec: Record, success: tuple[str, ...], gone: Mapping[Any, str],
+             seen: Mapping[Any, tuple[Any, Any, Any]], counting: bool) -> tuple[Any, ...]:
+        outcome, message = outcome_of(rec.state), rec.message
+        by = gone.get(rec.customer_id) if rec.state == "accepted" else None
+        if by is not None:
+            outcome = "deleted"
+            message = f"accepted, then removed by {by}" + (f" ({message})" if message else "")
+        row: tuple[Any, ...] = (rec.row, rec.customer_id, rec.schedule, outcome, rec.http_status,
+                                message, rec.attempts, by)
+        in_campaign = seen.get(rec.customer_id)
+        if counting:
+            self.rows_seen += 1
+            self.outcomes[outcome] += 1
+            if by is not None:
+                self.deleted_since += 1
+        if not self.matchable:
+            return row
+        check = ""
+        if rec.state in success:
+            if in_campaign is not None and self.run.kind == "upload" and by is None:
+                self.found += counting
+            elif in_campaign is None and self.run.kind == "upload" and by is None:
+                check = "deleted since: not in the campaign any more"
+                self.missing += counting
+            elif in_campaign is not None and (self.run.kind == "delete" or by is not None):
+                check = "still in the campaign"
+                self.still_there += counting
+        if in_campaign is None:
+            return row + ("no", None, None, None, check)
+        status, code, disp = in_campaign
+        return row + ("yes", label(spec.RECORD_STATUS, status), label(spec.STATUS_CODE, code),
+                      label(spec.DISPOSITION_CODE, disp), check)
+
+    def failure_rows(self, original: Iterator[tuple[int, tuple[Any, ...]]] | None,
+                     width: int) -> Iterator[tuple[Any, ...]]:
+        """Failed rows as (row, *original cells, outcome, reason); `original` is the input
+        re-read as (row, cells) in row order, or None (then the journal's id and schedule)."""
+        failed = self.journal.iter_records(self.run, FAILED)
+        rec: Record | None
+        if original is None:
+            for rec in failed:
+                yield (rec.row, rec.customer_id, rec.schedule, outcome_of(rec.state), rec.message)
+            return
+        rec = next(failed, None)
+        if rec is None:
+            return  # no failure: the file is not even opened
+        for row, cells in original:
+            while rec is not None and rec.row < row:
+                yield (rec.row, *([None] * width), outcome_of(rec.state), rec.message)
+                rec = next(failed, None)
+            if rec is None:
+                return
+            if rec.row == row:
+                padded = tuple(cells[:width]) + (None,) * (width - len(cells))
+                yield (rec.row, *padded, outcome_of(rec.state), rec.message)
+                rec = next(failed, None)
+        while rec is not None:  # past the file's end (it changed): keep every failure
+            yield (rec.row, *([None] * width), outcome_of(rec.state), rec.message)
+            rec = next(failed, None)
+
+    @property
+    def campaign_headers(self) -> tuple[str, ...]:
+        if self.matchable:
+            return ("record-id", "customer-id", "status", "status-code", "disposition",
+                    "phone-list", "ext-trans-data", "from-this-run")
+        return ("record-id", "status", "status-code", "disposition", "phone-list",
+                "ext-trans-data")
+
+    def campaign_rows(self) -> Iterator[tuple[Any, ...]]:
+        """The campaign's records as received, decoded (after rows(), for from-this-run)."""
+        assert self.ws is not None
+        match = self.matchable
+        for (rid, cid, status, code, disp, phones, ext), mine in self.ws.campaign_rows():
+            named = (label(spec.RECORD_STATUS, status), label(spec.STATUS_CODE, code),
+                     label(spec.DISPOSITION_CODE, disp), phones, ext)
+            yield (rid, cid, *named, "yes" if mine else "no") if match else (rid, *named)
+
+    # -- summary -----------------------------------------------------------------------------
+    def facts(self) -> list[tuple[str, Any]]:
+        r = self.run
+        facts: list[tuple[str, Any]] = [
+            ("Run", r.run_id), ("Kind", r.kind), ("State", r.state), ("Exit code", r.exit_code),
+            ("File", r.file_path), ("Source run", r.source_run), ("Campaign", r.campaign_id),
+            ("Endpoint", r.endpoint), ("Started (UTC)", r.created_at),
+            ("Finished (UTC)", r.finished_at), ("Rows in the report", self.rows_seen),
+        ]
+        if self.deletion_runs:
+            facts.append(("Later delete runs", ", ".join(self.deletion_runs)))
+            facts.append(("Records removed since by them", self.deleted_since))
+        return [(k, v) for k, v in facts if v is not None]
+
+    def reconcile_facts(self) -> list[tuple[str, Any]]:
+        if self.campaign is None:
+            return []
+        expected, net = journal_expectation(self.journal, self.run)
+        facts: list[tuple[str, Any]] = [
+            ("Campaign records now", self.campaign.records),
+            ("Journal: accepted minus deleted, all runs on this campaign", expected),
+            ("Difference (campaign - journal)", self.campaign.records - expected),
+        ]
+        if self.run.kind == "upload":
+            accepted = self.outcomes.get("accepted", 0)
+            facts.append(("This run: accepted and not removed since", accepted))
+            if self.matchable:
+                facts += [("  found in the campaign", self.found),
+                          ("  not in the campaign (deleted since)", self.missing),
+                          ("Campaign records not from this run", self.ws.campaign_not_in_run()
+                           if self.ws is not None else None)]
+        elif self.matchable:
+            facts.append(("This run: deleted or absent, yet in the campaign", self.still_there))
+        facts += [(f"Runs counted ({len(net)})", ", ".join(net))]
+        return facts
+
+    def outcome_counts(self) -> list[tuple[str, int]]:
+        order = {k: i for i, k in enumerate(OUTCOME_ORDER)}
+        return sorted(self.outcomes.items(), key=lambda kv: (order.get(kv[0], 99), kv[0]))
+
+    def count_tables(self) -> list[CountTable]:
+        tables = [CountTable("Outcomes of this run", "Outcome", self.outcome_counts())]
+        if self.campaign is not None:
+            tables += self.campaign_summary.count_tables()
+        return tables
+
+    def notes(self) -> list[str]:
+        if self.campaign is not None and not self.campaign.matchable:
+            return [NOT_MATCHABLE]
+        return []
+
+    def summary_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {k: v for k, v in self.facts()}
+        out["Outcomes"] = dict(self.outcome_counts())
+        if self.campaign is not None:
+            out["Reconciliation"] = dict(self.reconcile_facts())
+            out["Campaign"] = self.campaign_summary.as_dict()
+            if self.notes():
+                out["Note"] = self.notes()[0]
+        return out
+
+
+def journal_expectation(journal: Journal, run: Run) -> tuple[int, list[str]]:
+    """What the journal says the campaign should hold: accepted by its uploads minus deleted by
+    its deletes (absent ones removed nothing), over every run on this campaign and endpoint."""
+    rows = journal.conn.execute(
+        "SELECT run_id, kind FROM runs WHERE campaign_id IS ? AND endpoint IS ? ORDER BY seq",
+        (run.campaign_id, run.endpoint)).fetchall()
+    total = 0
+    for run_id, kind in rows:
+        counts = journal.counts(run_id)
+        total += counts.get("accepted", 0) if kind == "upload" else -counts.get("deleted", 0)
+    return total, [r[0] for r in rows]
+
+
+def original_rows(run: Run) -> tuple[list[str], Iterator[tuple[int, tuple[Any, ...]]]] | None:
+    """The run's input file re-read as (row, cells), if it is still there and unchanged."""
+    headers = run.settings.get("headers")
+    if not run.file_path or not headers or not os.path.isfile(run.file_path):
+        return None
+    from bulk_loader.upload import file_sha256
+
+    if run.file_sha256 and file_sha256(Path(run.file_path)) != run.file_sha256:
+        return None
+    path = run.file_path
+
+    def rows() -> Iterator[tuple[int, tuple[Any, ...]]]:
+        from bulk_loader.reader import open_table
+
+        reader = {k: v for k, v in (run.settings.get("reader") or {}).items()
+                  if k in ("sheet", "encoding", "delimiter", "id_column", "schedule_column")}
+        with open_table(path, **reader) as table:
+            for batch in table.batches(size=10_000):
+                yield from zip(batch.rows, batch.cells, strict=True)
+
+    return list(headers), rows()
+
+
+def write_run_report(path: str | os.PathLike[str], rep: RunReport) -> list[tuple[str, int]]:
+    """Write the report by extension; returns (part, rows) written (sheets for XLSX)."""
+    from bulk_loader.report import output_format, write_csv, write_json, write_jsonl
+    from bulk_loader.report_xlsx import DataSheet, Summary, write_xlsx
+
+    fmt = output_format(path)
+    if fmt == "csv":
+        return [("rows", write_csv(path, rep.headers, rep.rows()))]
+    if fmt == "jsonl":
+        return [("rows", write_jsonl(path, rep.headers, rep.rows()))]
+    if fmt == "json":
+        n = write_json(path, rep.headers, rep.rows(), head={"run": rep.run.run_id},
+                       tail=lambda: {"summary": rep.summary_dict()})
+        return [("records", n)]
+    counts = rep.journal.counts(rep.run)
+    any_failed = any(counts.get(s) for s in (*FAILED, "in_flight"))
+    original = original_rows(rep.run) if any_failed else None  # hashing 5M rows costs seconds
+    if original is not None:
+        file_headers, cells = original
+        fail_headers = ("row", *file_headers, "outcome", "reason")
+        failures = rep.failure_rows(cells, len(file_headers))
+    else:
+        fail_headers = ("row", "customer-id", "schedule-date-time", "outcome", "reason")
+        failures = rep.failure_rows(None, 0)
+
+    def sheets() -> Iterator[DataSheet]:
+        yield DataSheet("Results", rep.headers, rep.rows())
+        yield DataSheet("Failures", fail_headers, failures)
+        if rep.campaign is not None:
+            yield DataSheet("Campaign", rep.campaign_headers, rep.campaign_rows())
+
+    def summary() -> Summary:
+        return Summary(f"bulk-loader report: {rep.run.run_id}",
+                       rep.facts() + rep.reconcile_facts(), rep.count_tables(), rep.notes())
+
+    return write_xlsx(path, sheets(), summary)

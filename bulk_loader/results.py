@@ -1,0 +1,138 @@
+"""The results CSV (one line per input row) and the failures CSV (original columns + reason).
+
+results:  row,customer-id,schedule-date-time,outcome,http-status,message
+          outcome: accepted | rejected | invalid | failed | pending
+failures: the input's own columns plus `reason`, for every rejected, invalid or failed row,
+          so the file can be fixed and fed again.
+
+Both stream from the journal in row order. A chunk with no per-record outcome is written by a
+few str.replace calls on its stored JSON (its values are ints and our own `...sssZ` strings, so
+no CSV quoting is ever needed there): 5M lines cost well under a second.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from datetime import date, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from bulk_loader.errors import BulkLoaderError, JournalError
+from bulk_loader.journal import Journal, Record, Run
+
+RESULTS_HEADER = ["row", "customer-id", "schedule-date-time", "outcome", "http-status", "message"]
+FAILED_STATES = ("rejected", "invalid", "failed")
+
+
+def outcome_of(state: str) -> str:
+    return "pending" if state in ("pending", "in_flight") else state
+
+
+def failures_path_for(results: Path) -> Path:
+    """`out/results.csv` -> `out/results.failures.csv`."""
+    return results.with_name(f"{results.stem}.failures{results.suffix or '.csv'}")
+
+
+def _open_out(path: Path) -> IO[str]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        return open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115
+    except OSError as exc:
+        raise JournalError(f"cannot write {path}: {exc.strerror}") from exc
+
+
+def _fast_lines(records_json: str, suffix: str) -> str:
+    """'[[2,10000001,"2026-..Z"],[3,10000002,null]]' -> '2,10000001,2026-..Z<suffix>\\n3,...'"""
+    body = records_json[2:-2]
+    if not body:
+        return ""
+    body = body.replace('"', "").replace("null", "").replace("],[", suffix + "\n")
+    return body + suffix + "\n"
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def write_results(journal: Journal, run: Run, path: Path) -> int:
+    """Write the results CSV; returns the number of lines (input rows) written."""
+    lines = 0
+    with _open_out(path) as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(RESULTS_HEADER)
+
+        def slow(rec: Record) -> None:
+            w.writerow((rec.row, _cell(rec.customer_id), _cell(rec.schedule),
+                        outcome_of(rec.state), _cell(rec.http_status), _cell(rec.message)))
+
+        outcomes = journal.iter_outcomes(run)
+        nxt = next(outcomes, None)
+        for stored in journal.iter_chunks(run):
+            if not stored.size:
+                continue
+            while nxt is not None and nxt.row < stored.first_row:
+                slow(nxt)
+                lines += 1
+                nxt = next(outcomes, None)
+            if nxt is None or nxt.row > stored.last_row:
+                status = "" if stored.http_status is None else stored.http_status
+                f.write(_fast_lines(stored.records, f",{outcome_of(stored.state)},{status},"))
+                lines += stored.size
+                continue
+            ch = stored.decode()
+            state, status = outcome_of(ch.state), _cell(ch.http_status)
+            for row, cid, sch in zip(ch.rows, ch.ids, ch.schedules, strict=True):
+                while nxt is not None and nxt.row < row:
+                    slow(nxt)
+                    lines += 1
+                    nxt = next(outcomes, None)
+                if nxt is not None and nxt.row == row:
+                    slow(nxt)
+                    nxt = next(outcomes, None)
+                else:
+                    w.writerow((row, cid, "" if sch is None else sch, state, status, ""))
+                lines += 1
+        while nxt is not None:
+            slow(nxt)
+            lines += 1
+            nxt = next(outcomes, None)
+    return lines
+
+
+def write_failures(journal: Journal, run: Run, path: Path, headers: list[str] | None,
+                   read_rows: Iterator[tuple[int, tuple[Any, ...]]] | None) -> int:
+    """Rejected/invalid/failed rows with their original cells (from `read_rows`, the input file
+    re-read as (row, cells) in row order) plus `reason`. Without the file, journal columns only."""
+    failed = journal.iter_outcomes(run, FAILED_STATES)
+    count = 0
+    with _open_out(path) as f:
+        w = csv.writer(f, lineterminator="\n")
+        if headers is None or read_rows is None:
+            w.writerow(["row", "customer-id", "schedule-date-time", "reason"])
+            for f_rec in failed:
+                w.writerow((f_rec.row, _cell(f_rec.customer_id), _cell(f_rec.schedule),
+                            f_rec.message))
+                count += 1
+            return count
+        w.writerow([*headers, "reason"])
+        rec: Record | None = next(failed, None)
+        if rec is None:
+            return 0
+        try:
+            for row, cells in read_rows:
+                while rec is not None and rec.row < row:
+                    rec = next(failed, None)  # row no longer in the file: nothing to copy
+                if rec is None:
+                    break
+                if rec.row == row:
+                    w.writerow([*(_cell(c) for c in cells), rec.message or ""])
+                    count += 1
+                    rec = next(failed, None)
+        except BulkLoaderError:
+            pass  # the file changed or vanished since the run: what was written stands
+    return count

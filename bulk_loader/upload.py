@@ -1,0 +1,303 @@
+"""`bulk-loader upload`: the main job, resumable at any instant.
+
+    outcome = run_upload(UploadOptions(file=..., campaign_id=125, endpoint=..., credentials=...,
+                                       journal_path=...))
+    outcome.summary (dict, also stored in the journal), outcome.exit_code
+
+A run is keyed by (file sha256, campaign, endpoint). The same command again resumes it; a
+finished run prints its earlier summary and sends nothing; `new_run` starts afresh.
+Phase 1 (upload_load) journals every row before anything is sent, so the 5M cap is enforced up
+front; phase 2 (upload_send) posts the open chunks. See journal.py for the schema.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import gc
+import hashlib
+import os
+import signal
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime, timedelta, tzinfo
+from pathlib import Path
+from typing import Any
+
+from bulk_loader import spec
+from bulk_loader.campaign_info import CampaignInfo, resolve_timezone
+from bulk_loader.client import CampaignClient, RetryPolicy, preflight
+from bulk_loader.config import Credentials
+from bulk_loader.errors import (
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_SOME_FAILED,
+    EXIT_STOPPED,
+    InputFileError,
+    UsageError,
+)
+from bulk_loader.journal import Journal, Run
+from bulk_loader.journal_thread import JournalThread
+from bulk_loader.progress import Progress
+from bulk_loader.results import failures_path_for, write_failures, write_results
+from bulk_loader.upload_load import ReaderOptions, load_file
+from bulk_loader.upload_send import Sender, SendResult, Tally
+from bulk_loader.upload_summary import build_summary
+
+RESUME_HINT = "run the same command again to resume"
+
+
+@dataclass
+class UploadOptions:
+    file: Path
+    campaign_id: int
+    endpoint: str
+    credentials: Credentials
+    journal_path: Path
+    chunk_size: int = 1000
+    concurrency: int = 4
+    timezone: str | None = None
+    reader: ReaderOptions = field(default_factory=ReaderOptions)
+    results: Path | None = None
+    dry_run: bool = False
+    preflight: bool = True
+    new_run: bool = False
+    clock_skew: timedelta = timedelta(seconds=60)
+    progress: str = "none"  # bar | plain | none
+    retry: RetryPolicy | None = None
+    now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    notice: Callable[[str], None] = field(default=lambda text: print(text, file=sys.stderr))
+
+
+@dataclass
+class UploadOutcome:
+    summary: dict[str, Any]
+    exit_code: int
+
+
+def file_sha256(path: Path) -> str:
+    try:
+        with open(path, "rb") as f:
+            return hashlib.file_digest(f, "sha256").hexdigest()
+    except OSError as exc:
+        raise InputFileError(f"cannot read {path}: {exc.strerror}") from exc
+
+
+def _zone(opts: UploadOptions, info: CampaignInfo | None) -> tzinfo | None:
+    if opts.timezone:
+        zone = resolve_timezone(opts.timezone)
+        if zone is None:
+            raise UsageError(f"--timezone {opts.timezone!r} is not a known time zone "
+                             "(use an IANA name such as Europe/London)")
+        return zone
+    return info.tzinfo if info is not None else None
+
+
+def _validator(opts: UploadOptions, info: CampaignInfo | None) -> Any:
+    from bulk_loader.validate import Validator
+
+    return Validator(now=opts.now, timezone=_zone(opts, info),
+                     window=info.window if info is not None else None,
+                     clock_skew=opts.clock_skew, max_records=spec.MAX_RECORDS)
+
+
+def _client(opts: UploadOptions) -> CampaignClient:
+    return CampaignClient(opts.endpoint, opts.credentials, concurrency=opts.concurrency,
+                          retry=opts.retry, on_notice=opts.notice)
+
+
+def _preflight(opts: UploadOptions) -> CampaignInfo | None:
+    if not opts.preflight:
+        return None
+
+    async def go() -> CampaignInfo:
+        async with _client(opts) as c:
+            return await preflight(c, opts.campaign_id)
+
+    return asyncio.run(go())
+
+
+def _check(opts: UploadOptions) -> None:
+    if opts.chunk_size < 1:
+        raise UsageError("--chunk-size must be at least 1")
+    if opts.concurrency < 1:
+        raise UsageError("--concurrency must be at least 1")
+    if not opts.file.is_file():
+        raise InputFileError(f"{opts.file} does not exist or is not a file")
+
+
+def run_upload(opts: UploadOptions) -> UploadOutcome:
+    started = time.monotonic()
+    _check(opts)
+    # Start-up objects never die: keep the collector from walking them again and again.
+    gc.collect()
+    gc.freeze()
+    if opts.dry_run:
+        from bulk_loader.upload_dry import dry_run
+
+        return dry_run(opts, _preflight(opts), _validator, started)
+    sha = file_sha256(opts.file)
+    with Journal.open(opts.journal_path) as journal:
+        if not opts.new_run:
+            earlier = journal.find_run("upload", sha, opts.campaign_id, opts.endpoint)
+            if earlier is not None and earlier.state == "completed":
+                return _finished(earlier)
+        info = _preflight(opts)
+        run, _ = journal.find_or_create_run(
+            "upload", sha, opts.campaign_id, opts.endpoint, new=opts.new_run,
+            file_path=str(opts.file.resolve()), settings=_settings(opts))
+        with journal.lock_run(run):
+            run = journal.refresh(run)
+            if run.state == "completed":
+                return _finished(run)
+            return _run_locked(opts, journal, run, info, started)
+
+
+def _settings(opts: UploadOptions) -> dict[str, Any]:
+    return {"chunk_size": opts.chunk_size, "concurrency": opts.concurrency,
+            "timezone": opts.timezone, "reader": asdict(opts.reader),
+            "clock_skew_seconds": opts.clock_skew.total_seconds(),
+            "results": str(opts.results) if opts.results else None}
+
+
+def _finished(run: Run) -> UploadOutcome:
+    summary = dict(run.summary or {})
+    summary["already_finished"] = True
+    summary["note"] = (f"run {run.run_id} already finished on {run.finished_at}; nothing was sent "
+                       "(use --new-run to upload the file again)")
+    return UploadOutcome(summary, run.exit_code if run.exit_code is not None else EXIT_OK)
+
+
+def _results_path(opts: UploadOptions, run: Run) -> Path:
+    if opts.results:
+        return opts.results
+    if run.settings.get("results"):
+        return Path(run.settings["results"])
+    return opts.journal_path.expanduser().parent / "results" / f"{run.run_id}.results.csv"
+
+
+def _run_locked(opts: UploadOptions, journal: Journal, run: Run, info: CampaignInfo | None,
+                started: float) -> UploadOutcome:
+    progress = Progress(opts.progress)
+    resumed = run.state != "loading" or bool(journal.counts(run))
+    settings = dict(run.settings)
+    results = _results_path(opts, run)
+    settings.update(concurrency=opts.concurrency, results=str(results))
+    if run.state == "loading":
+        journal.reset_run_records(run)
+        validator = _validator(opts, info)
+        try:
+            loaded = load_file(journal, run, str(opts.file), opts.reader, validator,
+                               opts.chunk_size, progress.reading)
+        except (InputFileError, UsageError) as exc:
+            summary = {"run_id": run.run_id, "state": "failed", "exit_code": exc.exit_code,
+                       "error": str(exc)}
+            journal.reset_run_records(run)
+            journal.set_state(run, "failed", exit_code=exc.exit_code, summary=summary)
+            raise
+        settings.update(headers=loaded.headers, id_index=loaded.id_index,
+                        schedule_index=loaded.schedule_index, chunk_size=opts.chunk_size)
+        journal.update_settings(run, settings)
+        journal.set_state(run, "sending")
+        resumed = False
+    else:
+        journal.update_settings(run, settings)
+        if settings.get("chunk_size") != opts.chunk_size:
+            opts.notice(f"note: run {run.run_id} keeps its chunk size of "
+                        f"{settings.get('chunk_size')}")
+        journal.set_state(run, "sending")
+    run = journal.refresh(run)
+    gc.collect()
+    gc.freeze()
+    before = journal.counts(run)
+    to_send = before.get("pending", 0) + before.get("in_flight", 0)
+    total_valid = sum(n for s, n in before.items() if s != "invalid")
+    progress.start_sending(total_valid, total_valid - to_send)
+    try:
+        sent = asyncio.run(_send(opts, journal, run, progress)) if to_send else SendResult(Tally())
+    finally:
+        progress.close()
+    return _finish(opts, journal, run, sent, results, resumed, started)
+
+
+async def _send(opts: UploadOptions, journal: Journal, run: Run,
+                progress: Progress) -> SendResult:
+    async with _client(opts) as client, JournalThread(journal) as jt:
+        def on_progress(t: Tally) -> None:
+            progress.sending(t.accepted + t.rejected + t.failed + t.invalid, t.accepted,
+                             t.rejected, t.failed)
+
+        sender = Sender(jt, run, client, opts.campaign_id, concurrency=opts.concurrency,
+                        now=opts.now, clock_skew=opts.clock_skew, on_progress=on_progress)
+        with _ctrl_c(sender, opts.notice):
+            result = await sender.send_all()
+        st = client.stats
+        result.http = {"requests": st.requests, "retries": st.retries, "throttled": st.throttled,
+                       "server_errors": st.server_errors, "network_errors": st.network_errors,
+                       "bad_answers": st.bad_answers, "splits": st.splits}
+        return result
+
+
+@contextlib.contextmanager
+def _ctrl_c(sender: Sender, notice: Callable[[str], None]) -> Iterator[None]:
+    """First Ctrl-C: finish the requests in flight, then stop. Second: quit at once (the
+    journal is consistent at every instant; in_flight chunks are re-sent on resume)."""
+    loop = asyncio.get_running_loop()
+
+    def on_sigint() -> None:
+        if sender.stop.is_set():
+            notice(f"quitting now; nothing is lost: {RESUME_HINT}.")
+            os._exit(EXIT_INTERRUPTED)
+        notice("stopping: waiting for the requests in flight (Ctrl-C again to quit at once)")
+        sender.stop.set()
+
+    try:
+        loop.add_signal_handler(signal.SIGINT, on_sigint)
+        installed = True
+    except (RuntimeError, ValueError, NotImplementedError):
+        installed = False  # not the main thread: Ctrl-C keeps its default behaviour
+    try:
+        yield
+    finally:
+        if installed:
+            loop.remove_signal_handler(signal.SIGINT)
+
+
+def _read_rows(opts: UploadOptions, run: Run) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    from bulk_loader.reader import open_table
+
+    reader = ReaderOptions(**run.settings.get("reader", {}))
+    with open_table(str(opts.file), **reader.kwargs()) as table:
+        for batch in table.batches(size=10_000):
+            yield from zip(batch.rows, batch.cells, strict=True)
+
+
+def _finish(opts: UploadOptions, journal: Journal, run: Run, sent: SendResult, results: Path,
+            resumed: bool, started: float) -> UploadOutcome:
+    counts = journal.counts(run)
+    pending = counts.get("pending", 0) + counts.get("in_flight", 0)
+    if sent.stopped_by is not None:
+        state, code = "stopped", EXIT_STOPPED
+        message = (f"stopped: {sent.stopped_by}. {pending:,} records were not sent; fix the "
+                   f"problem and {RESUME_HINT}.")
+    elif sent.interrupted or pending:
+        state, code = "interrupted", EXIT_INTERRUPTED if sent.interrupted else EXIT_STOPPED
+        message = f"interrupted: {pending:,} records were not sent yet; {RESUME_HINT}."
+    else:
+        state = "completed"
+        bad = sum(counts.get(s, 0) for s in ("rejected", "invalid", "failed"))
+        code = EXIT_SOME_FAILED if bad else EXIT_OK
+        message = None
+    write_results(journal, run, results)
+    failures = failures_path_for(results)
+    headers = run.settings.get("headers")
+    # Lazy: the file is re-read only if some row failed (its original cells are copied).
+    read_rows = _read_rows(opts, run) if headers else None
+    write_failures(journal, run, failures, headers, read_rows)
+    summary = build_summary(journal, run, state=state, exit_code=code, counts=counts,
+                            tally=sent.tally, tally_http=sent.http, message=message, resumed=resumed,
+                            wall=time.monotonic() - started, results=results, failures=failures)
+    journal.set_state(run, state, exit_code=code, summary=summary)
+    return UploadOutcome(summary, code)

@@ -1,0 +1,222 @@
+"""Upload phase 2: send the journal's open chunks concurrently, intent before send, outcome after.
+
+For each chunk a sender: re-checks the 7-day window against the clock now (Decision 6); writes
+the chunk `in_flight` and waits for that commit; posts it; journals every outcome (in the same
+commit as the intent of its next chunk). So at any instant at most `concurrency` chunks can have
+reached the server without their answer being journaled, and those are exactly the `in_flight`
+ones that a resume sends again (Decision 7).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import operator
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from bulk_loader import spec
+from bulk_loader.client import CampaignClient, RecordOutcome
+from bulk_loader.errors import TerminalError
+from bulk_loader.journal import Chunk, OutcomeRow, Run
+from bulk_loader.journal_thread import JournalThread
+from bulk_loader.validate import send_time_reason
+
+_STATUS = operator.itemgetter(1)
+_ATTEMPTS = operator.itemgetter(3)
+CONFIRMED_ON_RESUME = "Duplicate customer: accepted (confirmed on resume)"
+CONFIRMED_ON_RETRY = "Duplicate customer: accepted (confirmed on retry)"
+
+
+@dataclass
+class Tally:
+    """Outcomes of this invocation, for progress and the summary."""
+
+    accepted: int = 0
+    rejected: int = 0
+    failed: int = 0
+    invalid: int = 0
+    confirmed: int = 0
+    chunks: int = 0
+    by_reason: dict[str, int] = field(default_factory=dict)
+
+    def add(self, state: str, n: int = 1) -> None:
+        setattr(self, state, getattr(self, state) + n)
+
+
+@dataclass(slots=True)
+class _Done:
+    """A chunk answered, not yet journaled."""
+
+    chunk: int
+    notes: list[OutcomeRow]
+    ok: int
+    ok_attempts: int | None
+    confirmed: int
+
+
+@dataclass
+class SendResult:
+    tally: Tally
+    stopped_by: TerminalError | None = None
+    interrupted: bool = False
+    http: dict[str, int] = field(default_factory=dict)  # the client's counters
+
+
+def classify(outcomes: list[RecordOutcome], rows: list[int], schedules: list[str | None],
+             was_in_flight: bool) -> tuple[list[OutcomeRow], int, int, int]:
+    """Per-record outcome rows for what is not a plain 200, plus (ok_count, ok_attempts, dups)."""
+    if outcomes and set(map(_STATUS, outcomes)) == {200}:  # the common case, at C speed
+        return [], len(outcomes), max(map(_ATTEMPTS, outcomes)), 0
+    notes: list[OutcomeRow] = []
+    ok = ok_attempts = confirmed = 0
+    for o, row, sch in zip(outcomes, rows, schedules, strict=True):
+        status = o.http_status
+        if status == 200:
+            ok += 1
+            if o.attempts > ok_attempts:
+                ok_attempts = o.attempts
+            continue
+        if status is None:
+            state, message = "failed", o.message
+        elif 200 <= status < 300:
+            state, message = "accepted", o.message
+        elif o.message == spec.MSG_DUPLICATE and (was_in_flight or o.resent):
+            state = "accepted"
+            message = CONFIRMED_ON_RESUME if was_in_flight else CONFIRMED_ON_RETRY
+            confirmed += 1
+        else:
+            state, message = "rejected", o.message
+        notes.append((row, o.customer_id, sch, state, status, message, o.attempts))
+    return notes, ok, ok_attempts, confirmed
+
+
+class Sender:
+    def __init__(self, jt: JournalThread, run: Run, client: CampaignClient, campaign_id: int, *,
+                 concurrency: int, now: Callable[[], datetime], clock_skew: timedelta,
+                 on_progress: Callable[[Tally], None] | None = None) -> None:
+        self.jt = jt
+        self.journal = jt.journal
+        self.run = run
+        self.client = client
+        self.campaign_id = campaign_id
+        self.concurrency = concurrency
+        self.now = now
+        self.clock_skew = clock_skew
+        self.on_progress = on_progress
+        self.stop = asyncio.Event()
+        self.tally = Tally()
+        self.stopped_by: TerminalError | None = None
+
+    async def send_all(self) -> SendResult:
+        chunks: asyncio.Queue[Chunk | None] = asyncio.Queue(maxsize=self.concurrency)
+        feeder = asyncio.create_task(self._feed(chunks))
+        workers = [asyncio.create_task(self._work(chunks)) for _ in range(self.concurrency)]
+        try:
+            await asyncio.gather(*workers)
+        finally:
+            feeder.cancel()
+            await asyncio.gather(feeder, return_exceptions=True)
+        interrupted = self.stop.is_set() and self.stopped_by is None
+        return SendResult(self.tally, self.stopped_by, interrupted)
+
+    async def _feed(self, out: asyncio.Queue[Chunk | None]) -> None:
+        after = -1
+        page = max(16, 2 * self.concurrency)
+        while not self.stop.is_set():
+            batch = await self.jt.call(self.journal.open_chunks, self.run, after, page)
+            if not batch:
+                break
+            for ch in batch:
+                await out.put(ch)
+                if self.stop.is_set():
+                    break
+            after = batch[-1].chunk
+        for _ in range(self.concurrency):
+            await out.put(None)
+
+    async def _work(self, chunks: asyncio.Queue[Chunk | None]) -> None:
+        """One sender. The answer of its previous chunk and the intent of its next one share a
+        commit: one fsync per chunk, and still never more than one chunk in_flight per sender."""
+        done: _Done | None = None
+        while True:
+            ch = await chunks.get()
+            if ch is None or self.stop.is_set():
+                if done is not None:
+                    await self.jt.call(self._journal, done, None)
+                    self._count(done)
+                return
+            late = self._late(ch)
+            await self.jt.call(self._journal, done, ch.chunk)
+            if done is not None:
+                self._count(done)
+            done = await self._send_chunk(ch, late)
+            if done is None:
+                return
+
+    def _journal(self, done: _Done | None, next_chunk: int | None) -> None:
+        """Runs on the journal thread, inside one transaction."""
+        if done is not None:
+            self.journal.finish_chunk(self.run, done.chunk, "accepted", 200, done.ok_attempts,
+                                      done.notes)
+        if next_chunk is not None:
+            self.journal.mark_in_flight(self.run, next_chunk)
+
+    def _count(self, done: _Done) -> None:
+        t = self.tally
+        t.chunks += 1
+        t.accepted += done.ok
+        t.confirmed += done.confirmed
+        for n in done.notes:
+            t.add(n[3])
+            if n[3] != "accepted":
+                t.by_reason[n[5] or ""] = t.by_reason.get(n[5] or "", 0) + 1
+        if self.on_progress is not None:
+            self.on_progress(t)
+
+    def _late(self, ch: Chunk) -> list[tuple[int, str]]:
+        """(position, server's message) of records whose call time has left the 7-day window
+        by now (Decision 6).
+
+        Times are our own `...sssZ` UTC strings, so they order as text: a chunk whose earliest
+        and latest time sit well inside the window needs no per-record check at all."""
+        scheduled = [s for s in ch.schedules if s]
+        if not scheduled:
+            return []
+        now = self.now()
+        inner_lo = spec.iso_utc_ms(now + self.clock_skew)
+        inner_hi = spec.iso_utc_ms(now + timedelta(days=spec.MAX_DAYS_AHEAD) - self.clock_skew)
+        if min(scheduled) >= inner_lo and max(scheduled) <= inner_hi:
+            return []
+        found = []
+        for i, s in enumerate(ch.schedules):
+            if s and not inner_lo <= s <= inner_hi:
+                reason = send_time_reason(s, now, self.clock_skew)
+                if reason is not None:
+                    found.append((i, reason))
+        return found
+
+    async def _send_chunk(self, ch: Chunk, late_at: list[tuple[int, str]]) -> _Done | None:
+        """Post the chunk (its intent is already durable); None if a terminal error stopped us."""
+        was_in_flight = ch.state == "in_flight"
+        late: list[OutcomeRow] = []
+        rows, ids, schedules = ch.rows, ch.ids, ch.schedules
+        if late_at:
+            for i, reason in late_at:
+                late.append((rows[i], ids[i], schedules[i], "invalid", None, reason, 0))
+            gone = {i for i, _ in late_at}
+            keep = [i for i in range(len(rows)) if i not in gone]
+            rows = [rows[i] for i in keep]
+            ids = [ids[i] for i in keep]
+            schedules = [schedules[i] for i in keep]
+        try:
+            outcomes = await self.client.add_records(self.campaign_id, ids, schedules)
+        except TerminalError as exc:
+            # Leave the chunk in_flight: part of it may have been taken before the refusal.
+            if self.stopped_by is None:
+                self.stopped_by = exc
+            self.stop.set()
+            return None
+        notes, ok, ok_attempts, confirmed = classify(outcomes, rows, schedules, was_in_flight)
+        return _Done(ch.chunk, sorted(late + notes) if late else notes, ok, ok_attempts or None,
+                     confirmed)

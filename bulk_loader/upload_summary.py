@@ -1,0 +1,68 @@
+"""The upload summary: one dict (stored in the journal, printed by --json) and its text form."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from bulk_loader.journal import Journal, Run
+from bulk_loader.upload_send import Tally
+
+OUTCOMES = ("accepted", "rejected", "invalid", "failed", "pending")
+
+
+def build_summary(journal: Journal, run: Run, *, state: str, exit_code: int,
+                  counts: dict[str, int], tally: Tally, tally_http: dict[str, int],
+                  message: str | None, resumed: bool,
+                  wall: float, results: Path, failures: Path) -> dict[str, Any]:
+    by_outcome = {k: counts.get(k, 0) for k in OUTCOMES}
+    by_outcome["pending"] += counts.get("in_flight", 0)
+    return {
+        "run_id": run.run_id,
+        "state": state,
+        "exit_code": exit_code,
+        "campaign_id": run.campaign_id,
+        "file": run.file_path,
+        "endpoint": run.endpoint,
+        "rows": sum(by_outcome.values()),
+        "counts": by_outcome,
+        "confirmed_on_resume": journal.count_noted(run, "accepted", "Duplicate customer:%"),
+        "top_reasons": [{"reason": m, "count": n} for m, n in journal.top_reasons(run)],
+        "sent_this_time": tally.accepted + tally.rejected + tally.failed + tally.confirmed,
+        "resumed": resumed,
+        "http": tally_http,
+        "wall_seconds": round(wall, 3),
+        "results": str(results),
+        "failures": str(failures),
+        "message": message,
+    }
+
+
+def format_summary(s: dict[str, Any]) -> str:
+    if "counts" not in s:  # a run refused before anything was sent
+        return f"run {s.get('run_id')}: {s.get('state')} ({s.get('error', '')})"
+    lines = []
+    if s.get("note"):
+        lines.append(s["note"])
+    lines.append(f"run {s['run_id']}: {s['state']} (exit code {s['exit_code']}), campaign "
+                 f"{s['campaign_id']}, {s['rows']:,} rows from {s['file']}")
+    counts = s["counts"]
+    width = max(len(f"{n:,}") for n in counts.values())
+    for k in OUTCOMES:
+        extra = ""
+        if k == "accepted" and s.get("confirmed_on_resume"):
+            extra = f"  ({s['confirmed_on_resume']:,} confirmed as duplicates of our own earlier send)"
+        lines.append(f"  {k:<9} {counts[k]:>{width},}{extra}")
+    if s.get("top_reasons"):
+        lines.append("top reasons:")
+        for r in s["top_reasons"]:
+            lines.append(f"  {r['count']:>{width},}  {r['reason']}")
+    if s.get("message"):
+        lines.append(s["message"])
+    http = s.get("http") or {}
+    if http.get("retries") or http.get("splits"):
+        lines.append(f"requests {http['requests']:,} (retries {http['retries']:,}, throttled "
+                     f"{http['throttled']:,}, split {http['splits']:,})")
+    lines.append(f"wall time {s['wall_seconds']:.1f} s; results: {s['results']}; "
+                 f"failures: {s['failures']}")
+    return "\n".join(lines)

@@ -1,0 +1,91 @@
+"""Read and validate a whole file: the one loop that both `validate` and `upload` run.
+
+    summary = validate_file(path, FileOptions(timezone=parse_timezone("Europe/London")),
+                            on_batch=lambda batch, validated: ...)
+
+`upload --dry-run` calls this same function with the same options, so a dry run can never pass a
+row that the real run refuses. The real run passes `on_batch` to receive the valid records as they
+are validated. InputFileError for a file that cannot be used (unreadable, no id column, no rows,
+over the 5,000,000 cap: the cap is checked after the last row, before anything may be sent).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta, tzinfo
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bulk_loader.errors import InputFileError, UsageError
+from bulk_loader.model import Batch, Validated
+from bulk_loader.reader import DEFAULT_BATCH, Table, open_table
+from bulk_loader.spec import MAX_RECORDS
+from bulk_loader.validate import Summary, Validator
+
+
+@dataclass(frozen=True)
+class FileOptions:
+    sheet: str | None = None
+    encoding: str | None = None
+    delimiter: str | None = None
+    id_column: str | None = None
+    schedule_column: str | None = None
+    timezone: tzinfo | None = None
+    clock_skew: timedelta = timedelta(seconds=60)
+    window: tuple[datetime, datetime] | None = None  # the campaign's schedule, when known
+    max_records: int = MAX_RECORDS
+
+
+@dataclass
+class FileSummary(Summary):
+    """Validator.summary() plus how the file was read."""
+
+    path: Path = field(default_factory=Path)
+    described: str = ""
+    headers: list[str] = field(default_factory=list)
+
+
+def parse_timezone(name: str | None) -> tzinfo | None:
+    """An IANA zone name (e.g. Europe/London) or None; UsageError for an unknown name."""
+    if name is None or not name.strip():
+        return None
+    try:
+        return ZoneInfo(name.strip())
+    except (ZoneInfoNotFoundError, ValueError):
+        raise UsageError(f"unknown time zone {name!r} (--timezone); use an IANA name such as "
+                         "Europe/London or America/New_York.") from None
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def open_file(path: str | Path, options: FileOptions) -> Table:
+    return open_table(path, sheet=options.sheet, encoding=options.encoding,
+                      delimiter=options.delimiter, id_column=options.id_column,
+                      schedule_column=options.schedule_column)
+
+
+def validate_file(path: str | Path, options: FileOptions, *,
+                  now: Callable[[], datetime] = utc_now,
+                  on_table: Callable[[Table], None] | None = None,
+                  on_batch: Callable[[Batch, Validated], None] | None = None,
+                  batch_size: int = DEFAULT_BATCH) -> FileSummary:
+    """Validate every row; call on_table once when the file is open, on_batch per batch."""
+    with open_file(path, options) as table:
+        if on_table is not None:
+            on_table(table)
+        validator = Validator(now=now, timezone=options.timezone, window=options.window,
+                              clock_skew=options.clock_skew, max_records=options.max_records)
+        for batch in table.batches(batch_size):
+            validated = validator.validate(batch)
+            if on_batch is not None:
+                on_batch(batch, validated)
+        s = validator.summary()
+        if s.rows == 0:
+            raise InputFileError(f"{table.path.name} has a header but no rows below it.")
+        validator.check_cap()
+        return FileSummary(s.rows, s.valid, s.invalid, s.by_reason, s.with_schedule,
+                           s.without_schedule, path=table.path, described=table.describe(),
+                           headers=list(table.headers))

@@ -1,0 +1,75 @@
+"""`runs` and `report` after real uploads and deletes (CLI, simulator over HTTP)."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import openpyxl
+
+from tests.ops_support import run_cli
+from tests.upload_support import iso_in, upload, valid_rows, write_csv
+
+FIRST = 10_000_000
+
+
+def _files(tmp_path: Path) -> tuple[Path, Path]:
+    a = valid_rows(40)
+    a[3] = ["not-an-id", "", "=cmd|' /C calc'!A0"]  # invalid, with a formula in a cell
+    a[5] = [FIRST + 5, iso_in(24 * 30), "+1 555 0100"]  # 30 days ahead: invalid
+    first = write_csv(tmp_path / "monday.csv", a)
+    second = write_csv(tmp_path / "tuesday.csv", valid_rows(25, start=FIRST + 1000))
+    return first, second
+
+
+def test_runs_after_several_runs_and_reports(simulator, tmp_path: Path) -> None:
+    jp = tmp_path / "journal.sqlite"
+    monday, tuesday = _files(tmp_path)
+    assert upload(simulator, monday, jp).exit_code == 1
+    assert upload(simulator, tuesday, jp).exit_code == 0
+    res = run_cli(simulator, "delete", "--run", "upload-2", "--campaign", "125", "--base-url",
+                  simulator.base_url, "--journal", str(jp), "--yes", "--quiet")
+    assert res.exit_code == 0, res.output
+
+    res = run_cli(simulator, "runs", "--journal", str(jp))
+    assert res.exit_code == 0
+    lines = res.output.splitlines()
+    assert [ln.split()[0] for ln in lines] == ["RUN", "delete-3", "upload-2", "upload-1"]
+    assert "deleted 25" in lines[1] and "from upload-2" in lines[1]
+    assert "accepted 25 (undone by delete-3)" in lines[2] and str(tuesday) in lines[2]
+    assert "accepted 38, invalid 2" in lines[3] and "completed" in lines[3]
+
+    xlsx = tmp_path / "monday.xlsx"
+    res = run_cli(simulator, "report", "upload-1", "--journal", str(jp), "--output", str(xlsx))
+    assert res.exit_code == 0, res.output
+    wb = openpyxl.load_workbook(xlsx)
+    fails = wb["Failures"]
+    assert [c.value for c in fails[1]] == ["row", "Customer ID", "Schedule Date Time", "Name",
+                                          "outcome", "reason"]
+    formula = fails["D2"]
+    assert formula.value == "=cmd|' /C calc'!A0" and formula.data_type == "s"
+    assert formula.quotePrefix
+    assert fails["D3"].value == "+1 555 0100" and fails["D3"].quotePrefix
+    assert fails["B2"].value == "not-an-id" and fails["E2"].value == "invalid"
+    assert fails.max_row == 3 and fails.auto_filter.ref == "A1:F3"
+    assert wb["Results"].max_row == 41
+
+    out_csv = tmp_path / "tuesday.csv.out.csv"
+    run_cli(simulator, "report", "upload-2", "--journal", str(jp), "--output", str(out_csv))
+    with out_csv.open(newline="") as f:
+        rows = list(csv.reader(f))
+    assert {r[3] for r in rows[1:]} == {"deleted"} and {r[7] for r in rows[1:]} == {"delete-3"}
+
+    out_json = tmp_path / "latest.json"
+    res = run_cli(simulator, "report", "--latest", "--journal", str(jp), "--reconcile",
+                  "--output", str(out_json))
+    doc = json.loads(out_json.read_text())
+    assert doc["run"] == "delete-3"
+    recon = doc["summary"]["Reconciliation"]
+    assert recon["Campaign records now"] == 38
+    assert recon["Journal: accepted minus deleted, all runs on this campaign"] == 38
+    assert recon["Difference (campaign - journal)"] == 0
+    for secret in (simulator.config.action_token, simulator.config.data_token):
+        for path in (out_csv, out_json, jp):
+            assert secret.encode() not in path.read_bytes()
