@@ -29,7 +29,7 @@ def cli(*args: str, env: dict[str, str]) -> int:
 
 def start_simulator(env: dict[str, str]) -> tuple[subprocess.Popen[str], str]:
     sim = subprocess.Popen(
-        [sys.executable, "-m", "bulk_loader", "simulate", "--port", "0", "--latency-ms", "20"],
+        [sys.executable, "-m", "bulk_loader", "simulate", "--port", "0", "--latency-ms", "60"],
         stdout=subprocess.PIPE, text=True, env=env,
     )
     assert sim.stdout is not None
@@ -47,8 +47,10 @@ def main() -> int:
     cli("sample", "--out", "sample_data", env=env)
     sim, base_url = start_simulator(env)
     try:
+        # Small chunks and a little simulated latency, so the progress bar has time to show.
         code = cli("upload", "sample_data/customers.csv", "--campaign", "125",
-                   "--base-url", base_url, "--results", str(OUT / "results.csv"), env=env)
+                   "--base-url", base_url, "--chunk-size", "100",
+                   "--results", str(OUT / "results.csv"), env=env)
         cli("report", "--latest", "--output", str(OUT / "report.xlsx"), env=env)
         cli("campaign", "--campaign", "125", "--base-url", base_url, env=env)
     finally:
