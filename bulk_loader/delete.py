@@ -16,6 +16,7 @@ import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from bulk_loader.breaker import Breaker, dead_reason, limit_for
 from bulk_loader.client import CampaignClient, RecordOutcome
 from bulk_loader.errors import EXIT_OK, EXIT_SOME_FAILED
 from bulk_loader.journal import Chunk, OutcomeRow, Run
@@ -99,19 +100,30 @@ async def send_deletes(
     stop: asyncio.Event,
     window: int = 2,
     on_chunk: Callable[[int, Sequence[OutcomeRow]], None] | None = None,
-) -> None:
+) -> str | None:
     """Send every open chunk of `run`, `window` chunks at a time, until done or `stop` is set.
 
     Journal calls go through the JournalThread: each returns once committed, so a chunk is
     durably in_flight before its first DELETE leaves. A terminal API error (auth, unknown
     campaign) propagates; chunks then in flight stay in_flight and are sent again on resume.
+    Returns None, or the breaker's sentence if a dead server stopped the run (breaker.py):
+    its unanswered chunks stay in_flight.
     """
     journal = jt.journal
     inflight: dict[asyncio.Task[list[RecordOutcome]], Chunk] = {}
+    breaker: Breaker[tuple[Chunk, list[OutcomeRow], int]] = Breaker(limit_for(window))
+
+    async def journal_answers(ready: list[tuple[Chunk, list[OutcomeRow], int]]) -> None:
+        for chunk, rows, attempts in ready:
+            await jt.call(journal.finish_chunk, run, chunk.chunk, OK_STATE, 204, attempts, rows)
+            if on_chunk is not None:
+                on_chunk(len(chunk.ids), rows)
+
     after, exhausted = -1, False
     try:
         while True:
-            while not stop.is_set() and not exhausted and len(inflight) < window:
+            while (not stop.is_set() and not breaker.tripped and not exhausted
+                   and len(inflight) < window):
                 batch = await jt.call(journal.open_chunks, run, after, window - len(inflight))
                 if not batch:
                     exhausted = True
@@ -122,15 +134,15 @@ async def send_deletes(
                     inflight[task] = chunk
                     after = chunk.chunk
             if not inflight:
-                return
+                await journal_answers(breaker.close(exhausted=not stop.is_set()))
+                return breaker.sentence() if breaker.tripped else None
             done, _ = await asyncio.wait(inflight, return_when=asyncio.FIRST_COMPLETED)
             for task in done:
                 chunk = inflight.pop(task)
-                rows, attempts = outcome_rows(chunk, task.result())
-                await jt.call(journal.finish_chunk, run, chunk.chunk, OK_STATE, 204, attempts,
-                              rows)
-                if on_chunk is not None:
-                    on_chunk(len(chunk.ids), rows)
+                outcomes = task.result()
+                rows, attempts = outcome_rows(chunk, outcomes)
+                await journal_answers(breaker.settle((chunk, rows, attempts),
+                                                     dead_reason(outcomes)))
     finally:
         for task in inflight:
             task.cancel()

@@ -12,12 +12,9 @@ summary and sends nothing; `new_run` starts afresh.
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import os
-import signal
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,17 +32,16 @@ from bulk_loader.delete_load import (
 )
 from bulk_loader.delete_summary import Progress, build_summary
 from bulk_loader.errors import (
-    EXIT_INTERRUPTED,
-    EXIT_STOPPED,
     BulkLoaderError,
     TerminalError,
     UsageError,
 )
+from bulk_loader.interrupt import ctrl_c
 from bulk_loader.journal import Journal, Run
 from bulk_loader.journal_thread import JournalThread
+from bulk_loader.outcome import RunOutcome, early_end
 from bulk_loader.upload_load import ReaderOptions
 
-RESUME_HINT = "run the same command again to resume"
 DECLINED = "declined"  # asked, the user said no: resumable, nothing sent in that invocation
 
 
@@ -69,10 +65,7 @@ class DeleteOptions:
     notice: Callable[[str], None] = field(default=lambda text: print(text, file=sys.stderr))
 
 
-@dataclass
-class DeleteOutcome:
-    summary: dict[str, Any]
-    exit_code: int
+DeleteOutcome = RunOutcome
 
 
 def run_delete(opts: DeleteOptions) -> DeleteOutcome:
@@ -147,14 +140,21 @@ def _locked(opts: DeleteOptions, journal: Journal, run: Run, source: Run | None,
                                "nothing was deleted: the confirmation was declined.")
             return DeleteOutcome(summary, 2)
     journal.set_state(run, "sending")
-    tally, stopped_by, interrupted = Tally(), None, False
+    sent = _Sent(Tally())
     if to_send:
-        tally, stopped_by, interrupted = asyncio.run(_send(opts, journal, run, to_send))
-    return _finish(opts, journal, run, tally, stopped_by, interrupted, started, resumed)
+        sent = asyncio.run(_send(opts, journal, run, to_send))
+    return _finish(journal, run, sent, started, resumed)
 
 
-async def _send(opts: DeleteOptions, journal: Journal, run: Run,
-                total: int) -> tuple[Tally, TerminalError | None, bool]:
+@dataclass
+class _Sent:
+    tally: Tally
+    stopped_by: TerminalError | None = None
+    interrupted: bool = False
+    dead_server: str | None = None  # the breaker's sentence (breaker.py)
+
+
+async def _send(opts: DeleteOptions, journal: Journal, run: Run, total: int) -> _Sent:
     tally = Tally()
     stop = asyncio.Event()
     progress = Progress(opts.progress, total)
@@ -165,59 +165,31 @@ async def _send(opts: DeleteOptions, journal: Journal, run: Run,
 
     client = CampaignClient(opts.endpoint, opts.credentials, concurrency=opts.concurrency,
                             retry=opts.retry, on_notice=opts.notice)
-    stopped_by: TerminalError | None = None
+    sent = _Sent(tally)
     try:
         async with client, JournalThread(journal) as jt:
-            with _ctrl_c(stop, opts.notice):
+            with ctrl_c(stop, opts.notice, "deletes"):
                 try:
-                    await send_deletes(jt, run, client, opts.campaign_id, stop=stop,
-                                       window=2 + opts.concurrency // opts.chunk_size,
-                                       on_chunk=on_chunk)
+                    sent.dead_server = await send_deletes(
+                        jt, run, client, opts.campaign_id, stop=stop,
+                        window=2 + opts.concurrency // opts.chunk_size, on_chunk=on_chunk)
                 except TerminalError as exc:
-                    stopped_by = exc
+                    sent.stopped_by = exc
     finally:
         progress.close()
-    return tally, stopped_by, stop.is_set() and stopped_by is None
+    sent.interrupted = stop.is_set() and sent.stopped_by is None and sent.dead_server is None
+    return sent
 
 
-@contextlib.contextmanager
-def _ctrl_c(stop: asyncio.Event, notice: Callable[[str], None]) -> Iterator[None]:
-    """First Ctrl-C: finish the chunks in flight, then stop. Second: quit at once (the journal
-    is consistent at every instant; in_flight chunks are sent again on resume)."""
-    loop = asyncio.get_running_loop()
-
-    def on_sigint() -> None:
-        if stop.is_set():
-            notice(f"quitting now; nothing is lost: {RESUME_HINT}.")
-            os._exit(EXIT_INTERRUPTED)
-        notice("stopping: waiting for the deletes in flight (Ctrl-C again to quit at once)")
-        stop.set()
-
-    try:
-        loop.add_signal_handler(signal.SIGINT, on_sigint)
-        installed = True
-    except (RuntimeError, ValueError, NotImplementedError):
-        installed = False  # not the main thread: Ctrl-C keeps its default behaviour
-    try:
-        yield
-    finally:
-        if installed:
-            loop.remove_signal_handler(signal.SIGINT)
-
-
-def _finish(opts: DeleteOptions, journal: Journal, run: Run, tally: Tally,
-            stopped_by: TerminalError | None, interrupted: bool, started: float,
+def _finish(journal: Journal, run: Run, sent: _Sent, started: float,
             resumed: bool) -> DeleteOutcome:
     counts = journal.counts(run)
     pending = counts.get("pending", 0) + counts.get("in_flight", 0)
-    message = None
-    if stopped_by is not None:
-        state, code = "stopped", EXIT_STOPPED
-        message = (f"stopped: {stopped_by}. {pending:,} records were not deleted yet; fix the "
-                   f"problem and {RESUME_HINT}.")
-    elif interrupted or pending:
-        state, code = "interrupted", EXIT_INTERRUPTED if interrupted else EXIT_STOPPED
-        message = f"interrupted: {pending:,} records were not deleted yet; {RESUME_HINT}."
+    tally, message = sent.tally, None
+    ended = early_end(pending, "deleted", stopped_by=sent.stopped_by,
+                      dead_server=sent.dead_server, interrupted=sent.interrupted)
+    if ended is not None:
+        state, code, message = ended
     else:
         state, code = "completed", exit_code_for(counts)
     summary = build_summary(journal, run, state, code, tally, started, resumed, message)

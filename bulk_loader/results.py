@@ -5,7 +5,9 @@ results:  row,customer-id,schedule-date-time,outcome,http-status,message
 failures: the input's own columns plus `reason`, for every rejected, invalid or failed row,
           so the file can be fixed and fed again.
 
-Both stream from the journal in row order. A chunk with no per-record outcome is written by a
+Text cells of both go through report.csv_safe: a cell starting with = + - @ tab or CR gets a
+leading quote, so a hostile name like `=HYPERLINK(...)` is not run by a spreadsheet. Both stream
+from the journal in row order. A chunk with no per-record outcome is written by a
 few str.replace calls on its stored JSON (its values are ints and our own `...sssZ` strings, so
 no CSV quoting is ever needed there): 5M lines cost well under a second.
 """
@@ -20,6 +22,7 @@ from typing import IO, Any
 
 from bulk_loader.errors import BulkLoaderError, JournalError
 from bulk_loader.journal import Journal, Record, Run
+from bulk_loader.report import csv_safe
 
 RESULTS_HEADER = ["row", "customer-id", "schedule-date-time", "outcome", "http-status", "message"]
 FAILED_STATES = ("rejected", "invalid", "failed")
@@ -56,7 +59,7 @@ def _cell(value: Any) -> Any:
         return ""
     if isinstance(value, datetime | date):
         return value.isoformat()
-    return value
+    return csv_safe(value)
 
 
 def write_results(journal: Journal, run: Run, path: Path) -> int:
@@ -116,7 +119,7 @@ def write_failures(journal: Journal, run: Run, path: Path, headers: list[str] | 
             w.writerow(["row", "customer-id", "schedule-date-time", "reason"])
             for f_rec in failed:
                 w.writerow((f_rec.row, _cell(f_rec.customer_id), _cell(f_rec.schedule),
-                            f_rec.message))
+                            _cell(f_rec.message)))
                 count += 1
             return count
         w.writerow([*headers, "reason"])
@@ -130,7 +133,7 @@ def write_failures(journal: Journal, run: Run, path: Path, headers: list[str] | 
                 if rec is None:
                     break
                 if rec.row == row:
-                    w.writerow([*(_cell(c) for c in cells), rec.message or ""])
+                    w.writerow([*(_cell(c) for c in cells), _cell(rec.message)])
                     count += 1
                     rec = next(failed, None)
         except BulkLoaderError:

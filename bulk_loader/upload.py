@@ -13,11 +13,8 @@ front; phase 2 (upload_send) posts the open chunks. See journal.py for the schem
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import gc
 import hashlib
-import os
-import signal
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -31,22 +28,20 @@ from bulk_loader.campaign_info import CampaignInfo, resolve_timezone
 from bulk_loader.client import CampaignClient, RetryPolicy, preflight
 from bulk_loader.config import Credentials
 from bulk_loader.errors import (
-    EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_SOME_FAILED,
-    EXIT_STOPPED,
     InputFileError,
     UsageError,
 )
+from bulk_loader.interrupt import ctrl_c
 from bulk_loader.journal import Journal, Run
 from bulk_loader.journal_thread import JournalThread
+from bulk_loader.outcome import RunOutcome, early_end
 from bulk_loader.progress import Progress
 from bulk_loader.results import failures_path_for, write_failures, write_results
 from bulk_loader.upload_load import ReaderOptions, load_file
 from bulk_loader.upload_send import Sender, SendResult, Tally
 from bulk_loader.upload_summary import build_summary
-
-RESUME_HINT = "run the same command again to resume"
 
 
 @dataclass
@@ -71,10 +66,7 @@ class UploadOptions:
     notice: Callable[[str], None] = field(default=lambda text: print(text, file=sys.stderr))
 
 
-@dataclass
-class UploadOutcome:
-    summary: dict[str, Any]
-    exit_code: int
+UploadOutcome = RunOutcome
 
 
 def file_sha256(path: Path) -> str:
@@ -231,38 +223,13 @@ async def _send(opts: UploadOptions, journal: Journal, run: Run,
 
         sender = Sender(jt, run, client, opts.campaign_id, concurrency=opts.concurrency,
                         now=opts.now, clock_skew=opts.clock_skew, on_progress=on_progress)
-        with _ctrl_c(sender, opts.notice):
+        with ctrl_c(sender.stop, opts.notice, "requests"):
             result = await sender.send_all()
         st = client.stats
         result.http = {"requests": st.requests, "retries": st.retries, "throttled": st.throttled,
                        "server_errors": st.server_errors, "network_errors": st.network_errors,
                        "bad_answers": st.bad_answers, "splits": st.splits}
         return result
-
-
-@contextlib.contextmanager
-def _ctrl_c(sender: Sender, notice: Callable[[str], None]) -> Iterator[None]:
-    """First Ctrl-C: finish the requests in flight, then stop. Second: quit at once (the
-    journal is consistent at every instant; in_flight chunks are re-sent on resume)."""
-    loop = asyncio.get_running_loop()
-
-    def on_sigint() -> None:
-        if sender.stop.is_set():
-            notice(f"quitting now; nothing is lost: {RESUME_HINT}.")
-            os._exit(EXIT_INTERRUPTED)
-        notice("stopping: waiting for the requests in flight (Ctrl-C again to quit at once)")
-        sender.stop.set()
-
-    try:
-        loop.add_signal_handler(signal.SIGINT, on_sigint)
-        installed = True
-    except (RuntimeError, ValueError, NotImplementedError):
-        installed = False  # not the main thread: Ctrl-C keeps its default behaviour
-    try:
-        yield
-    finally:
-        if installed:
-            loop.remove_signal_handler(signal.SIGINT)
 
 
 def _read_rows(opts: UploadOptions, run: Run) -> Iterator[tuple[int, tuple[Any, ...]]]:
@@ -278,13 +245,10 @@ def _finish(opts: UploadOptions, journal: Journal, run: Run, sent: SendResult, r
             resumed: bool, started: float) -> UploadOutcome:
     counts = journal.counts(run)
     pending = counts.get("pending", 0) + counts.get("in_flight", 0)
-    if sent.stopped_by is not None:
-        state, code = "stopped", EXIT_STOPPED
-        message = (f"stopped: {sent.stopped_by}. {pending:,} records were not sent; fix the "
-                   f"problem and {RESUME_HINT}.")
-    elif sent.interrupted or pending:
-        state, code = "interrupted", EXIT_INTERRUPTED if sent.interrupted else EXIT_STOPPED
-        message = f"interrupted: {pending:,} records were not sent yet; {RESUME_HINT}."
+    ended = early_end(pending, "sent", stopped_by=sent.stopped_by,
+                      dead_server=sent.dead_server, interrupted=sent.interrupted)
+    if ended is not None:
+        state, code, message = ended
     else:
         state = "completed"
         bad = sum(counts.get(s, 0) for s in ("rejected", "invalid", "failed"))

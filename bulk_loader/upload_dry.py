@@ -1,6 +1,8 @@
 """`upload --dry-run`: read, validate and preflight; report what would be sent; send nothing.
 
-Nothing is written to the journal either: a dry run leaves no run behind.
+Nothing is written to the journal either: a dry run leaves no run behind. The file goes through
+validate_file with the real run's validator, so the counts, reasons and invalid rows it reports
+are the ones `validate` reports and the real run journals.
 """
 
 from __future__ import annotations
@@ -10,8 +12,11 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from bulk_loader.errors import EXIT_OK, EXIT_SOME_FAILED
-from bulk_loader.reader import open_table
-from bulk_loader.upload_load import READ_BATCH
+from bulk_loader.model import Batch, Validated
+from bulk_loader.validate import Validator
+from bulk_loader.validate_file import validate_file
+
+SHOWN_INVALID = 10  # as many as `validate` shows
 
 if TYPE_CHECKING:
     from bulk_loader.campaign_info import CampaignInfo
@@ -19,39 +24,38 @@ if TYPE_CHECKING:
 
 
 def dry_run(opts: UploadOptions, info: CampaignInfo | None,
-            make_validator: Callable[[UploadOptions, CampaignInfo | None], Any],
+            make_validator: Callable[[UploadOptions, CampaignInfo | None], Validator],
             started: float) -> UploadOutcome:
     from bulk_loader.upload import UploadOutcome
 
-    validator = make_validator(opts, info)
-    rows = valid = 0
-    reasons: dict[str, int] = {}
-    with open_table(str(opts.file), **opts.reader.kwargs()) as table:
-        for batch in table.batches(size=READ_BATCH):
-            v = validator.validate(batch)
-            validator.check_cap()
-            rows += len(batch.rows)
-            valid += len(v.rows)
-            for inv in v.invalid:
-                reasons[inv.reason] = reasons.get(inv.reason, 0) + 1
-    validator.check_cap()
-    invalid = rows - valid
-    chunks = -(-valid // opts.chunk_size)
-    top = sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))[:5]
+    first: list[tuple[int, str]] = []
+
+    def on_batch(batch: Batch, validated: Validated) -> None:
+        room = SHOWN_INVALID - len(first)
+        if room > 0:
+            first.extend((bad.row, bad.reason) for bad in validated.invalid[:room])
+
+    # The same loop, validator and cap check as the real run's load (upload_load.load_file).
+    s = validate_file(opts.file, opts.reader.file_options(), validator=make_validator(opts, info),
+                      on_batch=on_batch, cap_each_batch=True)
+    chunks = -(-s.valid // opts.chunk_size)
     summary = {
         "dry_run": True,
         "campaign_id": opts.campaign_id,
         "campaign_name": info.name if info is not None else None,
         "file": str(opts.file),
-        "rows": rows,
-        "would_send": valid,
+        "rows": s.rows,
+        "would_send": s.valid,
+        "with_schedule": s.with_schedule,
         "chunks": chunks,
-        "invalid": invalid,
-        "top_reasons": [{"reason": r, "count": n} for r, n in top],
+        "invalid": s.invalid,
+        # Every kind of reason (a short list: the row's own value is not part of it).
+        "top_reasons": [{"reason": r, "count": n} for r, n in s.by_reason.most_common()],
+        "first_invalid": [{"row": row, "reason": reason} for row, reason in first],
         "preflight": info is not None,
         "wall_seconds": round(time.monotonic() - started, 3),
     }
-    return UploadOutcome(summary, EXIT_SOME_FAILED if invalid else EXIT_OK)
+    return UploadOutcome(summary, EXIT_SOME_FAILED if s.invalid else EXIT_OK)
 
 
 def format_dry_run(s: dict[str, Any]) -> str:
@@ -65,4 +69,9 @@ def format_dry_run(s: dict[str, Any]) -> str:
     ]
     for r in s["top_reasons"]:
         lines.append(f"  {r['count']:>8,}  {r['reason']}")
+    shown = s.get("first_invalid") or []
+    if shown:
+        more = s["invalid"] - len(shown)
+        lines.append(f"first invalid rows{f' ({more:,} more)' if more > 0 else ''}:")
+        lines.extend(f"  row {r['row']}: {r['reason']}" for r in shown)
     return "\n".join(lines)

@@ -1,8 +1,10 @@
 """Upload phase 1: read and validate the whole file into the journal, before anything is sent.
 
-Valid records are cut into chunks of `chunk_size` in row order and stored one journal row per
-chunk; invalid rows are stored one per row with their reason. The 5,000,000 cap (Decision 8) is
-checked after every batch, so an oversized file is refused early and nothing is ever sent.
+The rows are read and checked by validate_file, the very loop `validate` and `upload --dry-run`
+run, so the three can never disagree about a row. Valid records are cut into chunks of
+`chunk_size` in row order and stored one journal row per chunk; invalid rows are stored one per
+row with their reason. The 5,000,000 cap (Decision 8) is checked after every batch, so an
+oversized file is refused early and nothing is ever sent.
 """
 
 from __future__ import annotations
@@ -12,10 +14,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bulk_loader.journal import Journal, Run, encode_records
-from bulk_loader.reader import open_table
+from bulk_loader.model import Batch, Validated
+from bulk_loader.reader import Table
 from bulk_loader.validate import Validator
-
-READ_BATCH = 10_000
+from bulk_loader.validate_file import FileOptions, validate_file
 
 
 @dataclass
@@ -29,6 +31,11 @@ class ReaderOptions:
     def kwargs(self) -> dict[str, Any]:
         return {"sheet": self.sheet, "encoding": self.encoding, "delimiter": self.delimiter,
                 "id_column": self.id_column, "schedule_column": self.schedule_column}
+
+    def file_options(self) -> FileOptions:
+        """The one conversion to validate_file's options (time zone etc. come from the
+        caller's validator)."""
+        return FileOptions(**self.kwargs())
 
 
 @dataclass
@@ -77,42 +84,61 @@ class _Chunker:
         self.count += 1
 
 
+class _Loader:
+    """validate_file's hooks for phase 1: journal each validated batch, report progress."""
+
+    def __init__(self, journal: Journal, run: Run, chunk_size: int,
+                 on_batch: Callable[[int, int, int], None] | None) -> None:
+        self.journal = journal
+        self.run = run
+        self.chunker = _Chunker(chunk_size, self._emit)
+        self.progress = on_batch
+        self.rows = 0
+        self.table: Table | None = None
+        self.result = LoadResult([], 0, None)
+
+    def on_table(self, table: Table) -> None:
+        self.table = table
+        self.result = LoadResult(list(table.headers), table.id_index, table.schedule_index)
+
+    def on_batch(self, batch: Batch, validated: Validated) -> None:
+        journal, result = self.journal, self.result
+        id_i, sched_i = result.id_index, result.schedule_index
+        with journal.transaction():
+            self.chunker.add(validated.rows, validated.ids, validated.schedules)
+            if validated.invalid:
+                journal.add_invalid(self.run, (
+                    (inv.row, _at(inv.cells, id_i), _at(inv.cells, sched_i), inv.reason)
+                    for inv in validated.invalid))
+            journal.add_rows_count(self.run, len(batch.rows))
+        self.rows += len(batch.rows)
+        if self.progress is not None and self.table is not None:
+            self.progress(self.rows, *self.table.progress())
+
+    def _emit(self, no: int, rows: list[int], ids: list[int], schedules: list[Any]) -> None:
+        self.journal.add_chunk(self.run, no, rows, ids, schedules,
+                               encoded=encode_records(rows, ids, schedules))
+
+
 def load_file(journal: Journal, run: Run, path: str, reader: ReaderOptions,
               validator: Validator, chunk_size: int,
               on_batch: Callable[[int, int, int], None] | None = None) -> LoadResult:
-    """Journal every row of `path` (pending chunks + invalid rows). Raises InputFileError."""
+    """Journal every row of `path` (pending chunks + invalid rows). Raises InputFileError.
 
-    def emit(no: int, rows: list[int], ids: list[int], schedules: list[Any]) -> None:
-        journal.add_chunk(run, no, rows, ids, schedules,
-                          encoded=encode_records(rows, ids, schedules))
-
-    chunker = _Chunker(chunk_size, emit)
+    The rows go through validate_file, the loop `validate` and `upload --dry-run` run too.
+    """
+    loader = _Loader(journal, run, chunk_size, on_batch)
     # A load cut short is redone from scratch, so its commits need not wait for the disk.
-    with journal.relaxed_sync(), open_table(path, **reader.kwargs()) as table:
-        result = LoadResult(list(table.headers), table.id_index, table.schedule_index)
-        sched_i = table.schedule_index
-        id_i = table.id_index
-        for batch in table.batches(size=READ_BATCH):
-            validated = validator.validate(batch)
-            validator.check_cap()
-            with journal.transaction():
-                chunker.add(validated.rows, validated.ids, validated.schedules)
-                if validated.invalid:
-                    journal.add_invalid(run, (
-                        (inv.row, _at(inv.cells, id_i), _at(inv.cells, sched_i), inv.reason)
-                        for inv in validated.invalid))
-                journal.add_rows_count(run, len(batch.rows))
-            result.rows += len(batch.rows)
-            result.valid += len(validated.rows)
-            result.invalid += len(validated.invalid)
-            for inv in validated.invalid:
-                result.by_reason[inv.reason] = result.by_reason.get(inv.reason, 0) + 1
-            if on_batch is not None:
-                on_batch(result.rows, *table.progress())
-        validator.check_cap()
+    with journal.relaxed_sync():
+        summary = validate_file(path, reader.file_options(), validator=validator,
+                                on_table=loader.on_table, on_batch=loader.on_batch,
+                                cap_each_batch=True)
         with journal.transaction():
-            chunker.flush()
-    result.chunks = chunker.count
+            loader.chunker.flush()
+    result = loader.result
+    result.rows, result.valid, result.invalid = summary.rows, summary.valid, summary.invalid
+    result.by_reason = dict(summary.by_reason)
+    result.chunks = loader.chunker.count
     return result
 
 

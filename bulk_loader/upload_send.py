@@ -2,9 +2,9 @@
 
 For each chunk a sender: re-checks the 7-day window against the clock now (Decision 6); writes
 the chunk `in_flight` and waits for that commit; posts it; journals every outcome (in the same
-commit as the intent of its next chunk). So at any instant at most `concurrency` chunks can have
-reached the server without their answer being journaled, and those are exactly the `in_flight`
-ones that a resume sends again (Decision 7).
+commit as the intent of its next chunk). So every chunk that may have reached the server without
+its answer being journaled is `in_flight`, and a resume sends exactly those again (Decision 7):
+at most `concurrency` of them, plus the chunks a dead server left unanswered (breaker.py).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bulk_loader import spec
+from bulk_loader.breaker import Breaker, dead_reason, limit_for
 from bulk_loader.client import CampaignClient, RecordOutcome
 from bulk_loader.errors import TerminalError
 from bulk_loader.journal import Chunk, OutcomeRow, Run
@@ -53,6 +54,7 @@ class _Done:
     ok: int
     ok_attempts: int | None
     confirmed: int
+    dead: str | None = None  # no record got an answer: the last error (breaker.dead_reason)
 
 
 @dataclass
@@ -60,6 +62,7 @@ class SendResult:
     tally: Tally
     stopped_by: TerminalError | None = None
     interrupted: bool = False
+    dead_server: str | None = None  # the breaker's sentence when a dead server stopped the run
     http: dict[str, int] = field(default_factory=dict)  # the client's counters
 
 
@@ -107,6 +110,7 @@ class Sender:
         self.stop = asyncio.Event()
         self.tally = Tally()
         self.stopped_by: TerminalError | None = None
+        self.breaker: Breaker[_Done] = Breaker(limit_for(concurrency))
 
     async def send_all(self) -> SendResult:
         chunks: asyncio.Queue[Chunk | None] = asyncio.Queue(maxsize=self.concurrency)
@@ -117,8 +121,14 @@ class Sender:
         finally:
             feeder.cancel()
             await asyncio.gather(feeder, return_exceptions=True)
-        interrupted = self.stop.is_set() and self.stopped_by is None
-        return SendResult(self.tally, self.stopped_by, interrupted)
+        last = self.breaker.close(exhausted=not self.stop.is_set())
+        if last:
+            await self.jt.call(self._journal, last, None)
+            for d in last:
+                self._count(d)
+        dead = self.breaker.sentence() if self.breaker.tripped else None
+        interrupted = self.stop.is_set() and self.stopped_by is None and dead is None
+        return SendResult(self.tally, self.stopped_by, interrupted, dead)
 
     async def _feed(self, out: asyncio.Queue[Chunk | None]) -> None:
         after = -1
@@ -137,26 +147,31 @@ class Sender:
 
     async def _work(self, chunks: asyncio.Queue[Chunk | None]) -> None:
         """One sender. The answer of its previous chunk and the intent of its next one share a
-        commit: one fsync per chunk, and still never more than one chunk in_flight per sender."""
-        done: _Done | None = None
+        commit: one fsync per chunk, and one chunk in_flight per sender besides the unanswered
+        ones the breaker holds back (journaled when an answer breaks the streak)."""
+        ready: list[_Done] = []  # answers to journal (the breaker may hold some back)
         while True:
             ch = await chunks.get()
             if ch is None or self.stop.is_set():
-                if done is not None:
-                    await self.jt.call(self._journal, done, None)
-                    self._count(done)
+                if ready:
+                    await self.jt.call(self._journal, ready, None)
+                    for d in ready:
+                        self._count(d)
                 return
             late = self._late(ch)
-            await self.jt.call(self._journal, done, ch.chunk)
-            if done is not None:
-                self._count(done)
+            await self.jt.call(self._journal, ready, ch.chunk)
+            for d in ready:
+                self._count(d)
             done = await self._send_chunk(ch, late)
             if done is None:
                 return
+            ready = self.breaker.settle(done, done.dead)
+            if self.breaker.tripped:
+                self.stop.set()
 
-    def _journal(self, done: _Done | None, next_chunk: int | None) -> None:
+    def _journal(self, ready: list[_Done], next_chunk: int | None) -> None:
         """Runs on the journal thread, inside one transaction."""
-        if done is not None:
+        for done in ready:
             self.journal.finish_chunk(self.run, done.chunk, "accepted", 200, done.ok_attempts,
                                       done.notes)
         if next_chunk is not None:
@@ -219,4 +234,4 @@ class Sender:
             return None
         notes, ok, ok_attempts, confirmed = classify(outcomes, rows, schedules, was_in_flight)
         return _Done(ch.chunk, sorted(late + notes) if late else notes, ok, ok_attempts or None,
-                     confirmed)
+                     confirmed, dead_reason(outcomes))

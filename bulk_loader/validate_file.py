@@ -3,10 +3,12 @@
     summary = validate_file(path, FileOptions(timezone=parse_timezone("Europe/London")),
                             on_batch=lambda batch, validated: ...)
 
-`upload --dry-run` calls this same function with the same options, so a dry run can never pass a
-row that the real run refuses. The real run passes `on_batch` to receive the valid records as they
-are validated. InputFileError for a file that cannot be used (unreadable, no id column, no rows,
-over the 5,000,000 cap: the cap is checked after the last row, before anything may be sent).
+`upload` (upload_load.load_file) and `upload --dry-run` (upload_dry) call this same function, so a
+dry run can never pass a row that the real run refuses. They pass their own `validator` (built from
+the campaign's time zone and window) and `cap_each_batch=True`; the real run journals the valid
+records from `on_batch` as they are validated. InputFileError for a file that cannot be used
+(unreadable, no id column, no rows, over the 5,000,000 cap: checked after the last row, or after
+every batch with `cap_each_batch`, always before anything may be sent).
 """
 
 from __future__ import annotations
@@ -71,15 +73,24 @@ def validate_file(path: str | Path, options: FileOptions, *,
                   now: Callable[[], datetime] = utc_now,
                   on_table: Callable[[Table], None] | None = None,
                   on_batch: Callable[[Batch, Validated], None] | None = None,
-                  batch_size: int = DEFAULT_BATCH) -> FileSummary:
-    """Validate every row; call on_table once when the file is open, on_batch per batch."""
+                  batch_size: int = DEFAULT_BATCH, validator: Validator | None = None,
+                  cap_each_batch: bool = False) -> FileSummary:
+    """Validate every row; call on_table once when the file is open, on_batch per batch.
+
+    `validator` replaces the one built from `options` (whose time zone, window, clock skew and
+    cap are then unused). `cap_each_batch`: refuse an over-cap file as soon as it goes over,
+    before on_batch sees that batch, so a caller that stores batches stops early.
+    """
     with open_file(path, options) as table:
         if on_table is not None:
             on_table(table)
-        validator = Validator(now=now, timezone=options.timezone, window=options.window,
-                              clock_skew=options.clock_skew, max_records=options.max_records)
+        if validator is None:
+            validator = Validator(now=now, timezone=options.timezone, window=options.window,
+                                  clock_skew=options.clock_skew, max_records=options.max_records)
         for batch in table.batches(batch_size):
             validated = validator.validate(batch)
+            if cap_each_batch:
+                validator.check_cap()
             if on_batch is not None:
                 on_batch(batch, validated)
         s = validator.summary()

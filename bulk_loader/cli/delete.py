@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 import click
 
 from bulk_loader.cli.common import default_journal, endpoint_options, file_options, journal_option
-from bulk_loader.errors import BulkLoaderError, UsageError
+from bulk_loader.cli.outcome import finish, json_errors
+from bulk_loader.errors import UsageError
 
 
 @click.command()
@@ -46,7 +46,7 @@ def delete(file: Path | None, source_run: str | None, campaign_id: int, platform
     from bulk_loader.progress import choose_mode
     from bulk_loader.upload_load import ReaderOptions
 
-    try:
+    with json_errors(as_json):
         if (file is None) == (source_run is None):
             raise UsageError("give either a FILE of customer ids or --run RUN_ID (not both)")
         if not yes and not sys.stdin.isatty():
@@ -73,12 +73,4 @@ def delete(file: Path | None, source_run: str | None, campaign_id: int, platform
             notice=lambda text: None if quiet else click.echo(text, err=True),
         )
         outcome = run_delete(opts)
-    except BulkLoaderError as exc:
-        if as_json:
-            click.echo(json.dumps({"error": str(exc), "exit_code": exc.exit_code}))
-        raise
-    if as_json:
-        click.echo(json.dumps(outcome.summary))
-    else:
-        click.echo(format_summary(outcome.summary))
-    click.get_current_context().exit(outcome.exit_code)
+    finish(outcome.summary, outcome.exit_code, as_json, format_summary)

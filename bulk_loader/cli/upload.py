@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 from pathlib import Path
 
 import click
 
 from bulk_loader.cli.common import default_journal, endpoint_options, file_options, journal_option
-from bulk_loader.errors import BulkLoaderError
+from bulk_loader.cli.outcome import finish, json_errors
 
 
 @click.command()
@@ -52,7 +51,7 @@ def upload(file: Path, campaign_id: int, platform: str | None, base_url: str | N
     from bulk_loader.upload_load import ReaderOptions
     from bulk_loader.upload_summary import format_summary
 
-    try:
+    with json_errors(as_json):
         opts = UploadOptions(
             file=file,
             campaign_id=campaign_id,
@@ -73,14 +72,5 @@ def upload(file: Path, campaign_id: int, platform: str | None, base_url: str | N
             notice=lambda text: None if quiet else click.echo(text, err=True),
         )
         outcome = run_upload(opts)
-    except BulkLoaderError as exc:
-        if as_json:
-            click.echo(json.dumps({"error": str(exc), "exit_code": exc.exit_code}))
-        raise
-    if as_json:
-        click.echo(json.dumps(outcome.summary))
-    elif dry_run:
-        click.echo(format_dry_run(outcome.summary))
-    else:
-        click.echo(format_summary(outcome.summary))
-    click.get_current_context().exit(outcome.exit_code)
+    finish(outcome.summary, outcome.exit_code, as_json,
+           format_dry_run if dry_run else format_summary)

@@ -1,0 +1,32 @@
+"""What an upload or delete run hands back to the CLI, and the hint every resumable stop ends with."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from bulk_loader.errors import EXIT_INTERRUPTED, EXIT_STOPPED
+
+RESUME_HINT = "run the same command again to resume"
+
+
+@dataclass
+class RunOutcome:
+    summary: dict[str, Any]  # also stored in the journal; printed as text or --json
+    exit_code: int
+
+
+def early_end(pending: int, verb: str, *, stopped_by: Exception | None, dead_server: str | None,
+              interrupted: bool) -> tuple[str, int, str] | None:
+    """(state, exit code, message) of a run that ended before all its records were done, else
+    None. `verb` says what was not done to the `pending` records: "sent", "deleted"."""
+    left = f"{pending:,} records were not {verb} yet"
+    if stopped_by is not None:
+        return ("stopped", EXIT_STOPPED,
+                f"stopped: {stopped_by}. {left}; fix the problem and {RESUME_HINT}.")
+    if dead_server is not None:
+        return "stopped", EXIT_STOPPED, dead_server
+    if interrupted or pending:
+        code = EXIT_INTERRUPTED if interrupted else EXIT_STOPPED
+        return "interrupted", code, f"interrupted: {left}; {RESUME_HINT}."
+    return None
