@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import operator
 import resource
 import time
 from datetime import UTC, datetime, timedelta
@@ -23,6 +24,7 @@ RECORDS = 200_000
 CHUNK = 1_000
 CONCURRENCY = 4
 CREDS = Credentials("demo", "demo-action", "demo-data")
+STATUS = operator.itemgetter(1)  # RecordOutcome.http_status
 
 
 def cpu() -> float:
@@ -45,8 +47,10 @@ async def post_all(base_url: str, first: int, with_schedule: bool) -> tuple[floa
             nonlocal accepted
             while chunks:
                 chunk_ids, chunk_sched = chunks.pop()
-                for o in await client.add_records(125, chunk_ids, chunk_sched):
-                    accepted += o.http_status == 200
+                outcomes = await client.add_records(125, chunk_ids, chunk_sched)
+                # Counted in C, as upload_send.classify does: a Python loop here would be
+                # billed to the client.
+                accepted += list(map(STATUS, outcomes)).count(200)
 
         gc.freeze()  # as the uploader does after start-up: long-lived objects leave the GC's scans
         c0, t0 = cpu(), time.perf_counter()
