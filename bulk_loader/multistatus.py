@@ -61,8 +61,10 @@ def build_body(
 def _as_int(value: object) -> int | None:
     if type(value) is int:
         return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value)
+    if isinstance(value, str):
+        text = value.strip()
+        # isdigit() is true for "²" too, which int() refuses: ASCII decimals only.
+        return int(text) if text.isascii() and text.isdecimal() else None
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return None
@@ -128,7 +130,9 @@ def _in_order(
     """(statuses, messages) when the answer lists exactly the ids sent, in the order sent, else
     None. Whole-list passes in C (map/==/count) instead of a Python loop per entry."""
     try:
-        if list(map(_CID, entries)) != sent:
+        cids = list(map(_CID, entries))
+        # == alone would take JSON true for id 1: the types must be plain ints too.
+        if cids != sent or set(map(type, cids)) != {int}:
             return None
         statuses = list(map(_STATUS, entries))
         if any(map(contains, entries, repeat("message"))):
