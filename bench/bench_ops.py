@@ -16,17 +16,10 @@ import sys
 import time
 from pathlib import Path
 
-from bench.bench_upload import start_simulator, stop, write_csv
+from bench.bench_upload import _env, start_simulator, stop, write_csv
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out" / "ops"
-ENV = {"BULK_LOADER_USERNAME": "demo", "BULK_LOADER_ACTION_TOKEN": "demo-action",
-       "BULK_LOADER_DATA_TOKEN": "demo-data", "BULK_LOADER_CONFIG": "/nonexistent.toml"}
-
-
-def _env() -> dict[str, str]:
-    path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p)
-    return {**os.environ, **ENV, "PYTHONPATH": path}
 
 
 def cli(*args: str) -> list[str]:
