@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from bulk_loader.gc_relax import relaxed_gc
 from bulk_loader.journal import Journal, Run, encode_records
 from bulk_loader.model import Batch, Validated
 from bulk_loader.reader import Table
@@ -129,7 +130,7 @@ def load_file(journal: Journal, run: Run, path: str, reader: ReaderOptions,
     """
     loader = _Loader(journal, run, chunk_size, on_batch)
     # A load cut short is redone from scratch, so its commits need not wait for the disk.
-    with journal.relaxed_sync():
+    with journal.relaxed_sync(), relaxed_gc():
         summary = validate_file(path, reader.file_options(), validator=validator,
                                 on_table=loader.on_table, on_batch=loader.on_batch,
                                 cap_each_batch=True)

@@ -19,6 +19,7 @@ from bulk_loader import spec
 from bulk_loader.breaker import Breaker, dead_reason, limit_for
 from bulk_loader.client import CampaignClient, RecordOutcome
 from bulk_loader.errors import TerminalError
+from bulk_loader.gc_relax import relaxed_gc
 from bulk_loader.journal import Chunk, OutcomeRow, Run
 from bulk_loader.journal_thread import JournalThread
 from bulk_loader.validate import send_time_reason
@@ -117,7 +118,8 @@ class Sender:
         feeder = asyncio.create_task(self._feed(chunks))
         workers = [asyncio.create_task(self._work(chunks)) for _ in range(self.concurrency)]
         try:
-            await asyncio.gather(*workers)
+            with relaxed_gc():
+                await asyncio.gather(*workers)
         finally:
             feeder.cancel()
             await asyncio.gather(feeder, return_exceptions=True)
