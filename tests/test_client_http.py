@@ -14,6 +14,7 @@ from bulk_loader import spec
 from bulk_loader.client import CampaignClient, RetryPolicy, preflight
 from bulk_loader.config import Credentials
 from bulk_loader.errors import AuthError, CampaignNotFound, CampaignNotUsable
+from tests.client_support import use_virtual_clock
 from tests.simulator_fixture import RunningSimulator, running_simulator
 
 FAST = RetryPolicy(max_attempts=8, base_delay=0.001, max_delay=0.01)
@@ -27,16 +28,8 @@ async def client(sim: RunningSimulator, virtual_clock: bool = False,
     creds = kw.pop("credentials", sim.credentials)
     c = CampaignClient(sim.base_url, creds, **kw)
     c.waits = []  # type: ignore[attr-defined]
-    if virtual_clock:  # waits (backoff, Retry-After) are recorded, not slept
-        now = [0.0]
-
-        async def fake_sleep(s: float) -> None:
-            c.waits.append(s)  # type: ignore[attr-defined]
-            now[0] += s
-            await asyncio.sleep(0)
-
-        c._sleep = c.limiter._sleep = fake_sleep  # type: ignore[method-assign]
-        c.limiter._clock = lambda: now[0]
+    if virtual_clock:
+        use_virtual_clock(c)
     async with c:
         yield c
 

@@ -20,6 +20,7 @@ from aiohttp import web
 from bulk_loader.client import CampaignClient, RetryPolicy, preflight
 from bulk_loader.config import Credentials
 from bulk_loader.errors import AuthError, CampaignNotFound, CampaignNotUsable, ConnectionFailed
+from tests.client_support import serving, use_virtual_clock
 
 CREDS = Credentials("demo", "secret-action-xyz", "secret-data-xyz")
 FAST = RetryPolicy(max_attempts=4, base_delay=0.0, max_delay=0.0)
@@ -41,14 +42,8 @@ async def scripted(handler: Handler) -> AsyncIterator[str]:
 
     app = web.Application()
     app.router.add_route("*", "/{tail:.*}", route)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    try:
-        yield f"http://127.0.0.1:{runner.addresses[0][1]}"
-    finally:
-        await runner.cleanup()
+    async with serving(app) as base:
+        yield base
 
 
 def seq(*answers: tuple[Any, ...]) -> Handler:
@@ -67,16 +62,7 @@ async def client(handler: Handler, **kw: Any) -> AsyncIterator[CampaignClient]:
     kw.setdefault("retry", FAST)
     async with scripted(handler) as base:
         c = CampaignClient(base, CREDS, **kw)
-        c.waits = []  # type: ignore[attr-defined]
-        now = [0.0]  # a virtual clock: waits are recorded, not slept
-
-        async def fake_sleep(s: float) -> None:
-            c.waits.append(s)  # type: ignore[attr-defined]
-            now[0] += s
-            await asyncio.sleep(0)
-
-        c._sleep = c.limiter._sleep = fake_sleep  # type: ignore[method-assign]
-        c.limiter._clock = lambda: now[0]
+        use_virtual_clock(c)
         async with c:
             yield c
 
@@ -294,14 +280,8 @@ async def streaming(plays: list[str]) -> AsyncIterator[str]:
 
     app = web.Application()
     app.router.add_get("/api/stats/campaigns/125/records.json", route)
-    runner = web.AppRunner(app, shutdown_timeout=0.5)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    try:
-        yield f"http://127.0.0.1:{runner.addresses[0][1]}"
-    finally:
-        await runner.cleanup()
+    async with serving(app, shutdown_timeout=0.5) as base:
+        yield base
 
 
 async def test_iter_records_retries_until_the_first_record_only() -> None:
