@@ -12,9 +12,10 @@ Every problem becomes an InputFileError (or UsageError for a flag that cannot ap
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from bulk_loader.errors import InputFileError, UsageError
 from bulk_loader.model import Batch
@@ -111,3 +112,11 @@ def open_table(path: str | Path, sheet: str | None = None, encoding: str | None 
 
     return CsvTable(path, encoding=encoding, delimiter=delimiter, id_column=id_column,
                     schedule_column=schedule_column)
+
+
+def iter_rows(path: str | Path, **options: str | None) -> Iterator[tuple[int, Sequence[Any]]]:
+    """Every data row as (row number, original cells), streamed: for results and reports that
+    copy a failed row's cells. `options` are open_table's."""
+    with open_table(path, **options) as table:  # type: ignore[arg-type]
+        for batch in table.batches():
+            yield from zip(batch.rows, batch.cells, strict=True)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -126,7 +126,7 @@ class RunReport:
         return row + ("yes", label(spec.RECORD_STATUS, status), label(spec.STATUS_CODE, code),
                       label(spec.DISPOSITION_CODE, disp), check)
 
-    def failure_rows(self, original: Iterator[tuple[int, tuple[Any, ...]]] | None,
+    def failure_rows(self, original: Iterator[tuple[int, Sequence[Any]]] | None,
                      width: int) -> Iterator[tuple[Any, ...]]:
         """Failed rows as (row, *original cells, outcome, reason); `original` is the input
         re-read as (row, cells) in row order, or None (then the journal's id and schedule)."""
@@ -245,7 +245,7 @@ def journal_expectation(journal: Journal, run: Run) -> tuple[int, list[str]]:
     return total, [r[0] for r in rows]
 
 
-def original_rows(run: Run) -> tuple[list[str], Iterator[tuple[int, tuple[Any, ...]]]] | None:
+def original_rows(run: Run) -> tuple[list[str], Iterator[tuple[int, Sequence[Any]]]] | None:
     """The run's input file re-read as (row, cells), if it is still there and unchanged."""
     headers = run.settings.get("headers")
     if not run.file_path or not headers or not os.path.isfile(run.file_path):
@@ -254,18 +254,11 @@ def original_rows(run: Run) -> tuple[list[str], Iterator[tuple[int, tuple[Any, .
 
     if run.file_sha256 and file_sha256(Path(run.file_path)) != run.file_sha256:
         return None
-    path = run.file_path
+    from bulk_loader.reader import iter_rows
 
-    def rows() -> Iterator[tuple[int, tuple[Any, ...]]]:
-        from bulk_loader.reader import open_table
-
-        reader = {k: v for k, v in (run.settings.get("reader") or {}).items()
-                  if k in ("sheet", "encoding", "delimiter", "id_column", "schedule_column")}
-        with open_table(path, **reader) as table:
-            for batch in table.batches(size=10_000):
-                yield from zip(batch.rows, batch.cells, strict=True)
-
-    return list(headers), rows()
+    reader = {k: v for k, v in (run.settings.get("reader") or {}).items()
+              if k in ("sheet", "encoding", "delimiter", "id_column", "schedule_column")}
+    return list(headers), iter_rows(run.file_path, **reader)
 
 
 def write_run_report(path: str | os.PathLike[str], rep: RunReport) -> list[tuple[str, int]]:

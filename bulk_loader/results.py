@@ -15,7 +15,7 @@ no CSV quoting is ever needed there): 5M lines cost well under a second.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any
@@ -108,7 +108,7 @@ def write_results(journal: Journal, run: Run, path: Path) -> int:
 
 
 def write_failures(journal: Journal, run: Run, path: Path, headers: list[str] | None,
-                   read_rows: Iterator[tuple[int, tuple[Any, ...]]] | None) -> int:
+                   read_rows: Iterator[tuple[int, Sequence[Any]]] | None) -> int:
     """Rejected/invalid/failed rows with their original cells (from `read_rows`, the input file
     re-read as (row, cells) in row order) plus `reason`. Without the file, journal columns only."""
     failed = journal.iter_outcomes(run, FAILED_STATES)

@@ -17,7 +17,7 @@ import gc
 import hashlib
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
@@ -234,13 +234,11 @@ async def _send(opts: UploadOptions, journal: Journal, run: Run,
         return result
 
 
-def _read_rows(opts: UploadOptions, run: Run) -> Iterator[tuple[int, tuple[Any, ...]]]:
-    from bulk_loader.reader import open_table
+def _read_rows(opts: UploadOptions, run: Run) -> Iterator[tuple[int, Sequence[Any]]]:
+    from bulk_loader.reader import iter_rows
 
     reader = ReaderOptions(**run.settings.get("reader", {}))
-    with open_table(str(opts.file), **reader.kwargs()) as table:
-        for batch in table.batches(size=10_000):
-            yield from zip(batch.rows, batch.cells, strict=True)
+    return iter_rows(str(opts.file), **reader.kwargs())
 
 
 def _finish(opts: UploadOptions, journal: Journal, run: Run, sent: SendResult, results: Path,
