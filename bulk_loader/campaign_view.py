@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from bulk_loader import spec
@@ -23,12 +23,6 @@ RECORD_HEADERS = (
     "campaign-id", "campaign-name",
 )
 STATUS_COL, CODE_COL, DISP_COL = 1, 3, 5  # positions of the codes in a decoded row
-
-TABLES: dict[str, dict[int, str]] = {
-    "status": spec.RECORD_STATUS,
-    "status-code": spec.STATUS_CODE,
-    "disposition-code": spec.DISPOSITION_CODE,
-}
 
 
 def code_name(table: Mapping[int, str], code: object) -> str | None:
@@ -73,7 +67,7 @@ def parse_status_filter(values: Sequence[str]) -> frozenset[int] | None:
     wanted = set()
     for raw in values:
         key = raw.strip().lower()
-        if key.isdigit() and int(key) in spec.RECORD_STATUS:
+        if key.isascii() and key.isdecimal() and int(key) in spec.RECORD_STATUS:
             wanted.add(int(key))
         elif key in by_name:
             wanted.add(by_name[key])
@@ -174,7 +168,6 @@ def write_records(
     summary: RecordSummary,
     *,
     campaign_id: int,
-    facts: Callable[[], list[tuple[str, Any]]] = list,
 ) -> int:
     """Write decoded rows by the file's extension; `summary` is complete once rows are consumed."""
     fmt = output_format(path)
@@ -197,7 +190,7 @@ def write_records(
     def xlsx_summary() -> Summary:
         base = [("Campaign", campaign_id), ("Records in the campaign", summary.total),
                 ("Records in this workbook", written)]
-        return Summary(f"Campaign {campaign_id}", base + facts(), summary.count_tables())
+        return Summary(f"Campaign {campaign_id}", base, summary.count_tables())
 
     write_xlsx(path, [DataSheet("Records", RECORD_HEADERS, counting())], xlsx_summary)
     return written

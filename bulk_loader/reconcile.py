@@ -26,8 +26,6 @@ from bulk_loader.journal import Journal, Run
 LOOKUP_BATCH = 5_000
 INSERT_BATCH = 5_000
 DONE_DELETE_STATES = ("deleted", "absent")
-CAMPAIGN_COLUMNS = ("record_id", "customer_id", "status", "status_code", "disposition",
-                    "phone_list", "ext_trans_data")
 
 
 def later_delete_runs(journal: Journal, run: Run) -> list[Run]:
@@ -42,7 +40,7 @@ def _customer_id(record: Mapping[str, Any]) -> int | None:
     value = record.get("customer-id")
     if isinstance(value, int) and not isinstance(value, bool):
         return value
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdecimal():
         return int(value)
     return None
 

@@ -37,10 +37,6 @@ def output_format(path: str | os.PathLike[str]) -> str:
     return suffix[1:]
 
 
-def is_formula_like(value: object) -> bool:
-    return isinstance(value, str) and value.startswith(FORMULA_TRIGGERS)
-
-
 def csv_safe(value: object) -> object:
     """A cell as a spreadsheet must see it: text that could run as a formula gets a quote."""
     if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):

@@ -53,6 +53,9 @@ class RunReport:
         self.missing = 0  # upload: accepted, not deleted by us, not in the campaign
         self.still_there = 0  # delete: deleted/absent, yet in the campaign
         self.rows_seen = 0
+        # (rows_seen, facts): the facts cost journal counts and a campaign scan; reuse them
+        # while no more rows have been walked.
+        self._recon: tuple[int, list[tuple[str, Any]]] | None = None
 
     # -- loading ---------------------------------------------------------------------------------
     def load_deletions(self) -> None:
@@ -187,6 +190,8 @@ class RunReport:
     def reconcile_facts(self) -> list[tuple[str, Any]]:
         if self.campaign is None:
             return []
+        if self._recon is not None and self._recon[0] == self.rows_seen:
+            return self._recon[1]
         expected, net = journal_expectation(self.journal, self.run)
         facts: list[tuple[str, Any]] = [
             ("Campaign records now", self.campaign.records),
@@ -204,6 +209,7 @@ class RunReport:
         elif self.matchable:
             facts.append(("This run: deleted or absent, yet in the campaign", self.still_there))
         facts += [(f"Runs counted ({len(net)})", ", ".join(net))]
+        self._recon = (self.rows_seen, facts)
         return facts
 
     def outcome_counts(self) -> list[tuple[str, int]]:
@@ -226,7 +232,7 @@ class RunReport:
         out["Outcomes"] = dict(self.outcome_counts())
         if self.campaign is not None:
             out["Reconciliation"] = dict(self.reconcile_facts())
-            out["Campaign"] = self.campaign_summary.as_dict()
+            out["Campaign records"] = self.campaign_summary.as_dict()
             if self.notes():
                 out["Note"] = self.notes()[0]
         return out

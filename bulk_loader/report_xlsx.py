@@ -235,9 +235,6 @@ class XlsxReport:
         chart.height, chart.width = 7.5, 15
         ws.add_chart(chart, f"D{header_row - 1}")
 
-    def save(self, path: str | os.PathLike[str]) -> None:
-        with atomic_output(path, "wb") as handle:
-            self.wb.save(handle)
 
 
 def write_xlsx(
@@ -251,9 +248,11 @@ def write_xlsx(
 
     `sheets` may be a generator: a sheet's rows can depend on counts gathered by an earlier one.
     """
-    report = XlsxReport(max_rows=max_rows)
-    for sheet in sheets:
-        report.add_sheet(sheet)
-    report.write_summary(summary())
-    report.save(path)
+    # Opened first: a missing directory fails before any row is fetched or written.
+    with atomic_output(path, "wb") as handle:
+        report = XlsxReport(max_rows=max_rows)
+        for sheet in sheets:
+            report.add_sheet(sheet)
+        report.write_summary(summary())
+        report.wb.save(handle)
     return report.sheet_rows

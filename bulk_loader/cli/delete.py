@@ -41,6 +41,9 @@ def delete(file: Path | None, source_run: str | None, campaign_id: int, platform
     1 some failed, 2 usage or input error (nothing sent), 3 stopped early (resumable), 130 Ctrl-C.
     """
     from bulk_loader.config import load_credentials, resolve_endpoint
+
+    if timezone_name:
+        raise UsageError("--timezone does not apply to delete: only the customer ids are read")
     from bulk_loader.delete_run import DeleteOptions, run_delete
     from bulk_loader.delete_summary import format_summary
     from bulk_loader.progress import choose_mode

@@ -97,7 +97,7 @@ def report(run_id: str | None, latest: bool, output: str, journal: Path | None, 
     from bulk_loader.report import output_format
     from bulk_loader.report_run import RunReport, write_run_report
 
-    output_format(output)
+    fmt = output_format(output)
     if bool(run_id) == latest:
         raise UsageError("give a RUN_ID (see `bulk-loader runs`) or --latest, not both")
     if not reconcile and (platform or base_url):
@@ -112,7 +112,7 @@ def report(run_id: str | None, latest: bool, output: str, journal: Path | None, 
             rep = RunReport(j, run, ws)
             rep.load_deletions()
             if reconcile:
-                sheet = output_format(output) == "xlsx"  # only XLSX lists the campaign's records
+                sheet = fmt == "xlsx"  # only XLSX lists the campaign's records
                 _reconcile(rep, platform, base_url, profile, config_file, sheet)
             parts = write_run_report(output, rep)
             summary = rep.summary_dict()
@@ -153,7 +153,7 @@ def _print_summary(summary: dict[str, Any]) -> None:
         for key, value in recon.items():
             text = f"{value:,}" if isinstance(value, int) else str(value)
             click.echo(f"  {key}: {text}")
-        camp = summary.get("Campaign", {})
+        camp = summary.get("Campaign records", {})
         for key in ("by-status", "by-status-code", "by-disposition"):
             parts = ", ".join(f"{k} {n:,}" for k, n in camp.get(key, {}).items())
             click.echo(f"  campaign {key}: {parts or 'none'}")

@@ -1,0 +1,58 @@
+"""User-facing paths mended in review: each through the real CLI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bulk_loader.campaign_info import _int
+from bulk_loader.journal import Journal
+from bulk_loader.reconcile import _customer_id
+from tests.ops_support import run_cli, seed
+from tests.test_report_reconcile import FIRST, _upload_run
+
+
+def test_records_status_with_a_non_ascii_digit_is_one_sentence(simulator) -> None:
+    res = run_cli(simulator, "records", "--campaign", "125", "--base-url", simulator.base_url,
+                  "--status", "\u00b2")
+    assert res.exit_code == 2
+    assert res.output.startswith("error: ")
+    assert "Traceback" not in res.output
+
+
+def test_xlsx_report_to_a_missing_folder_fails_before_writing(simulator, tmp_path: Path) -> None:
+    jp = tmp_path / "j.sqlite"
+    with Journal.open(jp) as j:
+        up = _upload_run(j, simulator.base_url, 5)
+    out = tmp_path / "no-such-dir" / "r.xlsx"
+    res = run_cli(simulator, "report", up, "--journal", str(jp), "--output", str(out))
+    assert res.exit_code == 2
+    assert res.output.startswith("error: cannot write")
+    assert "Traceback" not in res.output and "Exception ignored" not in res.output
+
+
+def test_reconcile_summary_keeps_the_campaign_id(simulator, tmp_path: Path) -> None:
+    jp = tmp_path / "j.sqlite"
+    with Journal.open(jp) as j:
+        up = _upload_run(j, simulator.base_url, 5)
+    seed(simulator, 125, FIRST, 4)
+    res = run_cli(simulator, "report", up, "--journal", str(jp), "--reconcile", "--output",
+                  str(tmp_path / "r.csv"))
+    assert res.exit_code == 0, res.output
+    assert "campaign 125" in res.output and "campaign {" not in res.output
+
+
+def test_delete_refuses_timezone_it_would_ignore(simulator, tmp_path: Path) -> None:
+    f = tmp_path / "ids.csv"
+    f.write_text("customer-id\n10000001\n")
+    res = run_cli(simulator, "delete", str(f), "--campaign", "125", "--base-url",
+                  simulator.base_url, "--timezone", "UTC", "--yes",
+                  "--journal", str(tmp_path / "j.sqlite"))
+    assert res.exit_code == 2
+    assert res.output == ("error: --timezone does not apply to delete: "
+                          "only the customer ids are read\n")
+
+
+def test_server_numbers_that_int_refuses_are_unknown_not_a_crash() -> None:
+    assert _int("--5") is None and _int("\u00b2") is None and _int("12") == 12
+    assert _customer_id({"customer-id": "\u00b2"}) is None
+    assert _customer_id({"customer-id": " 42 "}) == 42
