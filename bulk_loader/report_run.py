@@ -23,6 +23,7 @@ from bulk_loader.campaign_view import RecordSummary, label
 from bulk_loader.journal import Journal, Record, Run
 from bulk_loader.reconcile import CampaignLoad, Workspace, batched, later_delete_runs
 from bulk_loader.report_xlsx import CountTable
+from bulk_loader.results import outcome_of
 
 BASE_HEADERS = ("row", "customer-id", "schedule-date-time", "outcome", "http-status", "message",
                 "attempts", "deleted-by")
@@ -33,10 +34,6 @@ SUCCESS = {"upload": ("accepted",), "delete": ("deleted", "absent")}
 OUTCOME_ORDER = ("accepted", "deleted", "absent", "rejected", "invalid", "failed", "pending")
 NOT_MATCHABLE = ("The campaign's records do not name their customer ids (the vendor's view shows "
                  "only a record-id), so they are compared by count, not one by one.")
-
-
-def outcome_of(state: str) -> str:
-    return "pending" if state in ("pending", "in_flight") else state
 
 
 class RunReport:

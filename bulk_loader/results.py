@@ -38,8 +38,8 @@ def failures_path_for(results: Path) -> Path:
 
 
 def _open_out(path: Path) -> IO[str]:
-    path.parent.mkdir(parents=True, exist_ok=True)
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         return open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115
     except OSError as exc:
         raise JournalError(f"cannot write {path}: {exc.strerror}") from exc

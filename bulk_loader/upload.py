@@ -119,6 +119,12 @@ def _check(opts: UploadOptions) -> None:
         raise UsageError("--concurrency must be at least 1")
     if not opts.file.is_file():
         raise InputFileError(f"{opts.file} does not exist or is not a file")
+    if opts.results is not None:
+        from bulk_loader.results import failures_path_for
+
+        source = opts.file.resolve()
+        if source in (opts.results.resolve(), failures_path_for(opts.results).resolve()):
+            raise UsageError("--results must not name the input file: it would be overwritten")
 
 
 def run_upload(opts: UploadOptions) -> UploadOutcome:

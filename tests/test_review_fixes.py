@@ -56,3 +56,42 @@ def test_server_numbers_that_int_refuses_are_unknown_not_a_crash() -> None:
     assert _int("--5") is None and _int("\u00b2") is None and _int("12") == 12
     assert _customer_id({"customer-id": "\u00b2"}) is None
     assert _customer_id({"customer-id": " 42 "}) == 42
+
+
+def test_validate_refuses_to_overwrite_its_input(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from bulk_loader.cli import cli
+
+    f = tmp_path / "in.csv"
+    f.write_text("customer-id\n10000001\nbad\n")
+    before = f.read_bytes()
+    res = CliRunner().invoke(cli, ["validate", str(f), "--invalid-out", str(f)])
+    assert res.exit_code == 2
+    assert res.output == ("error: --invalid-out must not be the input file: "
+                          "it would be overwritten\n")
+    assert f.read_bytes() == before
+
+
+def test_upload_refuses_results_over_its_input(simulator, tmp_path: Path) -> None:
+    f = tmp_path / "in.csv"
+    f.write_text("customer-id\n10000001\n")
+    before = f.read_bytes()
+    res = run_cli(simulator, "upload", str(f), "--campaign", "125", "--base-url",
+                  simulator.base_url, "--results", str(f), "--journal", str(tmp_path / "j.sqlite"))
+    assert res.exit_code == 2
+    assert "error: --results must not name the input file" in res.output
+    assert f.read_bytes() == before
+    assert simulator.records(125) == {}
+
+
+def test_results_under_a_file_is_one_sentence(simulator, tmp_path: Path) -> None:
+    f = tmp_path / "in.csv"
+    f.write_text("customer-id\n10000001\n")
+    blocker = tmp_path / "blocker"
+    blocker.write_text("")
+    res = run_cli(simulator, "upload", str(f), "--campaign", "125", "--base-url",
+                  simulator.base_url, "--results", str(blocker / "r.csv"), "--quiet",
+                  "--journal", str(tmp_path / "j.sqlite"))
+    assert res.output.startswith("error: cannot write ")
+    assert "Traceback" not in res.output

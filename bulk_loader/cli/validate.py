@@ -15,7 +15,7 @@ import click
 
 from bulk_loader.cli.common import file_options
 from bulk_loader.columns import cell_text
-from bulk_loader.errors import EXIT_OK, EXIT_SOME_FAILED, BulkLoaderError
+from bulk_loader.errors import EXIT_OK, EXIT_SOME_FAILED, BulkLoaderError, UsageError
 from bulk_loader.model import Batch, Validated
 from bulk_loader.reader import Table
 from bulk_loader.validate_file import FileOptions, FileSummary, parse_timezone, validate_file
@@ -92,6 +92,8 @@ def validate(file: Path, sheet: str | None, id_column: str | None, schedule_colu
                           id_column=id_column, schedule_column=schedule_column,
                           timezone=parse_timezone(timezone_name),
                           clock_skew=timedelta(seconds=clock_skew))
+    if invalid_out is not None and invalid_out.resolve() == file.resolve():
+        raise UsageError("--invalid-out must not be the input file: it would be overwritten")
     run = _Run(file.name, InvalidRowsFile(invalid_out) if invalid_out is not None else None)
     ok = False
     try:
