@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
@@ -33,11 +34,18 @@ from bulk_loader.errors import (
     UsageError,
 )
 from bulk_loader.limiter import AdaptiveLimiter, ClientStats
-from bulk_loader.multistatus import RecordOutcome, build_body, match_answer, parse_multistatus
+from bulk_loader.multistatus import (
+    RecordOutcome,
+    all_added,
+    build_body,
+    match_answer,
+    parse_multistatus,
+)
 from bulk_loader.retry import RetryPolicy
 from bulk_loader.transport import NotSent, Reply, Transport, raise_for_common, server_message
 
 __all__ = [
+    "AddResult",
     "CampaignClient",
     "CampaignInfo",
     "ClientStats",
@@ -48,6 +56,25 @@ __all__ = [
 
 DELETE_FALLBACK_NOTE = "DELETE accepted the data token; using it for the rest of the run"
 RECORDS_PREFIX = "records.record.item"
+
+
+@dataclass(frozen=True, slots=True)
+class AddResult:
+    """One chunk's answer from add_chunk.
+
+    outcomes is None when one request added every record (each 200, no message): the usual
+    case, kept free of per-record objects; `attempts` requests carried them and `resent` says
+    whether an earlier one ended without a usable answer. Otherwise one outcome per id, in order.
+    """
+
+    attempts: int
+    resent: bool
+    outcomes: list[RecordOutcome] | None
+
+    def expand(self, ids: Sequence[int]) -> list[RecordOutcome]:
+        if self.outcomes is not None:
+            return self.outcomes
+        return [RecordOutcome(c, 200, None, self.attempts, self.resent) for c in ids]
 
 
 class _Refused(Exception):
@@ -215,15 +242,28 @@ class CampaignClient:
 
         The chunk must not repeat a customer-id (answers are matched by id, Decision 4).
         """
+        return (await self.add_chunk(campaign_id, ids, schedules)).expand(ids)
+
+    async def add_chunk(
+        self,
+        campaign_id: int,
+        ids: Sequence[int],
+        schedules: Sequence[str | None] | None = None,
+    ) -> AddResult:
+        """add_records without per-record objects when every record was added (the upload's
+        hot path: at 5M records those objects were a tenth of the client's CPU)."""
         if schedules is not None and len(schedules) != len(ids):
             raise ValueError("ids and schedules differ in length")
         if not ids:
-            return []
+            return AddResult(0, False, [])
         if len(set(ids)) != len(ids):
             raise ValueError("a chunk must not hold the same customer-id twice")
         out: list[RecordOutcome | None] = [None] * len(ids)
-        await self._send(campaign_id, ids, schedules, None, out, 0, False)
-        return out  # type: ignore[return-value]  # _send gives every position an outcome
+        whole = await self._send(campaign_id, ids, schedules, None, out, 0, False)
+        if whole is not None:
+            return AddResult(whole[0], whole[1], None)
+        done: list[RecordOutcome] = out  # type: ignore[assignment]  # _send filled every position
+        return AddResult(max(o.attempts for o in done), any(o.resent for o in done), done)
 
     async def _post_once(
         self, campaign_id: int, body: bytes, n: int
@@ -266,10 +306,12 @@ class CampaignClient:
         out: list[RecordOutcome | None],
         prior: int,
         resent: bool,
-    ) -> None:
+    ) -> tuple[int, bool] | None:
         """Send the records at `todo` (None = all) until each has an outcome; fills `out`.
 
-        `prior`: requests that already carried these records (a split keeps counting).
+        `prior`: requests that already carried these records (a split keeps counting). When one
+        request of the whole chunk added every record, `out` is left alone and (attempts,
+        resent) returned.
         """
         tries = failures = 0
         last_error = ""
@@ -290,19 +332,21 @@ class CampaignClient:
                     i = split[0]
                     out[i] = RecordOutcome(ids[i], refused.status, refused.message,
                                            prior + tries, resent)
-                    return
+                    return None
                 self.stats.splits += 1
                 half = len(split) // 2
                 await _all(
                     self._send(campaign_id, ids, schedules, part, out, prior + tries, resent)
                     for part in (split[:half], split[half:])
                 )
-                return
+                return None
             else:
+                if todo is None and all_added(ids if type(ids) is list else list(ids), answer):
+                    return prior + tries, resent
                 positions = range(len(ids)) if todo is None else todo
                 missing = match_answer(ids, positions, answer, prior + tries, resent, out)
                 if not missing:
-                    return
+                    return None
                 self.stats.bad_answers += 1
                 last_error = (
                     f"the server answered {len(missing)} of the {n} records sent with a server "
@@ -314,7 +358,7 @@ class CampaignClient:
                 attempts = prior + tries
                 for i in range(len(ids)) if todo is None else todo:
                     out[i] = RecordOutcome(ids[i], None, last_error, attempts, resent)
-                return
+                return None
             await self._wait(failures, error)
 
     # -- delete ----------------------------------------------------------------------------------

@@ -144,6 +144,19 @@ def _in_order(
     return statuses, messages
 
 
+def all_added(ids: list[Any], entries: list[Any]) -> bool:
+    """Does the answer add every id sent, as the usual 207 does: the ids in the order sent, each
+    200 with no message? Whole-list passes only, so an all-added chunk costs no per-record object."""
+    n = len(ids)
+    if len(entries) != n:
+        return False
+    found = _in_order(ids, entries)
+    if found is None:
+        return False
+    statuses, messages = found
+    return statuses.count(200) == n and messages.count(None) == n
+
+
 def match_answer(
     ids: Sequence[Any],
     positions: Sequence[int],

@@ -227,13 +227,16 @@ class Sender:
             ids = [ids[i] for i in keep]
             schedules = [schedules[i] for i in keep]
         try:
-            outcomes = await self.client.add_records(self.campaign_id, ids, schedules)
+            answer = await self.client.add_chunk(self.campaign_id, ids, schedules)
         except TerminalError as exc:
             # Leave the chunk in_flight: part of it may have been taken before the refusal.
             if self.stopped_by is None:
                 self.stopped_by = exc
             self.stop.set()
             return None
+        if answer.outcomes is None:  # all added by one request
+            return _Done(ch.chunk, late, len(ids), answer.attempts, 0)
+        outcomes = answer.outcomes
         notes, ok, ok_attempts, confirmed = classify(outcomes, rows, schedules, was_in_flight)
         return _Done(ch.chunk, sorted(late + notes) if late else notes, ok, ok_attempts or None,
                      confirmed, dead_reason(outcomes))

@@ -118,6 +118,23 @@ async def test_body_not_an_array_is_a_failed_attempt(body: bytes) -> None:
     assert c.stats.bad_answers == 1
 
 
+async def test_add_chunk_makes_no_outcome_objects_when_all_were_added() -> None:
+    ok = b'[{"customer-id": 1, "http-status": 200}, {"customer-id": 2, "http-status": 200}]'
+    async with client(seq((207, ok))) as c:
+        whole = await c.add_chunk(125, [1, 2])
+    assert (whole.outcomes, whole.attempts, whole.resent) == (None, 1, False)
+    assert whole.expand([1, 2]) == [(1, 200, None, 1, False), (2, 200, None, 1, False)]
+    # A dropped answer, then all added: one object-free result that says it was resent.
+    async with client(seq((207, b"<html>oops</html>"), (207, ok))) as c:
+        again = await c.add_chunk(125, [1, 2])
+    assert (again.outcomes, again.attempts, again.resent) == (None, 2, True)
+    mixed = b'[{"customer-id": 1, "http-status": 200}, {"customer-id": 2, "http-status": 400,' \
+            b' "message": "Duplicate customer"}]'
+    async with client(seq((207, mixed))) as c:
+        part = await c.add_chunk(125, [1, 2])
+    assert part.outcomes == [(1, 200, None, 1, False), (2, 400, "Duplicate customer", 1, False)]
+
+
 async def test_retry_after_honoured_and_limit_halved() -> None:
     script = seq((429, b'{"message": "slow down"}', {"Retry-After": "7"}),
                  (503, b"", {"Retry-After": "3"}),

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from bulk_loader import spec
 from bulk_loader.errors import BadResponse
-from bulk_loader.multistatus import RecordOutcome, match_answer, parse_multistatus
+from bulk_loader.multistatus import RecordOutcome, all_added, match_answer, parse_multistatus
 
 MESSAGES_400 = [
     spec.MSG_DUPLICATE,
@@ -81,6 +81,10 @@ def check(ids: list[int], positions: list[int] | range, entries: list[Any]) -> N
     out: list[RecordOutcome | None] = [UNTOUCHED] * len(ids)
     again = match_answer(ids, positions, entries, ATTEMPTS, RESENT, out)
     allowed = reference(ids, list(positions), entries)
+    if isinstance(positions, range) and all_added(ids, entries):
+        # The client's no-objects shortcut may only claim what matching would conclude.
+        assert all(allowed[i] == {RecordOutcome(ids[i], 200, None, ATTEMPTS, RESENT)}
+                   for i in positions)
     for i in range(len(ids)):
         if i not in allowed:
             assert out[i] is UNTOUCHED, f"position {i} was not sent but was changed"
@@ -166,6 +170,33 @@ def test_in_order_answers_with_one_entry_spoiled(ids: list[int], data: st.DataOb
         st.integers(1, 99).map(lambda c: {"customer-id": c, "http-status": 200}),
     ))
     check(ids, range(len(ids)), entries)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(1, 10**12), min_size=1, max_size=50, unique=True), st.data())
+def test_all_added_only_for_every_id_in_order_with_200(ids: list[int],
+                                                       data: st.DataObject) -> None:
+    entries: list[Any] = [{"customer-id": c, "http-status": 200} for c in ids]
+    if data.draw(st.booleans()):
+        entries[0]["message"] = None  # an explicit null message is no message
+    assert all_added(ids, entries)
+    k = data.draw(st.integers(0, len(ids) - 1))
+    spoiled = data.draw(st.sampled_from(["status", "message", "id", "drop", "swap", "bool"]))
+    if spoiled == "status":
+        entries[k]["http-status"] = data.draw(st.sampled_from([201, 400, 409, 500, "200", None]))
+    elif spoiled == "message":
+        entries[k]["message"] = data.draw(st.sampled_from(["", "note", 0]))
+    elif spoiled == "id":
+        entries[k]["customer-id"] = data.draw(st.sampled_from([str(ids[k]), ids[k] + 10**13]))
+    elif spoiled == "drop":
+        del entries[k]
+    elif spoiled == "bool" or len(ids) == 1:
+        entries[k]["customer-id"] = True
+    else:
+        entries.reverse()
+        if entries[0]["customer-id"] == ids[0]:  # a palindrome of one: nothing moved
+            entries[0]["http-status"] = 400
+    assert not all_added(ids, entries)
 
 
 ODD_TEXT = st.one_of(
