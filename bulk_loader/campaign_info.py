@@ -2,37 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from datetime import UTC, datetime, tzinfo
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import orjson
 
 from bulk_loader import spec
 from bulk_loader.errors import BadResponse
+from bulk_loader.zones import resolve_timezone
 
-# POSIX TZ without a DST rule, e.g. "EST5EST" (the vendor's example) or "UTC0": a fixed offset.
-_POSIX_FIXED = re.compile(r"^([A-Za-z]{3,})([+-]?\d{1,2})(?::(\d{2}))?([A-Za-z]{3,})?$")
-
-
-def resolve_timezone(name: str | None) -> tzinfo | None:
-    """An IANA name, or a POSIX `STDoff[STD]` string with no DST part; None if neither."""
-    if not name:
-        return None
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        pass
-    m = _POSIX_FIXED.match(name.strip())
-    if m and (m.group(4) is None or m.group(4) == m.group(1)):
-        hours = int(m.group(2))
-        minutes = int(m.group(3) or 0) * (-1 if hours < 0 else 1)
-        # POSIX offsets are west-positive: EST5 is UTC-5.
-        return timezone(-timedelta(hours=hours, minutes=minutes), m.group(1))
-    return None
-
+__all__ = ["CampaignInfo", "parse_campaign", "resolve_timezone"]
 
 @dataclass(frozen=True)
 class CampaignInfo:

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from bulk_loader import spec
-from bulk_loader.campaign_info import CampaignInfo, resolve_timezone
+from bulk_loader.campaign_info import CampaignInfo
 from bulk_loader.client import CampaignClient, RetryPolicy, preflight
 from bulk_loader.config import Credentials
 from bulk_loader.errors import (
@@ -43,6 +43,7 @@ from bulk_loader.results import failures_path_for, write_failures, write_results
 from bulk_loader.upload_load import ReaderOptions, load_file
 from bulk_loader.upload_send import Sender, SendResult, Tally
 from bulk_loader.upload_summary import build_summary
+from bulk_loader.zones import parse_timezone
 
 
 @dataclass
@@ -80,11 +81,7 @@ def file_sha256(path: Path) -> str:
 
 def _zone(opts: UploadOptions, info: CampaignInfo | None) -> tzinfo | None:
     if opts.timezone:
-        zone = resolve_timezone(opts.timezone)
-        if zone is None:
-            raise UsageError(f"--timezone {opts.timezone!r} is not a known time zone "
-                             "(use an IANA name such as Europe/London)")
-        return zone
+        return parse_timezone(opts.timezone)
     return info.tzinfo if info is not None else None
 
 

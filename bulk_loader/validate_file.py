@@ -17,13 +17,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bulk_loader.errors import InputFileError, UsageError
+from bulk_loader.errors import InputFileError
 from bulk_loader.model import Batch, Validated
 from bulk_loader.reader import DEFAULT_BATCH, Table, open_table
 from bulk_loader.spec import MAX_RECORDS
 from bulk_loader.validate import Summary, Validator
+from bulk_loader.zones import parse_timezone
+
+__all__ = ["FileOptions", "FileSummary", "open_file", "parse_timezone", "validate_file"]
 
 
 @dataclass(frozen=True)
@@ -46,17 +48,6 @@ class FileSummary(Summary):
     path: Path = field(default_factory=Path)
     described: str = ""
     headers: list[str] = field(default_factory=list)
-
-
-def parse_timezone(name: str | None) -> tzinfo | None:
-    """An IANA zone name (e.g. Europe/London) or None; UsageError for an unknown name."""
-    if name is None or not name.strip():
-        return None
-    try:
-        return ZoneInfo(name.strip())
-    except (ZoneInfoNotFoundError, ValueError):
-        raise UsageError(f"unknown time zone {name!r} (--timezone); use an IANA name such as "
-                         "Europe/London or America/New_York.") from None
 
 
 def utc_now() -> datetime:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -49,7 +49,15 @@ def test_xlsx_naive_times_use_timezone_flag_else_campaign_zone(simulator: Runnin
     ny = local.replace(tzinfo=ZoneInfo("America/New_York"))
     assert simulator.records(125)[10_000_003] == spec.iso_utc_ms(ny)
     r = upload(simulator, g, tmp_path / "j.sqlite", "--timezone", "Mars/Olympus", "--new-run")
-    assert r.exit_code == 2 and "not a known time zone" in r.stderr
+    assert r.exit_code == 2 and r.stderr == (
+        "error: unknown time zone 'Mars/Olympus' (--timezone); use an IANA name such as "
+        "Europe/London or America/New_York.\n")
+    # One parser for every command: a POSIX zone like the API's own "EST5EST" works for both.
+    h = _xlsx(tmp_path / "c.xlsx", [[10_000_004, local]])
+    r = upload(simulator, h, tmp_path / "j.sqlite", "--timezone", "EST5EST")
+    assert r.exit_code == 0, r.output
+    est = local.replace(tzinfo=timezone(timedelta(hours=-5)))
+    assert simulator.records(125)[10_000_004] == spec.iso_utc_ms(est)
 
 
 def _opts(sim: RunningSimulator, f: Path, journal: Path, **kw: object) -> UploadOptions:
