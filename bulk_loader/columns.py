@@ -136,3 +136,14 @@ def cell_text(value: Any) -> str:
     if isinstance(value, RowProblem):
         return ""
     return str(value)
+
+
+def got(value: Any) -> str:
+    text = value if isinstance(value, str) else _shown(value)
+    if len(text) > 40:
+        text = text[:37] + "..."
+    return f" (got {text!r})"
+
+
+def _shown(value: Any) -> str:
+    return cell_text(value) if not isinstance(value, float) else repr(value)

@@ -39,8 +39,8 @@ from bulk_loader.errors import (
 from bulk_loader.interrupt import ctrl_c
 from bulk_loader.journal import Journal, Run
 from bulk_loader.journal_thread import JournalThread
+from bulk_loader.model import ReaderOptions
 from bulk_loader.outcome import RunOutcome, early_end
-from bulk_loader.upload_load import ReaderOptions
 
 DECLINED = "declined"  # asked, the user said no: resumable, nothing sent in that invocation
 

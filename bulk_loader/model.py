@@ -40,3 +40,20 @@ class Validated:
     ids: list[int] = field(default_factory=list)
     schedules: list[str | None] = field(default_factory=list)  # UTC `...sssZ` or None
     invalid: list[Invalid] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ReaderOptions:
+    """How to read an input file: the reader's flags, shared by validate, upload and delete."""
+
+    sheet: str | None = None
+    encoding: str | None = None
+    delimiter: str | None = None
+    id_column: str | None = None
+    schedule_column: str | None = None
+
+    def kwargs(self) -> dict[str, Any]:
+        """The reader's keyword arguments (reader.open_table, reader.iter_rows)."""
+        return {"sheet": self.sheet, "encoding": self.encoding, "delimiter": self.delimiter,
+                "id_column": self.id_column, "schedule_column": self.schedule_column}
+

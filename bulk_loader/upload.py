@@ -37,10 +37,10 @@ from bulk_loader.gc_relax import relaxed_gc
 from bulk_loader.interrupt import ctrl_c
 from bulk_loader.journal import Journal, Run
 from bulk_loader.journal_thread import JournalThread
+from bulk_loader.model import ReaderOptions
 from bulk_loader.outcome import RunOutcome, early_end
 from bulk_loader.progress import Progress
 from bulk_loader.results import failures_path_for, write_failures, write_results
-from bulk_loader.upload_load import ReaderOptions, load_file
 from bulk_loader.upload_send import Sender, SendResult, Tally
 from bulk_loader.upload_summary import build_summary
 from bulk_loader.zones import parse_timezone
@@ -184,6 +184,8 @@ def _run_locked(opts: UploadOptions, journal: Journal, run: Run, info: CampaignI
     settings.update(concurrency=opts.concurrency, results=str(results))
     if run.state == "loading":
         journal.reset_run_records(run)
+        from bulk_loader.upload_load import load_file  # not needed to resume: no numpy then
+
         validator = _validator(opts, info)
         try:
             loaded = load_file(journal, run, str(opts.file), opts.reader, validator,

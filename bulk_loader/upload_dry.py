@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from bulk_loader.errors import EXIT_OK, EXIT_SOME_FAILED
 from bulk_loader.model import Batch, Validated
 from bulk_loader.validate import Validator
-from bulk_loader.validate_file import validate_file
+from bulk_loader.validate_file import FileOptions, validate_file
 
 SHOWN_INVALID = 10  # as many as `validate` shows
 
@@ -36,7 +36,7 @@ def dry_run(opts: UploadOptions, info: CampaignInfo | None,
             first.extend((bad.row, bad.reason) for bad in validated.invalid[:room])
 
     # The same loop, validator and cap check as the real run's load (upload_load.load_file).
-    s = validate_file(opts.file, opts.reader.file_options(), validator=make_validator(opts, info),
+    s = validate_file(opts.file, FileOptions(**opts.reader.kwargs()), validator=make_validator(opts, info),
                       on_batch=on_batch, cap_each_batch=True)
     chunks = -(-s.valid // opts.chunk_size)
     summary = {

@@ -15,28 +15,10 @@ from typing import Any
 
 from bulk_loader.gc_relax import relaxed_gc
 from bulk_loader.journal import Journal, Run, encode_records
-from bulk_loader.model import Batch, Validated
+from bulk_loader.model import Batch, ReaderOptions, Validated
 from bulk_loader.reader import Table
 from bulk_loader.validate import Validator
 from bulk_loader.validate_file import FileOptions, validate_file
-
-
-@dataclass
-class ReaderOptions:
-    sheet: str | None = None
-    encoding: str | None = None
-    delimiter: str | None = None
-    id_column: str | None = None
-    schedule_column: str | None = None
-
-    def kwargs(self) -> dict[str, Any]:
-        return {"sheet": self.sheet, "encoding": self.encoding, "delimiter": self.delimiter,
-                "id_column": self.id_column, "schedule_column": self.schedule_column}
-
-    def file_options(self) -> FileOptions:
-        """The one conversion to validate_file's options (time zone etc. come from the
-        caller's validator)."""
-        return FileOptions(**self.kwargs())
 
 
 @dataclass
@@ -131,7 +113,7 @@ def load_file(journal: Journal, run: Run, path: str, reader: ReaderOptions,
     loader = _Loader(journal, run, chunk_size, on_batch)
     # A load cut short is redone from scratch, so its commits need not wait for the disk.
     with journal.relaxed_sync(), relaxed_gc():
-        summary = validate_file(path, reader.file_options(), validator=validator,
+        summary = validate_file(path, FileOptions(**reader.kwargs()), validator=validator,
                                 on_table=loader.on_table, on_batch=loader.on_batch,
                                 cap_each_batch=True)
         with journal.transaction():

@@ -22,7 +22,7 @@ from bulk_loader.errors import TerminalError
 from bulk_loader.gc_relax import relaxed_gc
 from bulk_loader.journal import Chunk, OutcomeRow, Run
 from bulk_loader.journal_thread import JournalThread
-from bulk_loader.validate import send_time_reason
+from bulk_loader.validate_time import send_time_reason
 
 _STATUS = operator.itemgetter(1)
 _ATTEMPTS = operator.itemgetter(3)

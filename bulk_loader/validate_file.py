@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 
 from bulk_loader.errors import InputFileError
-from bulk_loader.model import Batch, Validated
+from bulk_loader.model import Batch, ReaderOptions, Validated
 from bulk_loader.reader import DEFAULT_BATCH, Table, open_table
 from bulk_loader.spec import MAX_RECORDS
 from bulk_loader.validate import Summary, Validator
@@ -29,12 +29,9 @@ __all__ = ["FileOptions", "FileSummary", "open_file", "parse_timezone", "validat
 
 
 @dataclass(frozen=True)
-class FileOptions:
-    sheet: str | None = None
-    encoding: str | None = None
-    delimiter: str | None = None
-    id_column: str | None = None
-    schedule_column: str | None = None
+class FileOptions(ReaderOptions):
+    """How to read the file, and the rules that need no server."""
+
     timezone: tzinfo | None = None
     clock_skew: timedelta = timedelta(seconds=60)
     window: tuple[datetime, datetime] | None = None  # the campaign's schedule, when known
@@ -55,9 +52,7 @@ def utc_now() -> datetime:
 
 
 def open_file(path: str | Path, options: FileOptions) -> Table:
-    return open_table(path, sheet=options.sheet, encoding=options.encoding,
-                      delimiter=options.delimiter, id_column=options.id_column,
-                      schedule_column=options.schedule_column)
+    return open_table(path, **options.kwargs())
 
 
 def validate_file(path: str | Path, options: FileOptions, *,

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from bulk_loader.columns import RowProblem
+from bulk_loader.columns import RowProblem, got
 from bulk_loader.spec import MSG_BAD_ID
 
 MAX_DIGITS = 18
@@ -23,19 +23,6 @@ ID_EMPTY = f"{MSG_BAD_ID}: the cell is empty"
 ID_NOT_POSITIVE_INT = f"{MSG_BAD_ID}: must be a positive integer"
 ID_TOO_LONG = f"{MSG_BAD_ID}: more than {MAX_DIGITS} digits"
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII)
-
-
-def got(value: Any) -> str:
-    text = value if isinstance(value, str) else _shown(value)
-    if len(text) > 40:
-        text = text[:37] + "..."
-    return f" (got {text!r})"
-
-
-def _shown(value: Any) -> str:
-    from bulk_loader.columns import cell_text
-
-    return cell_text(value) if not isinstance(value, float) else repr(value)
 
 
 def parse_id(value: Any) -> int | str:

@@ -14,6 +14,7 @@ from functools import lru_cache
 from itertools import repeat
 from typing import Any
 
+from bulk_loader.columns import got
 from bulk_loader.spec import (
     MAX_DAYS_AHEAD,
     MSG_BAD_ISO,
@@ -21,7 +22,6 @@ from bulk_loader.spec import (
     MSG_PAST,
     MSG_TOO_FAR,
 )
-from bulk_loader.validate_id import got
 
 BAD_ISO = MSG_BAD_ISO
 DATE_ONLY = f"{MSG_BAD_ISO}: a date needs a time of day"

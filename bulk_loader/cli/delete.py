@@ -46,8 +46,8 @@ def delete(file: Path | None, source_run: str | None, campaign_id: int, platform
         raise UsageError("--timezone does not apply to delete: only the customer ids are read")
     from bulk_loader.delete_run import DeleteOptions, run_delete
     from bulk_loader.delete_summary import format_summary
+    from bulk_loader.model import ReaderOptions
     from bulk_loader.progress import choose_mode
-    from bulk_loader.upload_load import ReaderOptions
 
     with json_errors(as_json):
         if (file is None) == (source_run is None):

@@ -45,10 +45,10 @@ def upload(file: Path, campaign_id: int, platform: str | None, base_url: str | N
     or failed, 2 usage or input error (nothing sent), 3 stopped early (resumable), 130 Ctrl-C.
     """
     from bulk_loader.config import load_credentials, resolve_endpoint
+    from bulk_loader.model import ReaderOptions
     from bulk_loader.progress import choose_mode
     from bulk_loader.upload import UploadOptions, run_upload
     from bulk_loader.upload_dry import format_dry_run
-    from bulk_loader.upload_load import ReaderOptions
     from bulk_loader.upload_summary import format_summary
 
     with json_errors(as_json):
