@@ -157,7 +157,7 @@ class StoredChunk:
     size: int
     http_status: int | None
     attempts: int | None
-    records: str  # JSON text as stored
+    records: bytes  # the JSON as stored, undecoded (UTF-8)
 
     def decode(self) -> Chunk:
         ch = _chunk(self.chunk, self.state, self.records)
@@ -436,7 +436,7 @@ class Journal:
     def open_chunks(self, run: RunRef, after: int = -1, limit: int = 64) -> list[Chunk]:
         """Chunks still to send (pending or in_flight) with number > `after`, in order."""
         rows = self.conn.execute(
-            "SELECT c.chunk, c.state, r.records FROM chunks c JOIN chunk_records r "
+            "SELECT c.chunk, c.state, CAST(r.records AS BLOB) FROM chunks c JOIN chunk_records r "
             "ON r.run=c.run AND r.chunk=c.chunk WHERE c.run=? AND c.chunk>? "
             "AND c.state IN ('pending','in_flight') ORDER BY c.chunk LIMIT ?",
             (self._seq(run), after, limit)).fetchall()
@@ -448,7 +448,7 @@ class Journal:
         while True:
             rows = self.conn.execute(
                 "SELECT c.chunk, c.state, c.first_row, c.last_row, c.size, c.http_status, "
-                "c.attempts, r.records FROM chunks c JOIN chunk_records r "
+                "c.attempts, CAST(r.records AS BLOB) FROM chunks c JOIN chunk_records r "
                 "ON r.run=c.run AND r.chunk=c.chunk WHERE c.run=? AND c.chunk>? "
                 "ORDER BY c.chunk LIMIT ?", (seq, after, page)).fetchall()
             if not rows:
@@ -533,7 +533,7 @@ class Journal:
             "GROUP BY k ORDER BY n DESC, k LIMIT ?", (self._seq(run), *states, limit)))
 
 
-def _chunk(chunk_no: int, state: str, records: str) -> Chunk:
+def _chunk(chunk_no: int, state: str, records: bytes | str) -> Chunk:
     triples = orjson.loads(records)
     if triples:
         rows, ids, schedules = (list(t) for t in zip(*triples, strict=True))
