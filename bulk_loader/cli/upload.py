@@ -48,7 +48,6 @@ def upload(file: Path, campaign_id: int, platform: str | None, base_url: str | N
     from bulk_loader.model import ReaderOptions
     from bulk_loader.progress import choose_mode
     from bulk_loader.upload import UploadOptions, run_upload
-    from bulk_loader.upload_dry import format_dry_run
     from bulk_loader.upload_summary import format_summary
 
     with json_errors(as_json):
@@ -72,5 +71,9 @@ def upload(file: Path, campaign_id: int, platform: str | None, base_url: str | N
             notice=lambda text: None if quiet else click.echo(text, err=True),
         )
         outcome = run_upload(opts)
-    finish(outcome.summary, outcome.exit_code, as_json,
-           format_dry_run if dry_run else format_summary)
+    if dry_run:
+        from bulk_loader.upload_dry import format_dry_run  # only here: it imports the validator
+
+        finish(outcome.summary, outcome.exit_code, as_json, format_dry_run)
+    else:
+        finish(outcome.summary, outcome.exit_code, as_json, format_summary)
