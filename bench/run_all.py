@@ -36,7 +36,8 @@ def main() -> None:
         "# Benchmarks\n\nWritten by `make bench` (bench/run_all.py; `python -m bench.run_all "
         "bench_NAME` reruns one section), Python "
         f"{platform.python_version()}, "
-        f"{platform.machine()}, 2 shared cores. Every figure below is one run; rerun to compare.\n\n"
+        f"{platform.machine()}, 2 shared cores. A figure is one run unless its section says "
+        "otherwise; rerun to compare.\n\n"
     )
     body = "".join(f"<!-- bench:{n} -->\n{kept[n]}<!-- /bench -->\n" for n in sorted(kept))
     out.write_text(head + body, encoding="utf-8")

@@ -316,12 +316,14 @@ class CampaignClient:
         tries = failures = 0
         last_error = ""
         error: TransientError
+        body: bytes | None = None  # encoded again only when what is sent changes
         while True:
             if tries:
                 self.stats.retries += 1
             tries += 1
             n = len(ids) if todo is None else len(todo)
-            body = build_body(ids, schedules, todo)
+            if body is None:
+                body = build_body(ids, schedules, todo)
             try:
                 answer = await self._post_once(campaign_id, body, n)
             except TransientError as exc:
@@ -352,7 +354,7 @@ class CampaignClient:
                     f"the server answered {len(missing)} of the {n} records sent with a server "
                     "error or not at all"
                 )
-                todo, resent, error = missing, True, BadResponse(last_error)
+                todo, resent, error, body = missing, True, BadResponse(last_error), None
             failures += 1
             if tries >= self.retry.max_attempts:
                 attempts = prior + tries

@@ -19,12 +19,12 @@ from dataclasses import dataclass, field
 from bulk_loader.breaker import Breaker, dead_reason, limit_for
 from bulk_loader.client import CampaignClient, RecordOutcome
 from bulk_loader.errors import EXIT_OK, EXIT_SOME_FAILED
-from bulk_loader.journal import Chunk, OutcomeRow, Run
+from bulk_loader.journal import OPEN_CHUNK_STATES, Chunk, OutcomeRow, Run
 from bulk_loader.journal_thread import JournalThread
 
 OK_STATE = "deleted"
 NOTE_CONFIRMED = "deleted (confirmed on resume: not found when sent again)"
-NOT_DONE = ("failed", "rejected", "invalid", "pending", "in_flight")
+NOT_DONE = ("failed", "rejected", "invalid", *OPEN_CHUNK_STATES)
 CHUNK_SIZE = 250  # records per journal chunk: one commit per 250 DELETEs
 
 

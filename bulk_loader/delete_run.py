@@ -37,7 +37,7 @@ from bulk_loader.errors import (
     UsageError,
 )
 from bulk_loader.interrupt import ctrl_c
-from bulk_loader.journal import Journal, Run
+from bulk_loader.journal import OPEN_CHUNK_STATES, Journal, Run
 from bulk_loader.journal_thread import JournalThread
 from bulk_loader.model import ReaderOptions
 from bulk_loader.outcome import RunOutcome, early_end
@@ -131,7 +131,7 @@ def _locked(opts: DeleteOptions, journal: Journal, run: Run, source: Run | None,
     to_send = counts.get("pending", 0) + counts.get("in_flight", 0)
     if to_send:
         where = f"campaign {opts.campaign_id}" + (f' ("{name}")' if name else "")
-        done = sum(n for s, n in counts.items() if s not in ("pending", "in_flight", "invalid"))
+        done = sum(n for s, n in counts.items() if s not in (*OPEN_CHUNK_STATES, "invalid"))
         text = (f"Delete {to_send:,} records from {where} at {opts.endpoint}?"
                 + (f" (resuming {run.run_id}: {done:,} already done)" if done else ""))
         if not opts.confirm(text):

@@ -331,6 +331,13 @@ class Journal:
                                  "LIMIT ?", (*args, limit)).fetchall()
         return [_run_from_row(r) for r in rows]
 
+    def later_runs(self, run: Run, kind: str) -> list[Run]:
+        """Runs of `kind` started after `run` on its campaign and endpoint, oldest first."""
+        rows = self.conn.execute(
+            f"SELECT {_RUN_COLS} FROM runs WHERE kind=? AND campaign_id IS ? AND endpoint IS ? "
+            "AND seq > ? ORDER BY seq", (kind, run.campaign_id, run.endpoint, run.seq)).fetchall()
+        return [_run_from_row(r) for r in rows]
+
     def set_state(self, run: RunRef, state: str, *, exit_code: int | None = None,
                   summary: dict[str, Any] | None = None) -> None:
         seq = self._seq(run)
@@ -438,8 +445,8 @@ class Journal:
         rows = self.conn.execute(
             "SELECT c.chunk, c.state, CAST(r.records AS BLOB) FROM chunks c JOIN chunk_records r "
             "ON r.run=c.run AND r.chunk=c.chunk WHERE c.run=? AND c.chunk>? "
-            "AND c.state IN ('pending','in_flight') ORDER BY c.chunk LIMIT ?",
-            (self._seq(run), after, limit)).fetchall()
+            "AND c.state IN (?,?) ORDER BY c.chunk LIMIT ?",
+            (self._seq(run), after, *OPEN_CHUNK_STATES, limit)).fetchall()
         return [_chunk(c, s, recs) for c, s, recs in rows]
 
     def iter_chunks(self, run: RunRef, page: int = 64) -> Iterator[StoredChunk]:

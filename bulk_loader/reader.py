@@ -59,8 +59,7 @@ class Table:
     def describe(self) -> str:
         """One line about how the file was read, e.g. for the validate summary."""
         if self.format == "csv":
-            shown = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe"}
-            how = f"CSV, {self.encoding}, {shown.get(self.delimiter or '', repr(self.delimiter))}"
+            how = f"CSV, {self.encoding}, {delimiter_name(self.delimiter)}"
         else:
             how = f"Excel, sheet {self.sheet!r}"
         schedule = repr(self.schedule_header) if self.schedule_header is not None else "none"
@@ -72,6 +71,14 @@ class Table:
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.close()
+
+
+_DELIMITERS = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe"}
+
+
+def delimiter_name(delimiter: str | None) -> str:
+    """'comma', 'tab', ... as people say it, else the character itself."""
+    return _DELIMITERS.get(delimiter or "", repr(delimiter))
 
 
 def sniff_format(path: Path) -> str:

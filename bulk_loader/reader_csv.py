@@ -27,7 +27,7 @@ from bulk_loader.csv_sniff import (
 )
 from bulk_loader.errors import InputFileError
 from bulk_loader.model import Batch
-from bulk_loader.reader import DEFAULT_BATCH, Table
+from bulk_loader.reader import DEFAULT_BATCH, Table, delimiter_name
 
 SAMPLE_BYTES = 64 * 1024
 FIELD_LIMIT = 1 << 20  # characters; bounds memory when a quote is never closed
@@ -183,12 +183,12 @@ class CsvTable(Table):
             if len(record) > width:
                 ids.append(RowProblem(
                     f"row has {len(record)} fields, the header has {width} (is a value with "
-                    f"{_name(self.delimiter)} missing its quotes?)"))
+                    f"{_article(self.delimiter)} missing its quotes?)"))
             else:
                 ids.append(record[idx])
         return Batch(rows, ids, schedules, cells)
 
 
-def _name(delimiter: str | None) -> str:
-    return {"\t": "a tab", ",": "a comma", ";": "a semicolon", "|": "a pipe"}.get(
-        delimiter or "", repr(delimiter))
+def _article(delimiter: str | None) -> str:
+    name = delimiter_name(delimiter)
+    return f"a {name}" if not name.startswith("'") else name

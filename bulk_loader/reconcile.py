@@ -30,10 +30,7 @@ DONE_DELETE_STATES = ("deleted", "absent")
 
 def later_delete_runs(journal: Journal, run: Run) -> list[Run]:
     """Delete runs started after `run` on the same campaign and endpoint, oldest first."""
-    rows = journal.conn.execute(
-        "SELECT run_id FROM runs WHERE kind='delete' AND campaign_id IS ? AND endpoint IS ? "
-        "AND seq > ? ORDER BY seq", (run.campaign_id, run.endpoint, run.seq)).fetchall()
-    return [journal.get_run(r[0]) for r in rows]
+    return journal.later_runs(run, "delete")
 
 
 def _customer_id(record: Mapping[str, Any]) -> int | None:

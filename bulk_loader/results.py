@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from bulk_loader.errors import BulkLoaderError, JournalError
-from bulk_loader.journal import Journal, Record, Run
+from bulk_loader.journal import OPEN_CHUNK_STATES, Journal, Record, Run
 from bulk_loader.report import csv_safe
 
 RESULTS_HEADER = ["row", "customer-id", "schedule-date-time", "outcome", "http-status", "message"]
@@ -30,7 +30,7 @@ FAILED_STATES = ("rejected", "invalid", "failed")
 
 
 def outcome_of(state: str) -> str:
-    return "pending" if state in ("pending", "in_flight") else state
+    return "pending" if state in OPEN_CHUNK_STATES else state
 
 
 def failures_path_for(results: Path) -> Path:
@@ -38,11 +38,36 @@ def failures_path_for(results: Path) -> Path:
     return results.with_name(f"{results.stem}.failures{results.suffix or '.csv'}")
 
 
+def check_writable(*paths: Path) -> None:
+    """Refuse, before anything is sent, an output that could not be written at the end.
+    Leaves an existing file as it is, and no new empty one behind."""
+    for path in paths:
+        existed = path.exists()
+        _make_folder(path)
+        try:
+            with open(path, "ab"):
+                pass
+        except OSError as exc:
+            raise JournalError(f"cannot write {path}: {exc.strerror}") from exc
+        if not existed:
+            path.unlink(missing_ok=True)
+
+
+def _make_folder(path: Path) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        blocker = next(p for p in path.parents if p.exists())
+        raise JournalError(f"cannot write {path}: {blocker} is a file, not a folder") from None
+    except OSError as exc:
+        raise JournalError(f"cannot write {path}: {exc.strerror}") from exc
+
+
 def _open_out(path: Path) -> io.TextIOWrapper:
     """A text file whose writes go straight to its binary buffer (.buffer), so that text and
     bytes written in turn stay in order."""
+    _make_folder(path)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         raw = open(path, "wb")  # noqa: SIM115
     except OSError as exc:
         raise JournalError(f"cannot write {path}: {exc.strerror}") from exc

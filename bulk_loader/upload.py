@@ -40,7 +40,7 @@ from bulk_loader.journal_thread import JournalThread
 from bulk_loader.model import ReaderOptions
 from bulk_loader.outcome import RunOutcome, early_end
 from bulk_loader.progress import Progress
-from bulk_loader.results import failures_path_for, write_failures, write_results
+from bulk_loader.results import check_writable, failures_path_for, write_failures, write_results
 from bulk_loader.upload_send import Sender, SendResult, Tally
 from bulk_loader.upload_summary import build_summary
 from bulk_loader.zones import parse_timezone
@@ -181,6 +181,7 @@ def _run_locked(opts: UploadOptions, journal: Journal, run: Run, info: CampaignI
     resumed = run.state != "loading" or bool(journal.counts(run))
     settings = dict(run.settings)
     results = _results_path(opts, run)
+    check_writable(results, failures_path_for(results))  # now, not after sending everything
     settings.update(concurrency=opts.concurrency, results=str(results))
     if run.state == "loading":
         journal.reset_run_records(run)

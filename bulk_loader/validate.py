@@ -137,7 +137,7 @@ class Validator:
     def check_cap(self) -> None:
         """Decision 8: refuse a file with more valid records than one upload may hold."""
         valid = self._summary.valid
-        if valid > self.max_records:
+        if self.over_cap:
             raise InputFileError(
                 f"the file holds {valid:,} valid records, more than the {self.max_records:,} one "
                 f"upload may hold; split it into files of at most {self.max_records:,} records.")

@@ -93,5 +93,13 @@ def test_results_under_a_file_is_one_sentence(simulator, tmp_path: Path) -> None
     res = run_cli(simulator, "upload", str(f), "--campaign", "125", "--base-url",
                   simulator.base_url, "--results", str(blocker / "r.csv"), "--quiet",
                   "--journal", str(tmp_path / "j.sqlite"))
-    assert res.output.startswith("error: cannot write ")
-    assert "Traceback" not in res.output
+    assert res.exit_code == 2
+    assert res.output == f"error: cannot write {blocker / 'r.csv'}: {blocker} is a file, not a folder\n"
+    assert simulator.records(125) == {}  # refused before anything was sent
+    # The same command with a usable path carries on with the same run, and sends it all.
+    res = run_cli(simulator, "upload", str(f), "--campaign", "125", "--base-url",
+                  simulator.base_url, "--results", str(tmp_path / "out" / "r.csv"), "--quiet",
+                  "--journal", str(tmp_path / "j.sqlite"))
+    assert res.exit_code == 0, res.output
+    assert simulator.records(125) == {10000001: None}
+    assert (tmp_path / "out" / "r.csv").read_text().splitlines()[1] == "2,10000001,,accepted,200,"
