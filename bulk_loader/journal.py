@@ -427,14 +427,20 @@ class Journal:
                           (now_iso(), self._seq(run), chunk_no))
 
     def finish_chunk(self, run: RunRef, chunk_no: int, ok_state: str, ok_status: int | None,
-                     attempts: int | None, outcomes: Iterable[OutcomeRow] = ()) -> None:
-        """The chunk's answer: records not in `outcomes` took `ok_state` with `ok_status`."""
+                     attempts: int | None, outcomes: Sequence[OutcomeRow] = (), *,
+                     fresh: bool = False) -> None:
+        """The chunk's answer: records not in `outcomes` took `ok_state` with `ok_status`.
+
+        `fresh`: the chunk was never sent before this answer, so it has no earlier outcome rows
+        to clear (the hot path: every statement saved is a GIL round trip on the writer thread)."""
         seq = self._seq(run)
-        self.conn.execute("DELETE FROM outcomes WHERE run=? AND chunk=?", (seq, chunk_no))
-        self.conn.executemany(
-            "INSERT OR REPLACE INTO outcomes(run, row, chunk, customer_id, schedule, state, "
-            "http_status, message, attempts) VALUES (?,?,?,?,?,?,?,?,?)",
-            ((seq, o[0], chunk_no, *o[1:]) for o in outcomes))
+        if not fresh:
+            self.conn.execute("DELETE FROM outcomes WHERE run=? AND chunk=?", (seq, chunk_no))
+        if outcomes:
+            self.conn.executemany(
+                "INSERT OR REPLACE INTO outcomes(run, row, chunk, customer_id, schedule, state, "
+                "http_status, message, attempts) VALUES (?,?,?,?,?,?,?,?,?)",
+                ((seq, o[0], chunk_no, *o[1:]) for o in outcomes))
         self.conn.execute(
             "UPDATE chunks SET state=?, http_status=?, attempts=?, done_at=? "
             "WHERE run=? AND chunk=?", (ok_state, ok_status, attempts, now_iso(), seq, chunk_no))

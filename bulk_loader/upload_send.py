@@ -56,6 +56,7 @@ class _Done:
     ok_attempts: int | None
     confirmed: int
     dead: str | None = None  # no record got an answer: the last error (breaker.dead_reason)
+    fresh: bool = False  # first sent by this invocation: no outcome rows of an earlier one
 
 
 @dataclass
@@ -175,7 +176,7 @@ class Sender:
         """Runs on the journal thread, inside one transaction."""
         for done in ready:
             self.journal.finish_chunk(self.run, done.chunk, "accepted", 200, done.ok_attempts,
-                                      done.notes)
+                                      done.notes, fresh=done.fresh)
         if next_chunk is not None:
             self.journal.mark_in_flight(self.run, next_chunk)
 
@@ -234,9 +235,10 @@ class Sender:
                 self.stopped_by = exc
             self.stop.set()
             return None
+        fresh = not was_in_flight
         if answer.outcomes is None:  # all added by one request
-            return _Done(ch.chunk, late, len(ids), answer.attempts, 0)
+            return _Done(ch.chunk, late, len(ids), answer.attempts, 0, fresh=fresh)
         outcomes = answer.outcomes
         notes, ok, ok_attempts, confirmed = classify(outcomes, rows, schedules, was_in_flight)
         return _Done(ch.chunk, sorted(late + notes) if late else notes, ok, ok_attempts or None,
-                     confirmed, dead_reason(outcomes))
+                     confirmed, dead_reason(outcomes), fresh=fresh)
