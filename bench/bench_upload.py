@@ -195,7 +195,8 @@ def main() -> str:
         f"({_spread([f['cpu'] for f in fulls], '.1f')} s) | ≤ 3 µs (probe floor ~2) |",
         f"| the floor in the same rounds (bench/upload_floor.py: csv + orjson + aiohttp, nothing "
         f"else) | {_spread(floor_us, '.2f')} µs/record; upload / floor = "
-        f"**{_spread(ratio, '.2f')}** | (3 / 2 = 1.5) |",
+        f"**{_spread(ratio, '.2f')}** | context: this floor leaves out validation, which the "
+        "probe's ~2 µs included |",
         f"| of which read + validate (dry run, one run) | {dry['cpu']:.1f} s = "
         f"{dry['cpu'] / n * 1e6:.2f} µs/record | |",
         f"| peak RSS of the uploader | **{_spread([f['rss_mb'] for f in fulls], '.0f')} MB** "
