@@ -3,6 +3,7 @@
     async with CampaignClient(base_url, credentials, concurrency=4, retry=RetryPolicy()) as c:
         info = await preflight(c, 125)
         outcomes = await c.add_records(125, ids, schedules)   # one RecordOutcome per id, in order
+        result = await c.add_chunk(125, ids, schedules)       # the same; .outcomes None = all added
 
 Decisions 1-4, 10 and 11 live here. Transient failures (429/5xx, timeouts, dropped connections,
 answers that break the contract) are retried per RetryPolicy and end as a record outcome with
