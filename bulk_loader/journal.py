@@ -194,7 +194,10 @@ def _run_from_row(r: Sequence[Any]) -> Run:
 
 
 def encode_records(rows: Sequence[int], ids: Sequence[int], schedules: Sequence[str | None]) -> str:
-    """A chunk's records as the JSON text stored in chunks.records."""
+    """A chunk's records as the JSON text stored in chunks.records.
+
+    Rows and ids are ints, schedules None or our own UTC `...sssZ` text: results._fast_lines
+    turns this JSON into CSV lines byte by byte and relies on it."""
     return orjson.dumps(list(zip(rows, ids, schedules, strict=True))).decode()
 
 

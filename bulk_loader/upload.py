@@ -80,8 +80,9 @@ def file_sha256(path: Path) -> str:
 
 
 def _zone(opts: UploadOptions, info: CampaignInfo | None) -> tzinfo | None:
-    if opts.timezone:
-        return parse_timezone(opts.timezone)
+    zone = parse_timezone(opts.timezone)  # None when not given (or blank)
+    if zone is not None:
+        return zone
     return info.tzinfo if info is not None else None
 
 
