@@ -34,7 +34,7 @@ file_options = _stack(
     click.option("--encoding", help="Force the CSV encoding (default: detected)."),
     click.option("--delimiter", help="Force the CSV delimiter (default: detected among , ; tab |)."),
     click.option("--timezone", "timezone_name",
-                 help="IANA zone for schedule times without an offset, e.g. Europe/London."),
+                 help="Zone for schedule times without an offset: IANA (Europe/London) or fixed POSIX (EST5EST)."),
 )
 
 endpoint_options = _stack(
