@@ -550,12 +550,12 @@ class Journal:
 
 
 def _chunk(chunk_no: int, state: str, records: bytes | str) -> Chunk:
-    triples = orjson.loads(records)
-    if triples:
-        rows, ids, schedules = (list(t) for t in zip(*triples, strict=True))
-    else:
-        rows, ids, schedules = [], [], []
-    return Chunk(chunk_no, state, rows, ids, schedules)
+    """Decode a chunk's stored JSON. Its values hold no brackets (encode_records' promise), so
+    deleting every bracket leaves one flat array, row, id, schedule, row, ...: half the cost of
+    decoding a thousand small arrays and transposing them (the sender's hot path)."""
+    raw = records if isinstance(records, bytes) else records.encode()
+    flat = orjson.loads(b"[" + raw.translate(None, b"[]") + b"]")
+    return Chunk(chunk_no, state, flat[0::3], flat[1::3], flat[2::3])
 
 
 def _cell(value: Any) -> Any:
