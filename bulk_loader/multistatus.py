@@ -33,13 +33,25 @@ class RecordOutcome(NamedTuple):
     resent: bool = False
 
 
+def _ids_only(ids: Sequence[Any]) -> bytes:
+    """`[{"customer-id":1},...]` byte for byte as orjson writes it from dicts, without a dict per
+    record: the ids' own array with each comma widened (4x faster). Only where no id is text or
+    a container, whose commas are not separators."""
+    inner = orjson.dumps(ids if type(ids) is list else list(ids))[1:-1]
+    if not inner or any(c in inner for c in (b'"', b"[", b"{")):
+        return orjson.dumps([{"customer-id": c} for c in ids])
+    return b'[{"customer-id":' + inner.replace(b",", b'},{"customer-id":') + b"}]"
+
+
 def build_body(
     ids: Sequence[int], schedules: Sequence[str | None] | None, positions: Sequence[int] | None
 ) -> bytes:
     """The JSON array for the records at `positions` (None = all), `schedule-date-time` only if set."""
+    if schedules is not None and not any(schedules):
+        schedules = None  # a file without call times: the fast form below
     if positions is None:
         if schedules is None:
-            return orjson.dumps([{"customer-id": c} for c in ids])
+            return _ids_only(ids)
         return orjson.dumps(
             [
                 {"customer-id": c, "schedule-date-time": s} if s else {"customer-id": c}
@@ -47,7 +59,7 @@ def build_body(
             ]
         )
     if schedules is None:
-        return orjson.dumps([{"customer-id": ids[i]} for i in positions])
+        return _ids_only([ids[i] for i in positions])
     return orjson.dumps(
         [
             {"customer-id": ids[i], "schedule-date-time": schedules[i]}

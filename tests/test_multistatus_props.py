@@ -292,3 +292,29 @@ def test_json_true_is_not_customer_id_1() -> None:
     for entries in ([{"customer-id": True, "http-status": 200}],
                     [{"customer-id": True, "http-status": 200}, {"customer-id": 7, "http-status": 1}]):
         check([1, 7][: len(entries)], range(len(entries)), entries)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.integers(1, 2**63 - 1), st.none(), st.booleans(),
+                          st.text(max_size=4), st.sampled_from(["1,2", ",", '"', "[1]"]),
+                          st.lists(st.integers(0, 9), max_size=3),
+                          st.floats(allow_nan=False, allow_infinity=False)),
+                max_size=20),
+       st.data())
+def test_build_body_is_byte_for_byte_the_plain_dicts(ids: list[Any], data: st.DataObject) -> None:
+    """The comma-widening shortcut for ids-only bodies writes exactly what the dicts give."""
+    from bulk_loader.multistatus import build_body
+
+    schedules = data.draw(st.one_of(
+        st.none(),
+        st.just([None] * len(ids)),
+        st.lists(st.one_of(st.none(), st.just(""), st.just("2030-01-01T00:00:00.000Z")),
+                 min_size=len(ids), max_size=len(ids))))
+    positions = data.draw(st.one_of(st.none(), st.lists(st.integers(0, max(len(ids) - 1, 0)),
+                                                         max_size=len(ids)).filter(lambda p: bool(ids) or not p)))
+    chosen = range(len(ids)) if positions is None else positions
+    want = orjson.dumps([
+        {"customer-id": ids[i], "schedule-date-time": schedules[i]}
+        if schedules is not None and schedules[i] else {"customer-id": ids[i]}
+        for i in chosen])
+    assert build_body(ids, schedules, positions) == want
