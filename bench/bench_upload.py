@@ -7,7 +7,7 @@
    against the ideal concurrency x chunk / latency.
 3. Resume: the 5M run killed (SIGKILL) at 90% of its chunks, then the same command again.
 
-Steps 1 and 3 run `BENCH_UPLOAD_ROUNDS` times (default 3, each on a fresh simulator) and report
+Steps 1 and 3 run `BENCH_UPLOAD_ROUNDS` times (default 5, each on a fresh simulator) and report
 the median with the range: one run on this shared VM moves by 20-40%. Each round of step 1 also
 runs bench/upload_floor.py (the probe's floor: bare csv + orjson + aiohttp) against a fresh
 simulator, so the upload's CPU can be read against a floor that saw the same noise.
@@ -168,7 +168,7 @@ def _spread(values: list[float], fmt: str) -> str:
 
 def main() -> str:
     n = int(os.environ.get("BENCH_UPLOAD_N", 5_000_000))
-    rounds = int(os.environ.get("BENCH_UPLOAD_ROUNDS", 3))
+    rounds = int(os.environ.get("BENCH_UPLOAD_ROUNDS", 5))
     shutil.rmtree(OUT, ignore_errors=True)
     OUT.mkdir(parents=True)
     big = OUT / f"customers_{n}.csv"
