@@ -6,12 +6,13 @@ from __future__ import annotations
 import os
 import signal
 import sqlite3
+import subprocess
 import sys
 import time
 from pathlib import Path
 
 from tests.ops_support import env_for, run_cli, seed
-from tests.simulator_fixture import running_simulator
+from tests.simulator_fixture import RunningSimulator, running_simulator
 from tests.test_delete import ids_file
 from tests.upload_support import spawn
 
@@ -33,20 +34,34 @@ def _done(journal: Path) -> int:
         return 0
 
 
+def _delete_argv(sim: RunningSimulator, tmp_path: Path,
+                 *extra: str) -> tuple[list[str], Path, Path]:
+    """(argv, ids file, journal) of a delete of the N seeded records, as a subprocess runs it."""
+    seed(sim, 125, FIRST, N)
+    f = ids_file(tmp_path / "ids.csv", [FIRST + i for i in range(N)])
+    jp = tmp_path / "j.sqlite"
+    argv = [sys.executable, "-m", "bulk_loader", "delete", str(f), "--campaign", "125",
+            "--base-url", sim.base_url, "--journal", str(jp), "--yes", "--concurrency", "4",
+            *extra]
+    return argv, f, jp
+
+
+def _start_and_wait(argv: list[str], sim: RunningSimulator, jp: Path,
+                    target: int) -> subprocess.Popen[str]:
+    """Start the delete; return once `target` records are journaled done or it has ended."""
+    proc = spawn(argv, env_for(sim))
+    deadline = time.monotonic() + 50
+    while _done(jp) < target and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return proc
+
+
 def test_kill_9_during_delete_then_resume(tmp_path: Path) -> None:
     with running_simulator(latency_ms=4) as sim:
-        seed(sim, 125, FIRST, N)
-        f = ids_file(tmp_path / "ids.csv", [FIRST + i for i in range(N)])
-        jp = tmp_path / "j.sqlite"
-        argv = [sys.executable, "-m", "bulk_loader", "delete", str(f), "--campaign", "125",
-                "--base-url", sim.base_url, "--journal", str(jp), "--yes", "--quiet",
-                "--concurrency", "4"]
+        argv, f, jp = _delete_argv(sim, tmp_path, "--quiet")
         killed = 0
         for target in (N // 4, N // 2):
-            proc = spawn(argv, env_for(sim))
-            deadline = time.monotonic() + 50
-            while _done(jp) < target and proc.poll() is None and time.monotonic() < deadline:
-                time.sleep(0.02)
+            proc = _start_and_wait(argv, sim, jp, target)
             if proc.poll() is None:
                 os.kill(proc.pid, signal.SIGKILL)
                 killed += 1
@@ -66,15 +81,8 @@ def test_kill_9_during_delete_then_resume(tmp_path: Path) -> None:
 
 def test_ctrl_c_finishes_chunks_in_flight_and_exits_130(tmp_path: Path) -> None:
     with running_simulator(latency_ms=4) as sim:
-        seed(sim, 125, FIRST, N)
-        f = ids_file(tmp_path / "ids.csv", [FIRST + i for i in range(N)])
-        jp = tmp_path / "j.sqlite"
-        argv = [sys.executable, "-m", "bulk_loader", "delete", str(f), "--campaign", "125",
-                "--base-url", sim.base_url, "--journal", str(jp), "--yes", "--concurrency", "4"]
-        proc = spawn(argv, env_for(sim))
-        deadline = time.monotonic() + 50
-        while _done(jp) < N // 4 and proc.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.02)
+        argv, _, jp = _delete_argv(sim, tmp_path)
+        proc = _start_and_wait(argv, sim, jp, N // 4)
         assert proc.poll() is None, "the delete finished before Ctrl-C"
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=60)
