@@ -122,16 +122,20 @@ def resolve_endpoint(platform: str | None, base_url: str | None) -> str:
     if bool(platform) == bool(base_url):
         raise UsageError("give exactly one of --platform (e.g. na12) or --base-url")
     if platform:
-        if not spec.PLATFORM_RE.match(platform):
+        if not spec.PLATFORM_RE.fullmatch(platform):  # match() would take a trailing newline
             raise UsageError(
                 f"--platform must look like two letters and a number, e.g. na12 (got {platform!r})"
             )
         return spec.base_url_for_platform(platform)
     assert base_url is not None
-    parts = urlsplit(base_url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(base_url)
+        host, _ = parts.hostname, parts.port  # .port raises for a port out of range
+    except ValueError as exc:
+        raise UsageError(f"--base-url is not a valid URL: {exc} (got {base_url!r})") from None
+    if parts.scheme not in ("http", "https") or not host:
         raise UsageError(f"--base-url must be an http(s) URL (got {base_url!r})")
-    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+    if parts.scheme == "http" and not _is_loopback(host):
         raise UsageError(
             f"--base-url must use https unless it points at this machine (got {base_url!r})"
         )

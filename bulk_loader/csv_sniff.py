@@ -43,7 +43,9 @@ def check_text(sample: bytes, name: str) -> None:
 
 def check_encoding(name: str) -> str:
     try:
-        return codecs.lookup(name).name
+        found = codecs.lookup(name)
+        "".encode(found.name)  # LookupError for a codec that is not a text encoding (zlib, hex)
+        return found.name
     except LookupError:
         raise UsageError(f"unknown encoding {name!r} (--encoding); try utf-8, cp1252 or "
                          "utf-16.") from None

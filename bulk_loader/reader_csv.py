@@ -79,7 +79,11 @@ class CsvTable(Table):
             if self.encoding is None:
                 check_text(sample, self.path.name)
                 self.encoding = "utf-8" if _is_utf8(raw) else "cp1252"
-        decoded = sample.decode(self.encoding, errors="replace")
+        try:
+            decoded = sample.decode(self.encoding, errors="replace")
+        except UnicodeError as exc:  # e.g. utf-16 without a BOM, idna: no reading past it
+            raise InputFileError(f"{self.path.name} cannot be read as {self.encoding}: {exc}; "
+                                 "pass --encoding with the file's encoding.") from None
         if self.encoding == "utf-8" and len(sample) == SAMPLE_BYTES:
             decoded = decoded[:-1]  # a character may be cut at the sample's end
         if not decoded.strip():
@@ -121,7 +125,7 @@ class CsvTable(Table):
                 text = (f"a field is longer than {FIELD_LIMIT:,} characters; is a closing quote "
                         "missing?")
             raise InputFileError(f"{self.path.name}, near line {line}: {text}.") from exc
-        except UnicodeDecodeError as exc:
+        except UnicodeError as exc:  # UnicodeDecodeError, or a codec's own (utf-16 BOM)
             raise InputFileError(
                 f"{self.path.name}, near line {self._reader.line_num + 1}: bytes that are not "
                 f"{self.encoding}; pass --encoding with the file's encoding.") from exc

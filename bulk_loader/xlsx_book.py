@@ -176,9 +176,9 @@ class Workbook:
         for el in root:
             if _local(el.tag) == "numFmts":
                 for fmt in el:
-                    custom[int(fmt.get("numFmtId", "0"))] = fmt.get("formatCode", "")
+                    custom[_format_id(fmt)] = fmt.get("formatCode", "")
             elif _local(el.tag) == "cellXfs":
-                formats = [int(xf.get("numFmtId", "0")) for xf in el]
+                formats = [_format_id(xf) for xf in el]
         dates: set[int] = set()
         times: set[int] = set()
         for index, fmt_id in enumerate(formats):
@@ -239,3 +239,9 @@ def _strings(text: str, out: list[str]) -> None:
             out.append(unescape(value) if "&" in value or "_x" in value else value)
         else:  # rich runs, phonetic guides, <t xml:space="preserve">
             out.append(rich_text(item))
+
+
+def _format_id(el: ElementTree.Element) -> int:
+    """An element's numFmtId; a damaged one reads as 0 (General), not as the file failing."""
+    text = el.get("numFmtId", "0")
+    return int(text) if text.isdecimal() else 0

@@ -55,17 +55,24 @@ class CellDecoder:
         self._serials: dict[str, Any] = {}
 
     def value(self, kind: str, style: str, raw: str, inline: str | None = None) -> Any:
+        """A damaged cell (an index or number that is not one) comes back as its raw text, so
+        the validator names it in that row's reason instead of the whole file failing."""
         if kind == "s":
             if not raw:
                 return None
+            if not raw.isdecimal():
+                return unescape(raw)
             index = int(raw)
-            return self.strings[index] if 0 <= index < len(self.strings) else None
+            return self.strings[index] if index < len(self.strings) else None
         if kind in ("", "n"):
             if not raw:
                 return None
-            if style and (int(style) in self.dates or int(style) in self.times):
+            if style.isdecimal() and (int(style) in self.dates or int(style) in self.times):
                 return self.serial(raw, int(style) in self.times)
-            return self.number(raw)
+            try:
+                return self.number(raw)
+            except ValueError:
+                return unescape(raw)
         if kind == "inlineStr":
             return rich_text(inline) if inline is not None else None
         if kind == "str":

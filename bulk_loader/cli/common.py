@@ -49,3 +49,16 @@ journal_option = click.option(
     "--journal", type=click.Path(dir_okay=False, path_type=Path), default=None,
     help="SQLite journal (default: $BULK_LOADER_JOURNAL or ~/.local/share/bulk-loader/journal.sqlite).",
 )
+
+
+def _finite(ctx: click.Context, param: click.Parameter, value: float) -> float:
+    if value != value:  # NaN passes FloatRange's bounds; timedelta would then raise
+        raise click.BadParameter("must be a number of seconds", ctx, param)
+    return value
+
+
+clock_skew_option = click.option(
+    "--clock-skew", type=click.FloatRange(0, 3600), default=60, show_default=True,
+    callback=_finite,
+    help="Seconds of tolerance for this machine's clock in the 7-day window check.")
+

@@ -41,15 +41,14 @@ def delete(file: Path | None, source_run: str | None, campaign_id: int, platform
     1 some failed, 2 usage or input error (nothing sent), 3 stopped early (resumable), 130 Ctrl-C.
     """
     from bulk_loader.config import load_credentials, resolve_endpoint
-
-    if timezone_name:
-        raise UsageError("--timezone does not apply to delete: only the customer ids are read")
     from bulk_loader.delete_run import DeleteOptions, run_delete
     from bulk_loader.delete_summary import format_summary
     from bulk_loader.model import ReaderOptions
     from bulk_loader.progress import choose_mode
 
     with json_errors(as_json):
+        if timezone_name:
+            raise UsageError("--timezone does not apply to delete: only the customer ids are read")
         if (file is None) == (source_run is None):
             raise UsageError("give either a FILE of customer ids or --run RUN_ID (not both)")
         if not yes and not sys.stdin.isatty():

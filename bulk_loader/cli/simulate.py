@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import sqlite3
 import sys
 
 import click
@@ -14,7 +15,7 @@ from bulk_loader.simulator.config import DELETE_TOKENS, FAULT_KINDS, SimulatorCo
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8088, show_default=True, type=int,
+@click.option("--port", default=8088, show_default=True, type=click.IntRange(0, 65535),
               help="Port to listen on; 0 picks a free one.")
 @click.option("--state", "state_path", type=click.Path(dir_okay=False),
               help="SQLite file that keeps every campaign's records across restarts.")
@@ -81,6 +82,10 @@ def simulate(host: str, port: int, state_path: str | None, seed: int, latency_ms
 
     try:
         asyncio.run(serve(config, host, port, ready))
+    except sqlite3.Error as exc:
+        raise UsageError(f"cannot use the state file {state_path}: {exc}") from exc
+    except ValueError as exc:  # a CRM file or state that the store refuses when it loads
+        raise UsageError(str(exc)) from exc
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:
             raise UsageError(f"port {port} on {host} is already in use; "

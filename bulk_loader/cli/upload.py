@@ -7,7 +7,13 @@ from pathlib import Path
 
 import click
 
-from bulk_loader.cli.common import default_journal, endpoint_options, file_options, journal_option
+from bulk_loader.cli.common import (
+    clock_skew_option,
+    default_journal,
+    endpoint_options,
+    file_options,
+    journal_option,
+)
 from bulk_loader.cli.outcome import finish, json_errors
 
 
@@ -21,8 +27,7 @@ from bulk_loader.cli.outcome import finish, json_errors
               help="Records per request (1 = one record per request).")
 @click.option("--concurrency", type=click.IntRange(1, 64), default=4, show_default=True,
               help="Requests in flight at once (a 429 lowers it; it recovers slowly).")
-@click.option("--clock-skew", type=click.IntRange(0, 3600), default=60, show_default=True,
-              help="Seconds of tolerance for this machine's clock in the 7-day window check.")
+@clock_skew_option
 @click.option("--results", type=click.Path(dir_okay=False, path_type=Path),
               help="Results CSV (default: results/<run_id>.results.csv beside the journal). "
                    "The failures CSV goes beside it as <name>.failures.csv.")
@@ -36,7 +41,7 @@ def upload(file: Path, campaign_id: int, platform: str | None, base_url: str | N
            profile: str | None, config_file: str | None, journal: Path | None,
            sheet: str | None, id_column: str | None, schedule_column: str | None,
            encoding: str | None, delimiter: str | None, timezone_name: str | None,
-           chunk_size: int, concurrency: int, clock_skew: int, results: Path | None,
+           chunk_size: int, concurrency: int, clock_skew: float, results: Path | None,
            as_json: bool, quiet: bool, dry_run: bool, no_preflight: bool, new_run: bool) -> None:
     """Upload FILE (CSV or XLSX) into a dynamic campaign, resumably.
 

@@ -13,7 +13,7 @@ from typing import IO, Any
 
 import click
 
-from bulk_loader.cli.common import file_options
+from bulk_loader.cli.common import clock_skew_option, file_options
 from bulk_loader.columns import cell_text
 from bulk_loader.errors import EXIT_OK, EXIT_SOME_FAILED, BulkLoaderError, UsageError
 from bulk_loader.model import Batch, Validated
@@ -80,8 +80,7 @@ def _print_summary(s: FileSummary, shown: list[tuple[int, str]], out_path: Path 
 @click.command()
 @click.argument("file", type=click.Path(path_type=Path))
 @file_options
-@click.option("--clock-skew", type=click.FloatRange(min=0), default=60.0, show_default=True,
-              help="Seconds of margin: schedules this close to a limit count as outside it.")
+@clock_skew_option
 @click.option("--invalid-out", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the invalid rows (row, original columns, reason) to this CSV.")
 def validate(file: Path, sheet: str | None, id_column: str | None, schedule_column: str | None,
