@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
-from typing import Any
 
 import orjson
 
@@ -25,7 +24,6 @@ class CampaignInfo:
     start: datetime | None  # aware; None when the campaign has no schedule window
     end: datetime | None
     timezone: str | None
-    raw: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
 
     @property
     def status_name(self) -> str | None:
@@ -105,5 +103,4 @@ def parse_campaign(body: bytes, campaign_id: int) -> CampaignInfo:
         start=_when(camp.get("start-time"), zone),
         end=_when(camp.get("end-time"), zone),
         timezone=tz_name if isinstance(tz_name, str) else None,
-        raw=camp,
     )

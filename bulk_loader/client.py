@@ -37,7 +37,6 @@ from bulk_loader.errors import (
 from bulk_loader.limiter import AdaptiveLimiter, ClientStats
 from bulk_loader.multistatus import (
     RecordOutcome,
-    all_added,
     build_body,
     match_answer,
     parse_multistatus,
@@ -344,10 +343,11 @@ class CampaignClient:
                 )
                 return None
             else:
-                if todo is None and all_added(ids if type(ids) is list else list(ids), answer):
-                    return prior + tries, resent
                 positions = range(len(ids)) if todo is None else todo
-                missing = match_answer(ids, positions, answer, prior + tries, resent, out)
+                missing = match_answer(ids, positions, answer, prior + tries, resent, out,
+                                       lazy=todo is None)
+                if missing is None:  # the whole chunk added by this request: no objects made
+                    return prior + tries, resent
                 if not missing:
                     return None
                 self.stats.bad_answers += 1

@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bulk_loader.campaign_fetch import campaign_status
 from bulk_loader.client import CampaignClient, RetryPolicy
 from bulk_loader.config import Credentials
 from bulk_loader.delete import CHUNK_SIZE, Tally, exit_code_for, send_deletes
@@ -32,6 +33,7 @@ from bulk_loader.delete_load import (
 )
 from bulk_loader.delete_summary import Progress, build_summary
 from bulk_loader.errors import (
+    EXIT_USAGE,
     BulkLoaderError,
     TerminalError,
     UsageError,
@@ -93,12 +95,7 @@ def _preflight(opts: DeleteOptions) -> str | None:
     """The campaign exists and the data token reads it; returns its name for the prompt."""
     if not opts.preflight:
         return None
-
-    async def go() -> str | None:
-        async with CampaignClient(opts.endpoint, opts.credentials, concurrency=1) as c:
-            return (await c.campaign_status(opts.campaign_id)).name
-
-    return asyncio.run(go())
+    return campaign_status(opts.endpoint, opts.credentials, opts.campaign_id).name
 
 
 def _finished(run: Run) -> DeleteOutcome:
@@ -135,10 +132,10 @@ def _locked(opts: DeleteOptions, journal: Journal, run: Run, source: Run | None,
         text = (f"Delete {to_send:,} records from {where} at {opts.endpoint}?"
                 + (f" (resuming {run.run_id}: {done:,} already done)" if done else ""))
         if not opts.confirm(text):
-            journal.set_state(run, DECLINED, exit_code=2)
-            summary = build_summary(journal, run, DECLINED, 2, Tally(), started, resumed,
-                               "nothing was deleted: the confirmation was declined.")
-            return DeleteOutcome(summary, 2)
+            journal.set_state(run, DECLINED, exit_code=EXIT_USAGE)
+            summary = build_summary(journal, run, DECLINED, EXIT_USAGE, Tally(), started, resumed,
+                                    "nothing was deleted: the confirmation was declined.")
+            return DeleteOutcome(summary, EXIT_USAGE)
     journal.set_state(run, "sending")
     sent = _Sent(Tally())
     if to_send:

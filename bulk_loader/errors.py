@@ -20,7 +20,6 @@ one sentence and exits with ``error.exit_code``. No message ever carries a token
             ├── AuthError                401/403: names the token *kind*, never its value
             ├── CampaignNotFound         404 for the campaign itself
             ├── CampaignNotUsable        not dynamic / not enabled (preflight or server refusal)
-            ├── RequestRefused           400/413 for a single record that cannot be split further
             └── CertificateError         the server's TLS certificate is not trusted
 """
 
@@ -103,10 +102,6 @@ class CampaignNotFound(TerminalError):
 
 
 class CampaignNotUsable(TerminalError):
-    pass
-
-
-class RequestRefused(TerminalError):
     pass
 
 

@@ -29,8 +29,6 @@ _MAX_GROUP = 256
 class JournalThread:
     def __init__(self, journal: Journal) -> None:
         self.journal = journal
-        self.commits = 0
-        self.calls = 0
         self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._run, name="journal", daemon=True)
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -76,13 +74,11 @@ class JournalThread:
                     except Exception as exc:  # handed to the caller, not lost here
                         results.append((None, exc))
                 conn.execute("COMMIT")
-                self.commits += 1
             except sqlite3.DatabaseError as exc:
                 err = JournalError(f"journal {self.journal.path}: {exc}")
                 results = [(None, err)] * len(group)
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
-            self.calls += len(group)
             for (_, _, fut), (value, error) in zip(group, results, strict=True):
                 assert self._loop is not None
                 self._loop.call_soon_threadsafe(_settle, fut, value, error)

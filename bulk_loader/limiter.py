@@ -25,7 +25,6 @@ class ClientStats:
     bad_answers: int = 0  # answers that broke the contract (not an array, entries missing)
     splits: int = 0  # whole-request 400/413 refusals split in halves
     limit: int = 0  # current adaptive concurrency limit
-    max_limit: int = 0  # the configured concurrency
     in_flight: int = 0
 
 
@@ -41,7 +40,7 @@ class AdaptiveLimiter:
         if limit < 1:
             raise ValueError("concurrency must be at least 1")
         self.stats = stats if stats is not None else ClientStats()
-        self.stats.limit = self.stats.max_limit = limit
+        self.stats.limit = limit
         self._max = limit
         self._recover_successes = recover_successes
         self._recover_seconds = recover_seconds

@@ -159,14 +159,8 @@ def _in_order(
 def all_added(ids: list[Any], entries: list[Any]) -> bool:
     """Does the answer add every id sent, as the usual 207 does: the ids in the order sent, each
     200 with no message? Whole-list passes only, so an all-added chunk costs no per-record object."""
-    n = len(ids)
-    if len(entries) != n:
-        return False
-    found = _in_order(ids, entries)
-    if found is None:
-        return False
-    statuses, messages = found
-    return statuses.count(200) == n and messages.count(None) == n
+    return match_answer(ids, range(len(ids)), entries, 0, False, [None] * len(ids),
+                        lazy=True) is None
 
 
 def match_answer(
@@ -176,11 +170,13 @@ def match_answer(
     attempts: int,
     resent: bool,
     out: list[RecordOutcome | None],
-) -> list[int]:
+    lazy: bool = False,
+) -> list[int] | None:
     """Fill out[i] for each position the answer settles; return the positions to send again.
 
     Matched by customer-id (Decision 4). The fast path checks that the answer lists the same ids
     in the order sent (one list comparison); any other shape goes through a lookup by id.
+    `lazy`: when every position was added (200, no message), return None and leave `out` alone.
     """
     n = len(positions)
     full = type(positions) is range and positions == range(len(ids))
@@ -191,6 +187,8 @@ def match_answer(
             statuses, messages = found
             if statuses.count(200) == n and messages.count(None) == n:
                 # The common case: all added. 200.0 counts as 200, as index_entries reads it.
+                if lazy:
+                    return None
                 made = map(_new, repeat(RecordOutcome),
                            zip(sent, repeat(200), repeat(None), repeat(attempts), repeat(resent)))
                 if full:

@@ -28,11 +28,6 @@ INSERT_BATCH = 5_000
 DONE_DELETE_STATES = ("deleted", "absent")
 
 
-def later_delete_runs(journal: Journal, run: Run) -> list[Run]:
-    """Delete runs started after `run` on the same campaign and endpoint, oldest first."""
-    return journal.later_runs(run, "delete")
-
-
 def _customer_id(record: Mapping[str, Any]) -> int | None:
     value = record.get("customer-id")
     if isinstance(value, int) and not isinstance(value, bool):

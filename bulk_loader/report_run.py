@@ -21,7 +21,7 @@ from typing import Any
 from bulk_loader import spec
 from bulk_loader.campaign_view import RecordSummary, label
 from bulk_loader.journal import Journal, Record, Run
-from bulk_loader.reconcile import CampaignLoad, Workspace, batched, later_delete_runs
+from bulk_loader.reconcile import CampaignLoad, Workspace, batched
 from bulk_loader.report_xlsx import CountTable
 from bulk_loader.results import outcome_of
 
@@ -58,7 +58,7 @@ class RunReport:
     def load_deletions(self) -> None:
         if self.ws is None or self.run.kind != "upload":
             return
-        runs = later_delete_runs(self.journal, self.run)
+        runs = self.journal.later_runs(self.run, "delete")
         if runs:
             self.ws.load_deletions(self.journal, runs)
             self.deletion_runs = [r.run_id for r in runs]
@@ -79,22 +79,20 @@ class RunReport:
         return BASE_HEADERS + (MATCH_HEADERS if self.matchable else ())
 
     # -- rows ------------------------------------------------------------------------------------
-    def rows(self, states: Iterable[str] | None = None) -> Iterator[tuple[Any, ...]]:
-        """Every journaled row of the run (or those in `states`), in row order."""
-        counting = states is None
+    def rows(self) -> Iterator[tuple[Any, ...]]:
+        """Every journaled row of the run, in row order (counted as it goes)."""
         success = SUCCESS.get(self.run.kind, ("accepted",))
-        wanted = tuple(states) if states is not None else None
-        for batch in batched(self.journal.iter_records(self.run, wanted)):
+        for batch in batched(self.journal.iter_records(self.run)):
             ids = [r.customer_id for r in batch if isinstance(r.customer_id, int)]
             gone = self.ws.deleted_by(ids) if self.ws is not None else {}
             seen = self.ws.in_campaign(ids) if self.ws is not None and self.matchable else {}
-            if counting and self.ws is not None and self.matchable:
+            if self.ws is not None and self.matchable:
                 self.ws.note_run_ids(r.customer_id for r in batch if r.state in success)
             for rec in batch:
-                yield self._row(rec, success, gone, seen, counting)
+                yield self._row(rec, success, gone, seen)
 
     def _row(self, rec: Record, success: tuple[str, ...], gone: Mapping[Any, str],
-             seen: Mapping[Any, tuple[Any, Any, Any]], counting: bool) -> tuple[Any, ...]:
+             seen: Mapping[Any, tuple[Any, Any, Any]]) -> tuple[Any, ...]:
         outcome, message = outcome_of(rec.state), rec.message
         by = gone.get(rec.customer_id) if rec.state == "accepted" else None
         if by is not None:
@@ -103,23 +101,22 @@ class RunReport:
         row: tuple[Any, ...] = (rec.row, rec.customer_id, rec.schedule, outcome, rec.http_status,
                                 message, rec.attempts, by)
         in_campaign = seen.get(rec.customer_id)
-        if counting:
-            self.rows_seen += 1
-            self.outcomes[outcome] += 1
-            if by is not None:
-                self.deleted_since += 1
+        self.rows_seen += 1
+        self.outcomes[outcome] += 1
+        if by is not None:
+            self.deleted_since += 1
         if not self.matchable:
             return row
         check = ""
         if rec.state in success:
             if in_campaign is not None and self.run.kind == "upload" and by is None:
-                self.found += counting
+                self.found += 1
             elif in_campaign is None and self.run.kind == "upload" and by is None:
                 check = "deleted since: not in the campaign any more"
-                self.missing += counting
+                self.missing += 1
             elif in_campaign is not None and (self.run.kind == "delete" or by is not None):
                 check = "still in the campaign"
-                self.still_there += counting
+                self.still_there += 1
         if in_campaign is None:
             return row + ("no", None, None, None, check)
         status, code, disp = in_campaign
@@ -257,11 +254,11 @@ def original_rows(run: Run) -> tuple[list[str], Iterator[tuple[int, Sequence[Any
 
     if run.file_sha256 and file_sha256(Path(run.file_path)) != run.file_sha256:
         return None
+    from bulk_loader.model import ReaderOptions
     from bulk_loader.reader import iter_rows
 
-    reader = {k: v for k, v in (run.settings.get("reader") or {}).items()
-              if k in ("sheet", "encoding", "delimiter", "id_column", "schedule_column")}
-    return list(headers), iter_rows(run.file_path, **reader)
+    reader = ReaderOptions(**(run.settings.get("reader") or {}))
+    return list(headers), iter_rows(run.file_path, **reader.kwargs())
 
 
 def write_run_report(path: str | os.PathLike[str], rep: RunReport) -> list[tuple[str, int]]:

@@ -40,7 +40,13 @@ from bulk_loader.journal_thread import JournalThread
 from bulk_loader.model import ReaderOptions
 from bulk_loader.outcome import RunOutcome, early_end
 from bulk_loader.progress import Progress
-from bulk_loader.results import check_writable, failures_path_for, write_failures, write_results
+from bulk_loader.results import (
+    FAILED_STATES,
+    check_writable,
+    failures_path_for,
+    write_failures,
+    write_results,
+)
 from bulk_loader.upload_send import Sender, SendResult, Tally
 from bulk_loader.upload_summary import build_summary
 from bulk_loader.zones import parse_timezone
@@ -118,8 +124,6 @@ def _check(opts: UploadOptions) -> None:
     if not opts.file.is_file():
         raise InputFileError(f"{opts.file} does not exist or is not a file")
     if opts.results is not None:
-        from bulk_loader.results import failures_path_for
-
         source = opts.file.resolve()
         if source in (opts.results.resolve(), failures_path_for(opts.results).resolve()):
             raise UsageError("--results must not name the input file: it would be overwritten")
@@ -179,7 +183,7 @@ def _results_path(opts: UploadOptions, run: Run) -> Path:
 def _run_locked(opts: UploadOptions, journal: Journal, run: Run, info: CampaignInfo | None,
                 started: float) -> UploadOutcome:
     progress = Progress(opts.progress)
-    resumed = run.state != "loading" or bool(journal.counts(run))
+    resumed = run.state != "loading"  # a load cut short starts over: not a resume
     settings = dict(run.settings)
     results = _results_path(opts, run)
     check_writable(results, failures_path_for(results))  # now, not after sending everything
@@ -202,7 +206,6 @@ def _run_locked(opts: UploadOptions, journal: Journal, run: Run, info: CampaignI
                         schedule_index=loaded.schedule_index, chunk_size=opts.chunk_size)
         journal.update_settings(run, settings)
         journal.set_state(run, "sending")
-        resumed = False
     else:
         journal.update_settings(run, settings)
         if settings.get("chunk_size") != opts.chunk_size:
@@ -258,7 +261,7 @@ def _finish(opts: UploadOptions, journal: Journal, run: Run, sent: SendResult, r
         state, code, message = ended
     else:
         state = "completed"
-        bad = sum(counts.get(s, 0) for s in ("rejected", "invalid", "failed"))
+        bad = sum(counts.get(s, 0) for s in FAILED_STATES)
         code = EXIT_SOME_FAILED if bad else EXIT_OK
         message = None
     write_results(journal, run, results)

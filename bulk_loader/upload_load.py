@@ -10,7 +10,7 @@ oversized file is refused early and nothing is ever sent.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from bulk_loader.gc_relax import relaxed_gc
@@ -23,14 +23,11 @@ from bulk_loader.validate_file import FileOptions, validate_file
 
 @dataclass
 class LoadResult:
+    """What the run's settings keep of the file's layout (the counts are in the journal)."""
+
     headers: list[str]
     id_index: int
     schedule_index: int | None
-    rows: int = 0
-    valid: int = 0
-    invalid: int = 0
-    chunks: int = 0
-    by_reason: dict[str, int] = field(default_factory=dict)
 
 
 class _Chunker:
@@ -113,16 +110,12 @@ def load_file(journal: Journal, run: Run, path: str, reader: ReaderOptions,
     loader = _Loader(journal, run, chunk_size, on_batch)
     # A load cut short is redone from scratch, so its commits need not wait for the disk.
     with journal.relaxed_sync(), relaxed_gc():
-        summary = validate_file(path, FileOptions(**reader.kwargs()), validator=validator,
+        validate_file(path, FileOptions(**reader.kwargs()), validator=validator,
                                 on_table=loader.on_table, on_batch=loader.on_batch,
                                 cap_each_batch=True)
         with journal.transaction():
             loader.chunker.flush()
-    result = loader.result
-    result.rows, result.valid, result.invalid = summary.rows, summary.valid, summary.invalid
-    result.by_reason = dict(summary.by_reason)
-    result.chunks = loader.chunker.count
-    return result
+    return loader.result
 
 
 def _at(cells: Sequence[Any], index: int | None) -> Any:

@@ -39,8 +39,6 @@ class Tally:
     failed: int = 0
     invalid: int = 0
     confirmed: int = 0
-    chunks: int = 0
-    by_reason: dict[str, int] = field(default_factory=dict)
 
     def add(self, state: str, n: int = 1) -> None:
         setattr(self, state, getattr(self, state) + n)
@@ -182,13 +180,10 @@ class Sender:
 
     def _count(self, done: _Done) -> None:
         t = self.tally
-        t.chunks += 1
         t.accepted += done.ok
         t.confirmed += done.confirmed
         for n in done.notes:
             t.add(n[3])
-            if n[3] != "accepted":
-                t.by_reason[n[5] or ""] = t.by_reason.get(n[5] or "", 0) + 1
         if self.on_progress is not None:
             self.on_progress(t)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from bulk_loader.simulator.clock import Clock
-from bulk_loader.simulator.config import CampaignConfig, SimulatorConfig
+from bulk_loader.simulator.config import FAULT_KINDS, CampaignConfig, SimulatorConfig
 from bulk_loader.simulator.crm import Crm
 from bulk_loader.simulator.faults import FaultPlan
 from bulk_loader.simulator.ingest import format_ms
@@ -73,7 +73,7 @@ class SimulatorState:
     def stats(self) -> dict[str, Any]:
         out: dict[str, Any] = dict(self.counters)
         out["faults"] = {k: self.fault_counts.get(k, 0)
-                         for k in (*("429", "503", "500", "drop", "slow"), "drop_after_commit")}
+                         for k in (*FAULT_KINDS, "drop_after_commit")}
         out["by_route"] = dict(self.by_route)
         out["by_status"] = {str(k): v for k, v in sorted(self.by_status.items())}
         out["records_held"] = {str(c): s.live for c, s in sorted(self._stores.items())}
