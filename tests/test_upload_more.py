@@ -147,3 +147,14 @@ def test_plain_progress_lines() -> None:
     q.start_sending(10, 0)
     q.sending(5, 5, 0, 0)
     assert quiet.getvalue() == ""
+
+
+def test_confirmed_duplicates_are_not_counted_twice_as_sent(tmp_path: Path) -> None:
+    """A retry answered `Duplicate customer` is an accepted record, counted once."""
+    rows = valid_rows(400, scheduled_every=5)
+    f = write_csv(tmp_path / "dups.csv", rows)
+    with running_simulator(seed=2, drop_after_commit_rate=0.5) as sim:
+        r = upload(sim, f, tmp_path / "j.sqlite", "--json", "--chunk-size", "50")
+    summary = json.loads(r.stdout)
+    assert r.exit_code == 0 and summary["confirmed_on_resume"] > 0
+    assert summary["sent_this_time"] == summary["counts"]["accepted"] == 400
