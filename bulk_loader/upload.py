@@ -124,9 +124,11 @@ def _check(opts: UploadOptions) -> None:
     if not opts.file.is_file():
         raise InputFileError(f"{opts.file} does not exist or is not a file")
     if opts.results is not None:
-        source = opts.file.resolve()
-        if source in (opts.results.resolve(), failures_path_for(opts.results).resolve()):
+        outputs = (opts.results.resolve(), failures_path_for(opts.results).resolve())
+        if opts.file.resolve() in outputs:
             raise UsageError("--results must not name the input file: it would be overwritten")
+        if opts.journal_path.expanduser().resolve() in outputs:
+            raise UsageError("--results must not name the journal: it would be overwritten")
 
 
 def run_upload(opts: UploadOptions) -> UploadOutcome:

@@ -103,3 +103,14 @@ def test_results_under_a_file_is_one_sentence(simulator, tmp_path: Path) -> None
     assert res.exit_code == 0, res.output
     assert simulator.records(125) == {10000001: None}
     assert (tmp_path / "out" / "r.csv").read_text().splitlines()[1] == "2,10000001,,accepted,200,"
+
+
+def test_upload_refuses_results_over_its_journal(simulator, tmp_path: Path) -> None:
+    f = tmp_path / "in.csv"
+    f.write_text("customer-id\n10000001\n")
+    journal = tmp_path / "j.sqlite"
+    res = run_cli(simulator, "upload", str(f), "--campaign", "125", "--base-url",
+                  simulator.base_url, "--results", str(journal), "--journal", str(journal))
+    assert res.exit_code == 2
+    assert res.output == "error: --results must not name the journal: it would be overwritten\n"
+    assert simulator.records(125) == {}
