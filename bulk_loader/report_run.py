@@ -20,7 +20,7 @@ from typing import Any
 
 from bulk_loader import spec
 from bulk_loader.campaign_view import RecordSummary, label
-from bulk_loader.journal import Journal, Record, Run
+from bulk_loader.journal import OPEN_CHUNK_STATES, Journal, Record, Run
 from bulk_loader.reconcile import CampaignLoad, Workspace, batched
 from bulk_loader.report_xlsx import CountTable
 from bulk_loader.results import outcome_of
@@ -29,7 +29,7 @@ BASE_HEADERS = ("row", "customer-id", "schedule-date-time", "outcome", "http-sta
                 "attempts", "deleted-by")
 MATCH_HEADERS = ("in-campaign", "campaign-status", "campaign-status-code",
                  "campaign-disposition", "check")
-FAILED = ("rejected", "invalid", "failed", "pending")
+FAILED = ("rejected", "invalid", "failed", *OPEN_CHUNK_STATES)  # not done, as results counts it
 SUCCESS = {"upload": ("accepted",), "delete": ("deleted", "absent")}
 OUTCOME_ORDER = ("accepted", "deleted", "absent", "rejected", "invalid", "failed", "pending")
 NOT_MATCHABLE = ("The campaign's records do not name their customer ids (the vendor's view shows "
@@ -276,7 +276,7 @@ def write_run_report(path: str | os.PathLike[str], rep: RunReport) -> list[tuple
                        tail=lambda: {"summary": rep.summary_dict()})
         return [("records", n)]
     counts = rep.journal.counts(rep.run)
-    any_failed = any(counts.get(s) for s in (*FAILED, "in_flight"))
+    any_failed = any(counts.get(s) for s in FAILED)
     original = original_rows(rep.run) if any_failed else None  # hashing 5M rows costs seconds
     if original is not None:
         file_headers, cells = original

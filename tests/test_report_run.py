@@ -135,3 +135,21 @@ def test_report_usage_errors(tmp_path: Path) -> None:
     assert res.exit_code == 2 and "no run 'upload-99'" in res.output
     res = _report(jp, up, "--output", str(tmp_path / "r.pdf"))
     assert res.exit_code == 2 and "--output must end in" in res.output
+
+
+def test_failures_sheet_lists_records_left_in_flight(tmp_path: Path) -> None:
+    """A run killed mid-send: the records in flight are as unfinished as the pending ones."""
+    jp = tmp_path / "j.sqlite"
+    with Journal.open(jp) as j:
+        run = j.create_run("upload", campaign_id=125, endpoint=ENDPOINT)
+        with j.transaction():
+            j.add_chunk(run, 0, [2, 3], [10_000_001, 10_000_002], [None, None])
+            j.add_chunk(run, 1, [4], [10_000_003], [None])
+            j.mark_in_flight(run, 0)
+        j.set_state(run, "stopped", exit_code=3)
+    out = tmp_path / "r.xlsx"
+    res = _report(jp, run.run_id, "--output", str(out))
+    assert res.exit_code == 0, res.output
+    book = openpyxl.load_workbook(out, read_only=True)
+    failures = list(book["Failures"].iter_rows(values_only=True))[1:]
+    assert [(r[0], r[3]) for r in failures] == [(2, "pending"), (3, "pending"), (4, "pending")]
