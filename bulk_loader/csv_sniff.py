@@ -10,7 +10,7 @@ from collections import Counter
 from bulk_loader.errors import InputFileError, UsageError
 
 DELIMITERS = (",", ";", "\t", "|")
-_DELIMITER_NAMES = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}
+DELIMITER_NAMES = {"tab": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}  # said -> char
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16: its BOM starts with the UTF-16 LE one
@@ -52,7 +52,7 @@ def check_encoding(name: str) -> str:
 
 
 def check_delimiter(value: str) -> str:
-    value = _DELIMITER_NAMES.get(value.lower(), value)
+    value = {**DELIMITER_NAMES, "\\t": "\t"}.get(value.lower(), value)
     if len(value) != 1 or value in "\"\r\n":
         raise UsageError(f"--delimiter must be one character such as , ; | or tab (got {value!r}).")
     return value

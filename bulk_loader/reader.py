@@ -17,6 +17,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from bulk_loader.csv_sniff import DELIMITER_NAMES
 from bulk_loader.errors import InputFileError, UsageError
 from bulk_loader.model import Batch
 
@@ -73,7 +74,7 @@ class Table:
         self.close()
 
 
-_DELIMITERS = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe"}
+_DELIMITERS = {char: name for name, char in DELIMITER_NAMES.items()}
 
 
 def delimiter_name(delimiter: str | None) -> str:

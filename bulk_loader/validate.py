@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, tzinfo
 
 import numpy as np
@@ -127,8 +127,7 @@ class Validator:
 
     def summary(self) -> Summary:
         s = self._summary
-        return Summary(s.rows, s.valid, s.invalid, Counter(s.by_reason), s.with_schedule,
-                       s.without_schedule)
+        return replace(s, by_reason=Counter(s.by_reason))  # a copy the caller may keep
 
     @property
     def over_cap(self) -> bool:

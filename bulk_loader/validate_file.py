@@ -83,6 +83,5 @@ def validate_file(path: str | Path, options: FileOptions, *,
         if s.rows == 0:
             raise InputFileError(f"{table.path.name} has a header but no rows below it.")
         validator.check_cap()
-        return FileSummary(s.rows, s.valid, s.invalid, s.by_reason, s.with_schedule,
-                           s.without_schedule, path=table.path, described=table.describe(),
+        return FileSummary(**vars(s), path=table.path, described=table.describe(),
                            headers=list(table.headers))
