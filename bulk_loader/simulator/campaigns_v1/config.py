@@ -10,11 +10,9 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 
+from bulk_loader.api.campaigns_v1.spec import STATES
 from bulk_loader.simulator.config import FAULT_KINDS
 
-SITES = ("US1", "US2", "UK3")
-STATES = ("CREATED", "BUILDING", "READY", "PENDING", "STARTING", "RUNNING", "PAUSED",
-          "COMPLETE", "BUILD_ERROR", "RUN_ERROR", "DELETED")
 RUNNING_ID = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
 READY_ID = "0b4a2c1e-5d3f-4e8a-9b6c-2f1d7e8a9c0b"
 DEFAULT_KEY = "eght_demo_campaigns_key"

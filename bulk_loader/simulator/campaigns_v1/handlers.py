@@ -15,16 +15,20 @@ from typing import Any, NoReturn
 import orjson
 from aiohttp import web
 
-from bulk_loader.simulator.campaigns_v1.config import SITES
-from bulk_loader.simulator.campaigns_v1.machine import REFUSE_ADDS, VALID_FROM, CampaignRun
+from bulk_loader.api.campaigns_v1.spec import (
+    DUPLICATE_DETAIL,
+    MEDIA_TYPE,
+    REFUSE_ADDS,
+    SITES,
+    VALID_FROM,
+)
+from bulk_loader.simulator.campaigns_v1.machine import CampaignRun
 from bulk_loader.simulator.campaigns_v1.rules import FieldError, check_body, first_repeat
 from bulk_loader.simulator.campaigns_v1.state import V1State, iso_ms
 from bulk_loader.simulator.handlers import Refusal
 
 V1_KEY: web.AppKey[V1State] = web.AppKey("campaigns_v1_state", V1State)
-MEDIA_TYPE = "application/vnd.campaigns.v1+json"
 PROBLEM_TYPE = "application/problem+json"
-DUPLICATE_DETAIL = "Campaign already contains record for Id: {id}"
 TITLES = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
           409: "Conflict", 415: "Unsupported Media Type", 429: "Too Many Requests",
           500: "Internal Server Error", 503: "Service Unavailable"}

@@ -10,16 +10,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-VALID_FROM: dict[str, tuple[str, ...]] = {
-    "BUILD": ("CREATED", "READY", "BUILD_ERROR"),
-    "RESET": ("READY", "BUILD_ERROR"),
-    "START": ("READY",),
-    "PAUSE": ("RUNNING",),
-    "RESUME": ("PAUSED",),
-    "RETRY": ("RUN_ERROR",),
-    "CANCEL": ("PENDING", "RUNNING", "PAUSED", "RUN_ERROR"),
-    "PURGE": ("PAUSED", "RUN_ERROR", "COMPLETE"),
-}
+from bulk_loader.api.campaigns_v1.spec import VALID_FROM, WHEN_DISABLED
+
 # action -> (state entered, state after the transient one or None)
 LEADS_TO: dict[str, tuple[str, str | None]] = {
     "BUILD": ("BUILDING", "READY"),
@@ -30,19 +22,11 @@ LEADS_TO: dict[str, tuple[str, str | None]] = {
     "RETRY": ("RUNNING", None),
     "CANCEL": ("COMPLETE", None),
 }
-WHEN_DISABLED = ("BUILD", "RESET")
-REFUSE_ADDS = ("BUILDING", "STARTING", "COMPLETE", "DELETED")
 DISPLAY = {  # the UI's words (invented); automation branches on `state`
     "CREATED": "Draft", "BUILDING": "Building", "READY": "Ready", "PENDING": "Scheduled",
     "STARTING": "Starting", "RUNNING": "Running", "PAUSED": "Paused", "COMPLETE": "Completed",
     "BUILD_ERROR": "Build failed", "RUN_ERROR": "Failed", "DELETED": "Deleted",
 }
-
-
-def valid_actions(state: str, enabled: bool) -> list[str]:
-    """The actions a campaign in `state` accepts, in the contract's order."""
-    return [a for a, states in VALID_FROM.items()
-            if state in states and (enabled or a in WHEN_DISABLED)]
 
 
 @dataclass

@@ -13,9 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-MAX_BATCH = 100
-MAX_ID = 32
-PRIORITIES = ("HIGH", "MEDIUM", "LOW")
+from bulk_loader.api.campaigns_v1.spec import MAX_BATCH, MAX_ID, PRIORITIES
 
 
 @dataclass(frozen=True, slots=True)
