@@ -133,7 +133,8 @@ def judge_add(campaign_id: str, records: Sequence[V1Record], reply: Reply, resen
                       if e.index is not None and e.index < len(records))
         if picks:
             return Named(status, picks, resent)
-        return Unnamed(status, problem.summary(), resent)
+        fields = "; ".join(e.text() for e in problem.errors)  # a lone record's own reason
+        return Unnamed(status, fields or problem.summary(), resent)
     if status in (413, 422):
         return Unnamed(status, problem.summary(), resent)
     raise RequestRefused(f"a batch of {len(records)} records was refused (HTTP {status}: "
