@@ -23,7 +23,12 @@ from bulk_loader.errors import AuthError, CampaignNotFound, ConfigError, UsageEr
 from bulk_loader.retry import RetryPolicy
 from bulk_loader.simulator.campaigns_v1 import V1Campaign
 from bulk_loader.transport import Reply
-from tests.simulator_v1_fixture import READY_ID, RUNNING_ID, RunningV1Simulator, running_v1_simulator
+from tests.simulator_v1_fixture import (
+    READY_ID,
+    RUNNING_ID,
+    RunningV1Simulator,
+    running_v1_simulator,
+)
 
 QUICK = RetryPolicy(max_attempts=8, base_delay=0.001, max_delay=0.01)
 OTHER_ID = "44444444-4444-4444-8444-444444444444"

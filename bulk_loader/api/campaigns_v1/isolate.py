@@ -12,6 +12,9 @@ A campaign-level stop (401/403/404, a state 409, a disabled campaign) is raised 
 propagates: nothing is split, and sibling halves in flight are cancelled.
 
 Cost: k named records in a batch take k extra requests; an unnamed one takes about 2 log2(n).
+A batch that was stored but whose answer was lost costs one request per record when it is sent
+again: the API names one present id per refusal, and any part holding a present record is
+refused, so nothing cheaper can tell which records are there.
 
 `resent` marks a record carried by a request that ended without a clear answer (a dropped
 connection, a timeout, a 500): the server may have stored it, so its later "already present" may
