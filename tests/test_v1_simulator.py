@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -246,10 +247,17 @@ async def test_simulate_api_prints_the_v1_defaults_and_serves_them(api: str) -> 
         _stop(proc)
 
 
-def test_simulate_refuses_a_v1_key_without_the_prefix_in_one_sentence() -> None:
+@pytest.mark.parametrize(("args", "message"), [
+    (("--v1-api-key", "demo"), "the simulator's API key must start with eght_"),
+    (("--state", "s.sqlite"), "--state keeps the legacy API's records; the Campaigns API v1 "
+                              "simulator keeps its records in memory only"),
+])
+def test_simulate_refuses_bad_v1_options_in_one_sentence(args: tuple[str, ...], message: str,
+                                                         tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "bulk_loader", "simulate", "--port", "0",
-                             "--api", "campaigns-v1", "--v1-api-key", "demo"],
-                            capture_output=True, text=True, timeout=30)
+                             "--api", "campaigns-v1", *args],
+                            capture_output=True, text=True, timeout=30, cwd=tmp_path)
     assert result.returncode == 2
-    assert "the simulator's API key must start with eght_" in result.stderr
-    assert "Traceback" not in result.stderr
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr and result.stdout == ""
+    assert not (tmp_path / "s.sqlite").exists()

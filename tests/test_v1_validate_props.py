@@ -7,6 +7,7 @@ import math
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import orjson
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -122,7 +123,8 @@ ROW = st.tuples(
     st.one_of(st.just(""), st.datetimes(min_value=datetime(2000, 1, 1), timezones=st.timezones())
               .map(datetime.isoformat), st.datetimes(min_value=datetime(2000, 1, 1))),
     st.sampled_from(["", "high", "Medium", "LOW", None]),
-    st.one_of(st.none(), st.floats(allow_nan=False, allow_infinity=False), st.integers()),
+    st.one_of(st.none(), st.floats(allow_nan=False, allow_infinity=False), st.integers(),
+              st.integers(2**63, 10**400).map(str)),
 )
 
 
@@ -136,8 +138,8 @@ def test_what_the_local_rules_accept_the_simulator_accepts(rows: list[tuple]) ->
         if isinstance(record, V1Record) and record.crm_id not in seen:
             seen.add(record.crm_id)
             records.append(record.as_json())
-    if records:
-        accepted, errors = check_body({"records": records})
+    if records:  # through JSON, as the client sends them
+        accepted, errors = check_body(orjson.loads(orjson.dumps({"records": records})))
         assert errors == [] and len(accepted) == len(records)
 
 
@@ -154,3 +156,15 @@ def test_unique_ids_name_the_first_row_across_batches(batches: list[list[str]]) 
                     for crm, r in zip(batch, rows, strict=True)]
         assert unique.first_rows(batch, rows) == expected
         row += len(batch)
+
+
+@given(st.integers(-(10**300), 10**300))
+def test_any_whole_rank_can_be_sent_as_json(number: int) -> None:
+    value, reason = check_rank(str(number))
+    assert reason is None and value is not None
+    assert orjson.loads(orjson.dumps({"rank": value}))["rank"] == value
+    assert value == number if -(2**63) <= number < 2**63 else value == float(number)
+
+
+def test_a_rank_beyond_the_largest_float_is_refused() -> None:
+    assert check_rank(str(10**400))[1] == RANK_BAD + f" (got '{str(10**400)[:37]}...')"

@@ -69,6 +69,10 @@ def v1_config(legacy: SimulatorConfig, opts: dict[str, Any]) -> V1Config:
 
 def build_app(api: str, legacy: SimulatorConfig, v1: V1Config) -> web.Application:
     if api == "campaigns-v1":
+        if legacy.state_path:
+            raise UsageError("--state keeps the legacy API's records; the Campaigns API v1 "
+                             "simulator keeps its records in memory only (use --api both to "
+                             "serve both)")
         return make_v1_app(v1)
     app = make_app(legacy)
     if api == "both":

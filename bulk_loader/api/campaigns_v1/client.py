@@ -247,8 +247,8 @@ class CampaignsV1Client:
         if build_on_start is not None:
             body["buildOnStart"] = build_on_start
         what = f"the action {action} on campaign {campaign_id}"
-        result, _ = await self._call("PATCH", f"{self.base}/{campaign_id}", what,
-                                     orjson.dumps(body))
+        result, resent = await self._call("PATCH", f"{self.base}/{campaign_id}", what,
+                                          orjson.dumps(body))
         if isinstance(result, TransientError):
             raise result
         if 200 <= result.status < 300:
@@ -261,8 +261,10 @@ class CampaignsV1Client:
                 f"campaign {campaign_id} was not found (HTTP 404: {problem.summary()}); check the "
                 f"campaign's id, the site ({self.site}) and the tenant ({TENANT_ENV})", status=404)
         if result.status == 409:
+            lost = ("; an earlier attempt whose answer was lost may have applied it"
+                    if resent else "")
             raise CampaignRefused(f"campaign {campaign_id} refused {action} (HTTP 409: "
-                                  f"{problem.summary()})", problem)
+                                  f"{problem.summary()}){lost}", problem)
         raise RequestRefused(f"{what} was refused (HTTP {result.status}: {problem.summary()})",
                              problem)
 

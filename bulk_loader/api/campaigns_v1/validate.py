@@ -3,7 +3,8 @@
 - crmRecordId: text of 1-32 characters after trimming; an Excel number cell (10003629 or
   10003629.0) is read as its digits. Unique in the file (`UniqueIds`).
 - priority: HIGH, MEDIUM or LOW, in any case (sent upper-case); empty = the API's default (HIGH).
-- rank: a finite number (int kept exact); empty = the API's default.
+- rank: a finite number (an int kept exact within 64 bits, as JSON encoders can send it);
+  empty = the API's default.
 - scheduleAt: ISO 8601, sent as UTC `...sssZ`; a time without an offset (and an Excel datetime)
   gets --timezone exactly as for the legacy API (validate_time.ScheduleParser). No 7-day rule,
   and no "in the past" rule: the contract has neither.
@@ -97,18 +98,28 @@ def check_rank(value: Any) -> tuple[int | float | None, str | None]:
     if isinstance(value, bool):
         return None, RANK_BAD + got(value)
     if isinstance(value, int):
-        return value, None
+        return _whole(value, value)
     if isinstance(value, float):
         return (_exact(value), None) if math.isfinite(value) else (None, RANK_BAD + got(value))
     if isinstance(value, str):
         text = value.strip()
         if _INTEGER.fullmatch(text) and len(text) <= 4300:  # int() refuses longer strings
-            return int(text), None
+            return _whole(int(text), value)
         if _NUMBER.fullmatch(text):
             number = float(text)
             if math.isfinite(number):
                 return _exact(number), None
     return None, RANK_BAD + got(value)
+
+
+def _whole(number: int, value: Any) -> tuple[int | float | None, str | None]:
+    """An int as sent: exact within 64 bits (JSON encoders stop there), else the nearest float."""
+    if -(2**63) <= number < 2**63:
+        return number, None
+    try:
+        return float(number), None
+    except OverflowError:  # beyond 1.8e308: not a finite number
+        return None, RANK_BAD + got(value)
 
 
 def _exact(number: float) -> int | float:
