@@ -14,11 +14,12 @@ from bulk_loader.api.campaigns_v1 import (
     CampaignRefused,
     CampaignsV1Client,
     RecordResult,
+    RequestRefused,
     V1Record,
     judge_add,
 )
 from bulk_loader.api.campaigns_v1.endpoint import base_url
-from bulk_loader.api.campaigns_v1.isolate import Failed, Named, Unnamed
+from bulk_loader.api.campaigns_v1.isolate import Accepted, Failed, Named, Unnamed
 from bulk_loader.errors import AuthError, CampaignNotFound, ConfigError, UsageError
 from bulk_loader.retry import RetryPolicy
 from bulk_loader.simulator.campaigns_v1 import V1Campaign
@@ -238,6 +239,15 @@ def test_odd_answers_are_judged_safely() -> None:
     assert isinstance(stranger, Unnamed)  # names an id not sent: halve instead
     html = judge_add(RUNNING_ID, records, Reply(400, b"<html>Bad</html>", None), False, "US1")
     assert isinstance(html, Unnamed) and html.detail == "<html>Bad</html>"
+    other_2xx = judge_add(RUNNING_ID, records, Reply(202, b'{"records":[]}', None), False, "US1")
+    assert other_2xx == Accepted(202, False)
+    with pytest.raises(RequestRefused) as caught:
+        judge_add(RUNNING_ID, records, Reply(415, b'{"title":"Unsupported Media Type","status":415,'
+                  b'"detail":"nope","instance":"/cc/US1/x","time":"2026-04-22T10:30:00Z"}', None),
+                  False, "US1")
+    assert str(caught.value) == (
+        "a batch of 2 records was refused (HTTP 415: Unsupported Media Type: nope); if it "
+        "persists, quote instance /cc/US1/x, time 2026-04-22T10:30:00Z to 8x8 support")
     spaced = judge_add(RUNNING_ID, records, Reply(
         409, b'{"detail":"Campaign already contains record for Id: b "}', None), True, "US1")
     assert isinstance(spaced, Named) and spaced.picks[0].index == 1 and spaced.resent

@@ -31,11 +31,13 @@ SPACES = st.text(" \t", max_size=3)
 INNER = st.text(min_size=1, max_size=32).filter(lambda s: s.strip() == s and s != "")
 
 
+@settings(deadline=None)
 @given(INNER, SPACES, SPACES)
 def test_an_id_of_1_to_32_characters_is_kept_trimmed(text: str, left: str, right: str) -> None:
     assert check_id(left + text + right) == (text, None)
 
 
+@settings(deadline=None)
 @given(st.text(min_size=33, max_size=80).filter(lambda s: len(s.strip()) > 32))
 def test_a_longer_id_is_refused_saying_how_long(text: str) -> None:
     value, reason = check_id(text)
@@ -43,11 +45,13 @@ def test_a_longer_id_is_refused_saying_how_long(text: str) -> None:
     assert reason.startswith(f"{ID_TOO_LONG} (got {len(text.strip())}: ")
 
 
+@settings(deadline=None)
 @given(st.one_of(st.none(), SPACES))
 def test_an_empty_id_is_refused(value: str | None) -> None:
     assert check_id(value) == (None, ID_EMPTY)
 
 
+@settings(deadline=None)
 @given(st.integers(-(10**31) + 1, 10**31))  # at most 32 characters
 def test_a_number_cell_id_is_read_as_its_digits(number: int) -> None:
     assert check_id(number) == (str(number), None)
@@ -55,12 +59,14 @@ def test_a_number_cell_id_is_read_as_its_digits(number: int) -> None:
         assert check_id(float(number)) == (str(number), None)
 
 
+@settings(deadline=None)
 @given(st.floats().filter(lambda f: not (math.isfinite(f) and f.is_integer())))
 def test_a_fractional_or_infinite_id_is_refused(number: float) -> None:
     value, reason = check_id(number)
     assert value is None and reason is not None and reason.startswith(ID_NOT_TEXT)
 
 
+@settings(deadline=None)
 @given(st.sampled_from(["HIGH", "MEDIUM", "LOW"]), st.data(), SPACES)
 def test_priority_in_any_case_is_sent_upper_case(word: str, data: st.DataObject,
                                                  pad: str) -> None:
@@ -68,6 +74,7 @@ def test_priority_in_any_case_is_sent_upper_case(word: str, data: st.DataObject,
     assert check_priority(pad + mixed + pad) == (word, None)
 
 
+@settings(deadline=None)
 @given(st.text(min_size=1).filter(lambda s: s.strip() and s.strip().upper() not in
                                   ("HIGH", "MEDIUM", "LOW")))
 def test_any_other_priority_is_refused(text: str) -> None:
@@ -75,6 +82,7 @@ def test_any_other_priority_is_refused(text: str) -> None:
     assert value is None and reason is not None and reason.startswith(PRIORITY_BAD)
 
 
+@settings(deadline=None)
 @given(st.floats(allow_nan=False, allow_infinity=False))
 def test_a_finite_rank_is_kept_as_the_same_number(number: float) -> None:
     for given_as in (number, repr(number)):
@@ -82,12 +90,14 @@ def test_a_finite_rank_is_kept_as_the_same_number(number: float) -> None:
         assert reason is None and value == number
 
 
+@settings(deadline=None)
 @given(st.sampled_from([math.nan, math.inf, -math.inf, "nan", "inf", "1e999", "ten", True, "1_0"]))
 def test_a_rank_that_is_not_a_finite_number_is_refused(value: object) -> None:
     number, reason = check_rank(value)
     assert number is None and reason is not None and reason.startswith(RANK_BAD)
 
 
+@settings(deadline=None)
 @given(st.datetimes(min_value=datetime(1980, 1, 1), max_value=datetime(2200, 1, 1),
                     timezones=st.timezones()))
 def test_an_aware_time_is_sent_as_the_same_instant_in_utc_without_a_7_day_rule(
@@ -128,7 +138,7 @@ ROW = st.tuples(
 )
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)
 @given(st.lists(ROW, min_size=1, max_size=20))
 def test_what_the_local_rules_accept_the_simulator_accepts(rows: list[tuple]) -> None:
     rules = RowRules(ZoneInfo("Europe/London"))
@@ -143,6 +153,7 @@ def test_what_the_local_rules_accept_the_simulator_accepts(rows: list[tuple]) ->
         assert errors == [] and len(accepted) == len(records)
 
 
+@settings(deadline=None)
 @given(st.lists(st.lists(st.sampled_from(["a", "b", "c", "D", "e" * 32, "ü"]), max_size=12),
                 max_size=4))
 def test_unique_ids_name_the_first_row_across_batches(batches: list[list[str]]) -> None:
@@ -158,6 +169,7 @@ def test_unique_ids_name_the_first_row_across_batches(batches: list[list[str]]) 
         row += len(batch)
 
 
+@settings(deadline=None)
 @given(st.integers(-(10**300), 10**300))
 def test_any_whole_rank_can_be_sent_as_json(number: int) -> None:
     value, reason = check_rank(str(number))

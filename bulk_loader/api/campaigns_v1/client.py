@@ -90,6 +90,12 @@ def _auth_error(problem: Problem) -> AuthError:
                      f"check {KEY_ENV} or the profile's api_key", status=problem.status)
 
 
+def _quote(problem: Problem) -> str:
+    """What 8x8 asks a support request to quote, for answers only they can explain."""
+    ref = problem.reference()
+    return f"; if it persists, quote {ref} to 8x8 support" if ref else ""
+
+
 def _index_of(records: Sequence[V1Record], crm_id: str) -> int | None:
     for i, rec in enumerate(records):
         if rec.crm_id == crm_id:
@@ -138,7 +144,7 @@ def judge_add(campaign_id: str, records: Sequence[V1Record], reply: Reply, resen
     if status in (413, 422):
         return Unnamed(status, problem.summary(), resent)
     raise RequestRefused(f"a batch of {len(records)} records was refused (HTTP {status}: "
-                         f"{problem.summary()})", problem)
+                         f"{problem.summary()}){_quote(problem)}", problem)
 
 
 class CampaignsV1Client:
@@ -265,8 +271,8 @@ class CampaignsV1Client:
                     if resent else "")
             raise CampaignRefused(f"campaign {campaign_id} refused {action} (HTTP 409: "
                                   f"{problem.summary()}){lost}", problem)
-        raise RequestRefused(f"{what} was refused (HTTP {result.status}: {problem.summary()})",
-                             problem)
+        raise RequestRefused(f"{what} was refused (HTTP {result.status}: {problem.summary()})"
+                             f"{_quote(problem)}", problem)
 
 
 def parse_campaign(body: bytes, campaign_id: str) -> Campaign:
