@@ -104,7 +104,7 @@ def _index_of(records: Sequence[V1Record], crm_id: str) -> int | None:
 
 
 def judge_add(campaign_id: str, records: Sequence[V1Record], reply: Reply, resent: bool,
-              where: str) -> Verdict:
+              site: str) -> Verdict:
     """What one answer to an add says about the batch; raises for campaign-level answers."""
     status = reply.status
     if 200 <= status < 300:
@@ -123,7 +123,7 @@ def judge_add(campaign_id: str, records: Sequence[V1Record], reply: Reply, resen
     if status == 404:
         raise CampaignNotFound(
             f"campaign {campaign_id} was not found (HTTP 404: {problem.summary()}); check the "
-            f"campaign's id, the site ({where}) and the tenant ({TENANT_ENV})", status=404)
+            f"campaign's id, the site ({site}) and the tenant ({TENANT_ENV})", status=404)
     if status in (400, 409):
         dup = problem.duplicate_id()
         if dup is not None:
