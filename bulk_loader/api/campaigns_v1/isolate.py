@@ -98,18 +98,28 @@ class _Book:
 
 
 async def isolate(records: Sequence[R], send: SendBatch[R]) -> list[RecordResult]:
-    """One result per record, in order. `records` must fit one batch of the API."""
+    """One result per record, in order. `records` must fit one batch of the API.
+
+    A batch accepted at once (the usual case) shares one frozen result for all its records:
+    building one per record was 15% of the client's CPU (bench_v1_client, cProfile).
+    """
+    if not records:
+        return []
+    first = await send(records)
+    if isinstance(first, Accepted):
+        return [RecordResult("accepted", first.status, None, 1, first.resent)] * len(records)
     book = _Book(len(records))
-    if records:
-        await _settle(list(range(len(records))), records, send, book)
+    await _settle(list(range(len(records))), records, send, book, first)
     assert all(r is not None for r in book.results)
     return book.results  # type: ignore[return-value]  # every position settled above
 
 
 async def _settle(positions: list[int], records: Sequence[R], send: SendBatch[R],
-                  book: _Book) -> None:
+                  book: _Book, answered: Verdict | None = None) -> None:
+    """Settle `positions`; `answered` is the verdict already received for all of them."""
     while positions:
-        verdict = await send([records[p] for p in positions])
+        verdict = answered or await send([records[p] for p in positions])
+        answered = None
         book.carried(positions, verdict.resent)
         if isinstance(verdict, Accepted):
             for p in positions:
