@@ -168,9 +168,11 @@ def write_records(
     summary: RecordSummary,
     *,
     campaign_id: int,
+    fmt: str | None = None,
 ) -> int:
-    """Write decoded rows by the file's extension; `summary` is complete once rows are consumed."""
-    fmt = output_format(path)
+    """Write decoded rows as `fmt` (default: by the file's extension; `-` is stdout);
+    `summary` is complete once rows are consumed."""
+    fmt = output_format(path, fmt)
     written = 0
 
     def counting() -> Iterator[Sequence[Any]]:
