@@ -255,8 +255,8 @@ class RunReport:
                                 chart="bar", value_cols=(2,)))
         needs = needs_rows(self.outcomes)
         if needs:
-            tables.append(Table("What each group needs", ("Outcome", "Records", "What to do"),
-                                needs, widths=(0, 0, 0, 70)))
+            tables.append(Table("What each group needs", ("Outcome", "What to do", "Records"),
+                                [(o, what, n) for o, n, what in needs]))
         if self.campaign is not None:
             todo = self.advice()
             if todo:

@@ -28,7 +28,7 @@ import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import xlsxwriter
@@ -39,11 +39,15 @@ from bulk_loader.report import FORMULA_TRIGGERS, atomic_output
 XLSX_MAX_ROWS = 1_048_576  # Excel's hard limit per sheet, header included
 SIZE_SAMPLE = 200  # rows looked at to size the columns
 MIN_WIDTH, MAX_WIDTH = 8, 60
-CHART_ROWS = 16  # rows a chart covers; a table beside a chart is padded to this height
+CHART_ROWS = 14  # rows a chart covers; a table beside a chart is padded to this height
+SUMMARY_WIDTHS = (50, 50, 14, 14, 14)  # the Summary's columns A-E, in characters
 TABLE_STYLE = "Table Style Medium 2"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 DATE_FORMAT = "yyyy-mm-dd"
 ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # not allowed in XML 1.0
+_EXCEL_EPOCH = datetime(1899, 12, 30)  # serial 0, valid from 1900-03-01 (Excel's leap-year bug)
+_SERIAL_SAFE = datetime(1900, 3, 1)
+_DAY = timedelta(days=1)
 
 
 @dataclass
@@ -69,7 +73,6 @@ class Table:
     chart: str | None = None
     label_col: int = 0
     value_cols: Sequence[int] = (1,)
-    widths: Sequence[int] = ()
 
 
 @dataclass
@@ -141,13 +144,18 @@ class XlsxReport:
         self.fmt_time = self.wb.add_format({"num_format": "hh:mm:ss"})
         self.fmt_title = self.wb.add_format({"bold": True, "font_size": 14})
         self.fmt_heading = self.wb.add_format({"bold": True, "font_size": 12})
-        self.fmt_label = self.wb.add_format({"bold": True, "valign": "top"})
+        self.fmt_label = self.wb.add_format({"bold": True, "valign": "top", "text_wrap": True})
+        self.fmt_top = self.wb.add_format({"valign": "top"})
         self.fmt_wrap = self.wb.add_format({"text_wrap": True, "valign": "top"})
+        self.fmt_left = self.wb.add_format({"align": "left", "valign": "top"})
+        self.fmt_stamp_left = self.wb.add_format({"num_format": DATETIME_FORMAT,
+                                                  "align": "left"})
         self.sheet_rows: list[tuple[str, int]] = []  # (sheet title, data rows) in tab order
 
     # -- cells -----------------------------------------------------------------------------------
-    def put(self, ws: Any, r: int, c: int, value: Any, fmt: Any = None) -> None:
-        """One cell by its Python type; never a formula."""
+    def put(self, ws: Any, r: int, c: int, value: Any, fmt: Any = None,
+            stamp: Any = None) -> None:
+        """One cell by its Python type; never a formula. `stamp`: a date-time's format."""
         kind = type(value)
         if kind is int or kind is float:
             ws.write_number(r, c, value, fmt)
@@ -165,7 +173,7 @@ class XlsxReport:
         elif isinstance(value, datetime):
             if value.tzinfo is not None:
                 raise ValueError("datetimes must be localised (naive) before writing")
-            ws.write_datetime(r, c, value, self.fmt_datetime)
+            ws.write_datetime(r, c, value, stamp or self.fmt_datetime)
         elif isinstance(value, date):
             ws.write_datetime(r, c, value, self.fmt_date)
         elif isinstance(value, time):
@@ -202,7 +210,7 @@ class XlsxReport:
         # Hot loop (one pass per row of millions): the common cells, ints, None and plain
         # text, are written without a call to put().
         number, string, put = ws.write_number, ws.write_string, self.put
-        triggers, illegal = FORMULA_TRIGGERS, ILLEGAL
+        triggers, illegal, stamp = FORMULA_TRIGGERS, ILLEGAL, self.fmt_datetime
         r = 0
         for r, row in enumerate(rows, 1):
             for c, value in enumerate(row):
@@ -213,6 +221,10 @@ class XlsxReport:
                     continue
                 elif kind is str and not value.startswith(triggers) and not illegal.search(value):
                     string(r, c, value)
+                elif kind is datetime and value.tzinfo is None and value >= _SERIAL_SAFE:
+                    # Excel's serial day number, computed here: write_datetime's general
+                    # conversion costs several times as much per cell.
+                    number(r, c, (value - _EXCEL_EPOCH) / _DAY, stamp)
                 else:
                     put(ws, r, c, value)
         return r
@@ -230,16 +242,17 @@ class XlsxReport:
     # -- summary ---------------------------------------------------------------------------------
     def write_summary(self, summary: Summary) -> None:
         ws = self.summary_ws
-        ws.set_column(0, 0, 34)
-        ws.set_column(1, 1, 40)
-        ws.set_column(2, 3, 14)
+        for i, width in enumerate(SUMMARY_WIDTHS):
+            ws.set_column(i, i, width)
         ws.freeze_panes(1, 0)
-        _print_setup(ws)
+        _print_setup(ws, header_rows=0)
         ws.write_string(0, 0, summary.title, self.fmt_title)
         row = 1
         for label, value in summary.facts:
             self.put(ws, row, 0, label, self.fmt_label)
-            self.put(ws, row, 1, value, self.fmt_wrap if isinstance(value, str) else None)
+            self.put(ws, row, 1, value, self.fmt_wrap if isinstance(value, str)
+                     else self.fmt_left, self.fmt_stamp_left)
+            self._fit_row(ws, row, [label, value])
             row += 1
         for note in summary.notes:
             ws.merge_range(row, 0, row, 5, "")
@@ -267,13 +280,15 @@ class XlsxReport:
                 "name": f"T{top + 1}_{re.sub(r'[^A-Za-z0-9]', '', table.title)[:40]}",
                 "columns": [{"header": str(h)} for h in table.headers],
             })
-            for i, w in enumerate(table.widths):
-                if w:
-                    ws.set_column(i, i, w)
-            # The cells are put one by one, typed (add_table's own `data` goes through write()).
+            # Header and cells are put one by one, typed and formatted (add_table's own `data`
+            # goes through write(); its style is not drawn by every spreadsheet).
+            for c, name in enumerate(table.headers):
+                ws.write_string(top, c, str(name), self.fmt_header)
             for i, r in enumerate(data, top + 1):
                 for c, value in enumerate(r):
-                    self.put(ws, i, c, value, self.fmt_wrap if isinstance(value, str) else None)
+                    self.put(ws, i, c, value, self.fmt_wrap if isinstance(value, str)
+                             else self.fmt_top)
+                self._fit_row(ws, i, r)
         else:
             for c, name in enumerate(table.headers):
                 ws.write_string(top, c, str(name), self.fmt_header)
@@ -303,9 +318,19 @@ class XlsxReport:
             chart.set_y_axis({"reverse": True})  # first row on top, as in the table
         if len(table.value_cols) == 1 and kind[0] != "pie":
             chart.set_legend({"none": True})
-        chart.set_size({"width": 560, "height": 300})
-        anchor = max(width, 2) + 1
+        chart.set_size({"width": 560, "height": 270})
+        anchor = max(width, 3) + 1
         ws.insert_chart(top - 1, anchor, chart, {"x_offset": 10})
+
+    @staticmethod
+    def _fit_row(ws: Any, row: int, values: Sequence[Any]) -> None:
+        """A row tall enough for its wrapped text (spreadsheets do not all grow it)."""
+        lines = 1
+        for c, value in enumerate(values[: len(SUMMARY_WIDTHS)]):
+            if isinstance(value, str):
+                lines = max(lines, -(-len(value) // SUMMARY_WIDTHS[c]))
+        if lines > 1:
+            ws.set_row(row, 15 * lines)
 
     def close(self) -> None:
         self.wb.close()

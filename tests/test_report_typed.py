@@ -103,8 +103,8 @@ def test_summary_tables_charts_and_print_setup(simulator, tmp_path: Path) -> Non
                        ["customer id is not a number",
                         "Invalid customer-id: must be a positive integer", 1]]
     needs = {r[0]: r for r in _table(ws, "What each group needs", 3)}
-    assert needs["rejected"][1] == 2 and "feed it back" in needs["rejected"][2]
-    assert needs["invalid"][1] == 1 and "fix the cell" in needs["invalid"][2]
+    assert needs["rejected"][2] == 2 and "feed it back" in needs["rejected"][1]
+    assert needs["invalid"][2] == 1 and "fix the cell" in needs["invalid"][1]
 
     charts = {c.title.tx.rich.p[0].r[0].t: c for c in ws._charts}
     assert set(charts) == {"Outcomes of this run", "Top reasons records were not taken"}
