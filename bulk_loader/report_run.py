@@ -76,10 +76,12 @@ class RunReport:
             self.deletion_runs = [r.run_id for r in runs]
 
     def load_campaign(self, records: Iterable[Mapping[str, Any]],
-                      keep_all: bool = True) -> CampaignLoad:
-        """keep_all: every record is kept for a Campaign sheet (XLSX), not only matchable ones."""
+                      keep_all: bool = True, keep_max: int | None = None) -> CampaignLoad:
+        """keep_all: every record is kept for a Campaign sheet (XLSX), not only matchable ones,
+        up to keep_max records (past it there is no Campaign sheet)."""
         assert self.ws is not None, "reconciling needs a Workspace"
-        self.campaign = self.ws.load_campaign(records, self.campaign_summary, keep_all)
+        self.campaign = self.ws.load_campaign(records, self.campaign_summary, keep_all,
+                                              keep_max)
         return self.campaign
 
     @property
@@ -377,6 +379,7 @@ def _write_xlsx(path: str | os.PathLike[str], rep: RunReport,
         failures = typed(rep.failure_rows(None, 0), local, 1, (2,))
     headers = tuple(local.header(h) if h == "schedule-date-time" else h for h in rep.headers)
     left: list[tuple[str, Path, int, str]] = []  # (what, csv path, rows, sheet left out)
+    notes: list[str] = []
 
     def sheets() -> Iterator[DataSheet]:
         total = sum(counts.values())
@@ -389,20 +392,22 @@ def _write_xlsx(path: str | os.PathLike[str], rep: RunReport,
         yield DataSheet("Failures", fail_headers, failures)
         if rep.campaign is not None:
             if rep.campaign.records > sheet_max:
-                side = side_csv(path, "campaign")
-                n = write_csv(side, rep.campaign_headers, rep.campaign_rows())
-                left.append(("The campaign's records", side, n, "Campaign"))
+                notes.append(
+                    f"The campaign's {rep.campaign.records:,} records are counted here, not "
+                    f"listed (past {sheet_max:,} rows a sheet takes minutes to write and Excel "
+                    f"struggles to open it): `bulk-loader records --campaign "
+                    f"{rep.run.campaign_id} --output records.csv` writes every one.")
             else:
                 yield DataSheet("Campaign", rep.campaign_headers, rep.campaign_rows())
 
     def summary() -> Summary:
-        notes = [f"{what}: {n:,} rows, in {side.name} beside this workbook (no {sheet} sheet: "
-                 f"past {sheet_max:,} rows a sheet takes minutes to write and Excel struggles to "
-                 "open it; the Summary and Failures cover the whole run)."
-                 for what, side, n, sheet in left]
+        beside = [f"{what}: {n:,} rows, in {csv_path.name} beside this workbook (no {sheet} "
+                  f"sheet: past {sheet_max:,} rows a sheet takes minutes to write and Excel "
+                  "struggles to open it; the Summary and Failures cover the whole run)."
+                  for what, csv_path, n, sheet in left]
         return Summary(f"bulk-loader report: {rep.run.run_id}",
                        rep.facts(typed=True) + rep.reconcile_facts(), rep.count_tables(),
-                       notes + rep.notes())
+                       beside + notes + rep.notes())
 
     parts = write_xlsx(path, sheets(), summary)
     return parts + [(side.name, n) for _, side, n, _ in left]

@@ -172,8 +172,11 @@ def test_results_past_the_sheet_limit_go_to_a_csv_the_summary_names(tmp_path: Pa
                 (13, ids[-1], None, "rejected", 404, "The customer-id has not been found.", 1)])
         j.set_state(run, "completed", exit_code=1)
         out = tmp_path / "big.xlsx"
-        parts = write_run_report(out, RunReport(j, j.refresh(run)), sheet_max=5)
-    assert parts == [("Failures", 1), ("big.results.csv", 12)]
+        with Workspace() as ws:
+            rep = RunReport(j, j.refresh(run), ws)
+            rep.load_campaign(iter([{"record-id": i, "status": 4} for i in range(11)]), True, 5)
+            parts = write_run_report(out, rep, sheet_max=5)
+    assert parts == [("Failures", 1), ("big.results.csv", 12)]  # no Campaign sheet either
     with (tmp_path / "big.results.csv").open(newline="") as f:
         side = list(csv.reader(f))
     assert len(side) == 13 and side[12][3] == "rejected"
@@ -183,3 +186,9 @@ def test_results_past_the_sheet_limit_go_to_a_csv_the_summary_names(tmp_path: Pa
     assert ("Per-row results: 12 rows, in big.results.csv beside this workbook (no Results "
             "sheet: past 5 rows a sheet takes minutes to write and Excel struggles to open it; "
             "the Summary and Failures cover the whole run).") in notes
+    assert ("The campaign's 11 records are counted here, not listed (past 5 rows a sheet takes "
+            "minutes to write and Excel struggles to open it): `bulk-loader records --campaign "
+            "125 --output records.csv` writes every one.") in notes
+    breakdown = next(c.row for c in wb["Summary"]["A"] if c.value == "Campaign records by status")
+    assert wb["Summary"].cell(breakdown + 2, 1).value == "Scheduled (4)"
+    assert wb["Summary"].cell(breakdown + 2, 2).value == 11

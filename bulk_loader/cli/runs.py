@@ -195,7 +195,10 @@ def _reconcile(rep: Any, platform: str | None, base_url: str | None, profile: st
             rep.campaign_state = f"{info.status_name or 'unknown'} ({info.status})"
     except ApiError as exc:
         click.echo(f"note: the campaign's status could not be read ({exc})", err=True)
-    rep.load_campaign(stream_records(endpoint, creds, run.campaign_id), keep_all)
+    from bulk_loader.report_run import RESULTS_SHEET_MAX
+
+    rep.load_campaign(stream_records(endpoint, creds, run.campaign_id), keep_all,
+                      RESULTS_SHEET_MAX)
     return zone
 
 
