@@ -162,9 +162,10 @@ def main() -> str:
         "A completed upload run written straight into a journal (2% of its records rejected: "
         "the Failures sheet), the campaign filled on the simulator with as many records. Each "
         "report is its own process (wait4: wall, CPU, peak RSS). Past 250,000 rows "
-        "(report_run.RESULTS_SHEET_MAX) the per-row results and the campaign's records go to "
-        "CSV files beside the workbook, named in its Summary; the workbook keeps the Summary, "
-        "its charts, every failure and the campaign's breakdown. Target: 60 s at 5M.",
+        "(report_run.RESULTS_SHEET_MAX) the per-row results go to a CSV beside the workbook and "
+        "the campaign's records are counted, not listed, both named in its Summary; the "
+        "workbook keeps the Summary, its charts, every failure and the campaign's breakdown. "
+        "Target: 60 s at 5M.",
         "",
         "| command | records | wall | CPU | peak RSS | workbook | CSV beside it |",
         "|---|---|---|---|---|---|---|",
