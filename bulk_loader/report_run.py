@@ -30,7 +30,7 @@ from bulk_loader.journal import OPEN_CHUNK_STATES, Journal, Record, Run
 from bulk_loader.reconcile import CampaignLoad, Workspace, batched
 from bulk_loader.reconcile_advice import advice, journal_expectation
 from bulk_loader.report_time import Localizer
-from bulk_loader.report_words import FAILURES, needs_rows, ordered, reason_rows
+from bulk_loader.report_words import FAILURES, OPEN_OUTCOMES, needs_rows, ordered, reason_rows
 from bulk_loader.report_xlsx import CountTable, Table
 from bulk_loader.results import outcome_of
 
@@ -38,7 +38,8 @@ BASE_HEADERS = ("row", "customer-id", "schedule-date-time", "outcome", "http-sta
                 "attempts", "deleted-by")
 MATCH_HEADERS = ("in-campaign", "campaign-status", "campaign-status-code",
                  "campaign-disposition", "check")
-FAILED = ("rejected", "invalid", "failed", *OPEN_CHUNK_STATES)  # not done, as results counts it
+# Not done: the failures and everything still open (pending, in flight, busy...).
+FAILED = tuple(dict.fromkeys((*FAILURES, *OPEN_OUTCOMES, *OPEN_CHUNK_STATES)))
 SUCCESS = {"upload": ("accepted",), "delete": ("deleted", "absent")}
 RESULTS_SHEET_MAX = 250_000  # per-row sheets beyond this go to a CSV beside the XLSX
 TOP_REASONS = 10

@@ -47,6 +47,7 @@ OUTCOMES: tuple[OutcomeWords, ...] = (
 BY_NAME: Mapping[str, OutcomeWords] = {o.name: o for o in OUTCOMES}
 ORDER = tuple(o.name for o in OUTCOMES)
 FAILURES = tuple(o.name for o in OUTCOMES if o.group == FAILURE)
+OPEN_OUTCOMES = tuple(o.name for o in OUTCOMES if o.group == OPEN)
 
 
 def words(outcome: str) -> OutcomeWords:
