@@ -27,11 +27,16 @@ def zone_name(zone: tzinfo | None, given: str | None = None) -> str:
 
 
 class Localizer:
-    """UTC text or aware datetimes -> naive local datetimes in `zone` (Excel has no zones)."""
+    """UTC text or aware datetimes -> naive local datetimes in `zone` (Excel has no zones).
 
-    def __init__(self, zone: tzinfo | None, name: str | None = None) -> None:
+    `naive_zone`: the zone the run read naive times in (an Excel date cell of the input file has
+    none): such a value is moved from it to `zone`; left as it is when that zone is unknown."""
+
+    def __init__(self, zone: tzinfo | None, name: str | None = None,
+                 naive_zone: tzinfo | None = None) -> None:
         self.zone: tzinfo = zone or UTC
         self.name = zone_name(zone, name)
+        self.naive_zone = naive_zone
         self._cache: dict[str, Any] = {}
 
     def header(self, label: str) -> str:
@@ -41,8 +46,10 @@ class Localizer:
         """A time as a naive local datetime; anything that is not a time comes back as it was
         (an invalid row's raw schedule text stays the text the user wrote)."""
         if isinstance(value, datetime):
-            if value.tzinfo is None:
-                return value  # a naive cell of the input file: already the user's own time
+            if value.tzinfo is None:  # a date cell of the input file, read in the run's zone
+                if self.naive_zone is None:
+                    return value
+                value = value.replace(tzinfo=self.naive_zone)
             return value.astimezone(self.zone).replace(tzinfo=None)
         if type(value) is not str or len(value) < 20 or value[10] != "T":
             return value
@@ -71,13 +78,15 @@ class Localizer:
 
 def report_zone(timezone: str | None, run_settings: dict[str, Any] | None = None,
                 campaign_zone: str | None = None) -> Localizer:
-    """The zone of a report: --timezone, the run's own --timezone, the campaign's, else UTC."""
+    """The zone of a report: --timezone, the run's own --timezone, the campaign's, else UTC.
+    Naive times of the input file were read in the run's own zone, else the campaign's."""
+    own = (run_settings or {}).get("timezone")
+    own_zone = resolve_timezone(own) if own else None
+    campaign = resolve_timezone(campaign_zone) if campaign_zone else None
+    naive = own_zone or campaign
     given = parse_timezone(timezone)
     if given is not None:
-        return Localizer(given, timezone.strip() if timezone else None)
-    own = (run_settings or {}).get("timezone")
-    zone = resolve_timezone(own) if own else None
-    if zone is not None:
-        return Localizer(zone, own)
-    zone = resolve_timezone(campaign_zone) if campaign_zone else None
-    return Localizer(zone, campaign_zone if zone is not None else None)
+        return Localizer(given, timezone.strip() if timezone else None, naive)
+    if own_zone is not None:
+        return Localizer(own_zone, own, naive)
+    return Localizer(campaign, campaign_zone if campaign is not None else None, naive)

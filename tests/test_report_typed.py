@@ -192,3 +192,32 @@ def test_results_past_the_sheet_limit_go_to_a_csv_the_summary_names(tmp_path: Pa
     breakdown = next(c.row for c in wb["Summary"]["A"] if c.value == "Campaign records by status")
     assert wb["Summary"].cell(breakdown + 2, 1).value == "Scheduled (4)"
     assert wb["Summary"].cell(breakdown + 2, 2).value == 11
+
+
+def test_excel_date_cells_of_the_input_move_to_the_report_zone(simulator,
+                                                               tmp_path: Path) -> None:
+    """An Excel date cell has no zone: the upload read it in --timezone (London); the Failures
+    sheet of a Tokyo report shows it in Tokyo time, like every other time."""
+    london = ZoneInfo("Europe/London")
+    when = (datetime.now(london) + timedelta(hours=30)).replace(tzinfo=None, second=0,
+                                                                 microsecond=0)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["customer-id", "schedule-date-time"])
+    sheet.append([10_000_001, when])
+    sheet.append([20_000_001, when])  # not in the CRM: a failure with its date cell
+    path = tmp_path / "calls.xlsx"
+    book.save(path)
+    jp = tmp_path / "j.sqlite"
+    assert upload(simulator, path, jp, "--timezone", "Europe/London").exit_code == 1
+    out = tmp_path / "r.xlsx"
+    res = run_cli(simulator, "report", "upload-1", "--journal", str(jp), "--output", str(out),
+                  "--timezone", "Asia/Tokyo")
+    assert res.exit_code == 0, res.output
+    wb = openpyxl.load_workbook(out)
+    failures = list(wb["Failures"].iter_rows(values_only=True))
+    assert failures[0][2] == "schedule-date-time (Asia/Tokyo)"
+    expected = when.replace(tzinfo=london).astimezone(TOKYO).replace(tzinfo=None)
+    assert failures[1][1] == 20_000_001 and _close(failures[1][2], expected)
+    assert _close(wb["Results"]["C2"].value, expected)  # the same moment on both sheets
