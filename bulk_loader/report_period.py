@@ -195,7 +195,8 @@ class PeriodReport:
         prev_start = loc.local(self.previous.start)
         facts: list[tuple[str, Any]] = [
             ("Campaign", self.campaign_id), (loc.header("From"), start),
-            (loc.header("Until"), end), (loc.header("Previous period from"), prev_start),
+            (loc.header("Until (not included)"), end),
+            (loc.header("Previous period from"), prev_start),
             ("Loads counted", self.this.totals()["loads"]),
             ("Runs counted", len(self.this.counted)),
             ("Runs not counted (failed before sending, or no rows)", len(self.this.not_counted)),

@@ -141,6 +141,8 @@ class XlsxReport:
         self.fmt_quote = self.wb.add_format({"quote_prefix": True})
         self.fmt_datetime = self.wb.add_format({"num_format": DATETIME_FORMAT})
         self.fmt_date = self.wb.add_format({"num_format": DATE_FORMAT})
+        self.fmt_date_left = self.wb.add_format({"num_format": DATE_FORMAT, "align": "left",
+                                                 "valign": "top"})
         self.fmt_time = self.wb.add_format({"num_format": "hh:mm:ss"})
         self.fmt_title = self.wb.add_format({"bold": True, "font_size": 14})
         self.fmt_heading = self.wb.add_format({"bold": True, "font_size": 12})
@@ -175,7 +177,7 @@ class XlsxReport:
                 raise ValueError("datetimes must be localised (naive) before writing")
             ws.write_datetime(r, c, value, stamp or self.fmt_datetime)
         elif isinstance(value, date):
-            ws.write_datetime(r, c, value, self.fmt_date)
+            ws.write_datetime(r, c, value, self.fmt_date_left if stamp else self.fmt_date)
         elif isinstance(value, time):
             ws.write_datetime(r, c, value, self.fmt_time)
         elif isinstance(value, int | float):
@@ -287,7 +289,7 @@ class XlsxReport:
             for i, r in enumerate(data, top + 1):
                 for c, value in enumerate(r):
                     self.put(ws, i, c, value, self.fmt_wrap if isinstance(value, str)
-                             else self.fmt_top)
+                             else self.fmt_top, self.fmt_stamp_left)
                 self._fit_row(ws, i, r)
         else:
             for c, name in enumerate(table.headers):
@@ -314,6 +316,9 @@ class XlsxReport:
                 **({"data_labels": {"value": True}} if kind[0] == "bar" else {}),
             })
         chart.set_title({"name": table.title})
+        if isinstance(table.rows[0][table.label_col], date):  # days: shown as days, not serials
+            chart.set_x_axis({"date_axis": True, "num_format": "ddd d mmm",
+                              "major_unit": 1, "major_unit_type": "days"})
         if kind[0] == "bar":
             chart.set_y_axis({"reverse": True})  # first row on top, as in the table
         if len(table.value_cols) == 1 and kind[0] != "pie":
