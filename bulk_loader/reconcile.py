@@ -110,14 +110,18 @@ class Workspace:
         insert = ("INSERT INTO camp(record_id, customer_id, status, status_code, disposition, "
                   "phone_list, ext_trans_data) VALUES (?,?,?,?,?,?,?)")
         for record in records:
-            row = decode(record)
-            summary.add(row)
             cid = _customer_id(record)
             load.records += 1
             if cid is not None:
                 load.with_customer_id += 1
             elif not keep_all or (keep_max is not None and load.records > keep_max):
+                # Only counted: its three codes, without decoding the rest (a third of the
+                # time of a 1M-record reconcile went to decoding records kept nowhere).
+                summary.add_codes(record.get("status"), record.get("status-code"),
+                                  record.get("disposition-code"))
                 continue
+            row = decode(record)
+            summary.add(row)
             batch.append((row[0], cid, row[1], row[3], row[5], _text(row[7]), _text(row[8])))
             if len(batch) >= INSERT_BATCH:
                 self.conn.executemany(insert, batch)
