@@ -84,11 +84,14 @@ class Period:
         return dict(out)
 
 
-def load_period(journal: Journal, campaign_id: int, start: datetime, end: datetime) -> Period:
+def load_period(journal: Journal, campaign_id: int, start: datetime, end: datetime,
+                endpoint: str | None = None) -> Period:
+    """The runs on the campaign (on `endpoint` only, when given) started in [start, end)."""
     rows = journal.conn.execute(
         "SELECT run_id FROM runs WHERE campaign_id = ? AND created_at >= ? "
-        "AND created_at < ? ORDER BY created_at, seq",
-        (campaign_id, iso_utc(start), iso_utc(end))).fetchall()
+        "AND created_at < ? AND (? IS NULL OR rtrim(endpoint, '/') = ?) "
+        "ORDER BY created_at, seq",
+        (campaign_id, iso_utc(start), iso_utc(end), endpoint, endpoint)).fetchall()
     period = Period(start, end)
     for (run_id,) in rows:
         run = journal.get_run(run_id)
@@ -99,12 +102,14 @@ def load_period(journal: Journal, campaign_id: int, start: datetime, end: dateti
 
 class PeriodReport:
     def __init__(self, journal: Journal, campaign_id: int, start: datetime, end: datetime,
-                 local: Localizer) -> None:
+                 local: Localizer, endpoint: str | None = None) -> None:
         self.journal = journal
         self.campaign_id = campaign_id
         self.local = local
-        self.this = load_period(journal, campaign_id, start, end)
-        self.previous = load_period(journal, campaign_id, start - (end - start), start)
+        self.endpoint = endpoint.rstrip("/") if endpoint else None
+        self.this = load_period(journal, campaign_id, start, end, self.endpoint)
+        self.previous = load_period(journal, campaign_id, start - (end - start), start,
+                                    self.endpoint)
 
     # -- figures ---------------------------------------------------------------------------------
     def outcome_columns(self) -> list[str]:
@@ -171,7 +176,7 @@ class PeriodReport:
     def as_dict(self) -> dict[str, Any]:
         headers = self.run_headers(False)
         return {
-            "campaign": self.campaign_id,
+            "campaign": self.campaign_id, "endpoint": self.endpoint,
             "since": iso_utc(self.this.start), "until": iso_utc(self.this.end),
             "timezone": self.local.name,
             "runs": [dict(zip(headers, r, strict=True))
@@ -194,7 +199,8 @@ class PeriodReport:
                  f"({loc.name})")
         prev_start = loc.local(self.previous.start)
         facts: list[tuple[str, Any]] = [
-            ("Campaign", self.campaign_id), (loc.header("From"), start),
+            ("Campaign", self.campaign_id), ("Endpoint", self.endpoint or "every endpoint"),
+            (loc.header("From"), start),
             (loc.header("Until (not included)"), end),
             (loc.header("Previous period from"), prev_start),
             ("Loads counted", self.this.totals()["loads"]),

@@ -32,7 +32,6 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import xlsxwriter
-from xlsxwriter.utility import xl_col_to_name
 
 from bulk_loader.report import FORMULA_TRIGGERS, atomic_output
 
@@ -360,7 +359,3 @@ def write_xlsx(
         report.write_summary(summary())
         report.close()
     return report.sheet_rows
-
-
-def col_name(index: int) -> str:
-    return xl_col_to_name(index)

@@ -159,6 +159,16 @@ def test_period_csv_to_stdout_and_json_by_format(simulator, two_weeks: Path,
     assert doc["since"] == "2026-11-09T05:00:00.000000Z"
     assert doc["previous_period"]["since"] == "2026-11-02T05:00:00.000000Z"
 
+    # The same campaign id on another endpoint is another campaign: --base-url keeps one.
+    res = _report(simulator, two_weeks, "--output", "-", "--format", "json", "--base-url",
+                  simulator.base_url)
+    assert len(json.loads(res.stdout)["runs"]) == 2
+    res = _report(simulator, two_weeks, "--output", "-", "--format", "json", "--base-url",
+                  "http://127.0.0.1:1")
+    other = json.loads(res.stdout)
+    assert other["runs"] == [] and other["not_counted"] == []
+    assert other["endpoint"] == "http://127.0.0.1:1"
+
 
 def test_period_report_usage_errors(simulator, two_weeks: Path) -> None:
     res = _report(simulator, two_weeks, "--output", "-")

@@ -107,7 +107,8 @@ def report(run_id: str | None, latest: bool, campaign_id: int | None, since: str
     """Write a run's results as CSV, JSON or XLSX; --reconcile compares them with the campaign.
 
     With --campaign ID --since WHEN [--until WHEN]: a period report of every run on the
-    campaign instead (one line per run, per day, top reasons, against the previous period)."""
+    campaign instead (one line per run, per day, top reasons, against the previous period);
+    --platform or --base-url keeps the runs sent there only."""
     from bulk_loader.report import STDOUT, output_format
 
     fmt = output_format(output, fmt)
@@ -117,9 +118,13 @@ def report(run_id: str | None, latest: bool, campaign_id: int | None, since: str
             raise UsageError("give a RUN_ID, --latest, or --campaign with --since, not several")
         if campaign_id is None or not since:
             raise UsageError("a period report needs --campaign ID and --since WHEN")
-        if reconcile or platform or base_url:
-            raise UsageError("--reconcile, --platform and --base-url are for one run's report")
-        _period_report(campaign_id, since, until, output, fmt, timezone_name, journal, err)
+        if reconcile:
+            raise UsageError("--reconcile is for one run's report")
+        from bulk_loader.config import resolve_endpoint
+
+        endpoint = resolve_endpoint(platform, base_url) if (platform or base_url) else None
+        _period_report(campaign_id, since, until, output, fmt, timezone_name, journal, err,
+                       endpoint)
         return
     if bool(run_id) == latest:
         raise UsageError("give a RUN_ID (see `bulk-loader runs`) or --latest, not both")
@@ -151,7 +156,8 @@ def report(run_id: str | None, latest: bool, campaign_id: int | None, since: str
 
 
 def _period_report(campaign_id: int, since: str, until: str | None, output: str, fmt: str,
-                   timezone_name: str | None, journal: Path | None, err: bool) -> None:
+                   timezone_name: str | None, journal: Path | None, err: bool,
+                   endpoint: str | None) -> None:
     from bulk_loader.report_period import PeriodReport, write_period_report
     from bulk_loader.report_time import report_zone
     from bulk_loader.when import parse_period
@@ -159,10 +165,13 @@ def _period_report(campaign_id: int, since: str, until: str | None, output: str,
     local = report_zone(timezone_name)
     start, end = parse_period(since, until, zone=local.zone)
     with _open_existing(journal) as j:
-        rep = PeriodReport(j, campaign_id, start, end, local)
+        rep = PeriodReport(j, campaign_id, start, end, local, endpoint)
         parts = write_period_report(output, rep, fmt)
     this, before = rep.this.totals(), rep.previous.totals()
-    say = lambda text: click.echo(text, err=err)  # noqa: E731
+
+    def say(text: str) -> None:
+        click.echo(text, err=err)
+
     say(f"Campaign {campaign_id}, {local.local(start):%Y-%m-%d %H:%M} to "
         f"{local.local(end):%Y-%m-%d %H:%M} ({local.name}): {this['loads']:,} loads "
         f"(previous period {before['loads']:,}), {len(rep.this.not_counted):,} runs not counted")
