@@ -251,15 +251,16 @@ class RunReport:
         reconciliation and its advice, the campaign's breakdown."""
         tables: list[CountTable | Table] = [
             CountTable("Outcomes of this run", "Outcome", self.outcome_counts())]
-        reasons = reason_rows(self.top_reasons())
+        top = self.top_reasons()
+        reasons = reason_rows(top)
         if reasons:
             tables.append(Table("Top reasons records were not taken",
                                 ("Reason", "Message (as given)", "Records"), reasons,
                                 chart="bar", value_cols=(2,)))
-        needs = needs_rows(self.outcomes)
+        needs = needs_rows(self.outcomes, top)
         if needs:
-            tables.append(Table("What each group needs", ("Outcome", "What to do", "Records"),
-                                [(o, what, n) for o, n, what in needs]))
+            tables.append(Table("What each group needs", ("Group", "What to do", "Records"),
+                                needs))
         if self.campaign is not None:
             todo = self.advice()
             if todo:
@@ -276,10 +277,14 @@ class RunReport:
     def summary_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {k: v for k, v in self.facts()}
         out["Outcomes"] = dict(self.outcome_counts())
-        reasons = reason_rows(self.top_reasons())
-        if reasons:
+        top = self.top_reasons()
+        if top:
             out["Top reasons"] = [{"reason": p, "message": m, "records": n}
-                                  for p, m, n in reasons]
+                                  for p, m, n in reason_rows(top)]
+        needs = needs_rows(self.outcomes, top)
+        if needs:
+            out["What each group needs"] = [{"group": g, "what to do": w, "records": n}
+                                            for g, w, n in needs]
         if self.campaign is not None:
             out["Reconciliation"] = dict(self.reconcile_facts())
             if self.advice():

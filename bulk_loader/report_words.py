@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from bulk_loader import spec
 
@@ -61,40 +62,72 @@ def ordered(counts: Mapping[str, int]) -> list[tuple[str, int]]:
                   key=lambda kv: (rank.get(kv[0], len(rank)), kv[0]))
 
 
-def needs_rows(counts: Mapping[str, int]) -> list[tuple[str, int, str]]:
-    """(outcome, records, what it needs) for every outcome that is not a plain success."""
-    return [(name, n, words(name).needs) for name, n in ordered(counts)
-            if words(name).group != SUCCESS]
-
-
 _OUTSIDE = spec.MSG_OUTSIDE_SCHEDULE.split("{start}")[0]
-PLAIN: tuple[tuple[str, str], ...] = (  # (message prefix, plain words); first match wins
-    (spec.MSG_NOT_FOUND, "not in the CRM"),
-    (spec.MSG_DUPLICATE, "already in the campaign"),
-    (spec.MSG_PAST, "call time already past"),
-    (spec.MSG_TOO_FAR, "call time more than 7 days ahead"),
-    (_OUTSIDE, "call time outside the campaign's hours"),
-    (spec.MSG_BAD_ISO + ": a date needs", "date without a time of day"),
-    (spec.MSG_BAD_ISO + ": a time needs", "time without a date"),
-    (spec.MSG_BAD_ISO, "call time unreadable"),
-    (spec.MSG_BAD_ID + ": the cell is empty", "customer id missing"),
-    (spec.MSG_BAD_ID, "customer id is not a number"),
-    ("duplicate of an earlier row", "same id twice in the file"),
-    ("duplicate of row", "same id twice in the file"),
-    ("schedule-date-time has no time zone", "call time without a time zone"),
-    ("The campaign already holds the maximum", "campaign full"),
+_FEED = "and feed the failures file back"
+_FIX_TIME = f"fix the date and time in the failures file {_FEED}"
+_FIX_ID = f"fix the customer id in the failures file {_FEED}"
+# (message prefix, plain words, what to do); first match wins.
+PLAIN: tuple[tuple[str, str, str], ...] = (
+    (spec.MSG_NOT_FOUND, "not in the CRM",
+     f"add the customers to the Contact Center CRM (or correct the ids), then {_FEED[4:]}"),
+    (spec.MSG_DUPLICATE, "already in the campaign", "nothing: the record is already there"),
+    (spec.MSG_PAST, "call time already past", f"give a future call time {_FEED}"),
+    (spec.MSG_TOO_FAR, "call time more than 7 days ahead",
+     "send these again at most 7 days before their call time"),
+    (_OUTSIDE, "call time outside the campaign's hours",
+     f"move the call time inside the campaign's schedule {_FEED}"),
+    (spec.MSG_BAD_ISO + ": a date needs", "date without a time of day", _FIX_TIME),
+    (spec.MSG_BAD_ISO + ": a time needs", "time without a date", _FIX_TIME),
+    (spec.MSG_BAD_ISO, "call time unreadable", _FIX_TIME),
+    (spec.MSG_BAD_ID + ": the cell is empty", "customer id missing", _FIX_ID),
+    (spec.MSG_BAD_ID, "customer id is not a number", _FIX_ID),
+    ("duplicate of an earlier row", "same id twice in the file",
+     "nothing: the first row was sent; remove the repeats from the source file"),
+    ("duplicate of row", "same id twice in the file",
+     "nothing: the first row was sent; remove the repeats from the source file"),
+    ("schedule-date-time has no time zone", "call time without a time zone",
+     "re-run with --timezone, or give the times an offset"),
+    ("The campaign already holds the maximum", "campaign full",
+     "remove records from the campaign (bulk-loader delete) before sending more"),
 )
+UNKNOWN_TODO = ("see the message: a server error clears by re-running the same command; "
+                f"otherwise fix the row {_FEED}")
+
+
+def _match(message: str | None) -> tuple[str, str]:
+    text = message or ""
+    for prefix, phrase, todo in PLAIN:
+        if text.startswith(prefix):
+            return phrase, todo
+    return text or "(no message)", UNKNOWN_TODO
 
 
 def plain(message: str | None) -> str:
     """A reason in plain words; the message itself when no phrase is known for it."""
-    text = message or ""
-    for prefix, phrase in PLAIN:
-        if text.startswith(prefix):
-            return phrase
-    return text or "(no message)"
+    return _match(message)[0]
 
 
 def reason_rows(reasons: Iterable[tuple[str, int]]) -> list[tuple[str, str, int]]:
     """(plain words, the message as given, count), for the top-reasons table."""
     return [(plain(message), message or "(no message)", n) for message, n in reasons]
+
+
+def needs_rows(counts: Mapping[str, int],
+               reasons: Iterable[tuple[str, int]] = ()) -> list[tuple[str, str, int]]:
+    """(group, what it needs, records): each top reason of the failures, the failures beyond
+    them, and every outcome that is neither a success nor a failure (already present, open)."""
+    out: list[tuple[str, str, int]] = []
+    merged: dict[str, list[Any]] = {}
+    for message, n in reasons:
+        phrase, todo = _match(message)
+        merged.setdefault(phrase, [todo, 0])[1] += n
+    for phrase, (todo, n) in merged.items():
+        out.append((phrase, todo, n))
+    rest = sum(n for name, n in counts.items() if words(name).group == FAILURE) - \
+        sum(n for _, _, n in out)
+    if rest > 0:
+        out.append(("other failures" if out else "failures", UNKNOWN_TODO, rest))
+    for name, n in ordered(counts):
+        if words(name).group not in (SUCCESS, FAILURE):
+            out.append((name, words(name).needs, n))
+    return out
