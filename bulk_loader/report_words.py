@@ -64,8 +64,8 @@ def ordered(counts: Mapping[str, int]) -> list[tuple[str, int]]:
 
 _OUTSIDE = spec.MSG_OUTSIDE_SCHEDULE.split("{start}")[0]
 _FEED = "and feed the failures file back"
-_FIX_TIME = f"fix the date and time in the failures file {_FEED}"
-_FIX_ID = f"fix the customer id in the failures file {_FEED}"
+_FIX_TIME = "fix the date and time in the failures file and feed it back"
+_FIX_ID = "fix the customer id in the failures file and feed it back"
 # (message prefix, plain words, what to do); first match wins.
 PLAIN: tuple[tuple[str, str, str], ...] = (
     (spec.MSG_NOT_FOUND, "not in the CRM",

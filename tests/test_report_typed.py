@@ -106,8 +106,8 @@ def test_summary_tables_charts_and_print_setup(simulator, tmp_path: Path) -> Non
     assert needs == {
         "not in the CRM": ["add the customers to the Contact Center CRM (or correct the ids), "
                            "then feed the failures file back", 2],
-        "customer id is not a number": ["fix the customer id in the failures file and feed the "
-                                        "failures file back", 1]}
+        "customer id is not a number": ["fix the customer id in the failures file and feed it "
+                                        "back", 1]}
 
     charts = {c.title.tx.rich.p[0].r[0].t: c for c in ws._charts}
     assert set(charts) == {"Outcomes of this run", "Top reasons records were not taken"}
