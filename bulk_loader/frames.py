@@ -41,6 +41,8 @@ _STATES_SQL = """
 _RUN_COLUMNS = ("run_id", "kind", "state", "campaign_id", "file_path", "source_run",
                 "created_at", "finished_at", "exit_code", "total_rows")
 DEFAULT_CHUNK_ROWS = 100_000
+# One resolution for every chunk: pandas would otherwise infer it from each chunk's strings.
+UTC_TIME = "datetime64[us, UTC]"
 
 
 class ExtraNotInstalled(BulkLoaderError, ImportError):
@@ -86,9 +88,13 @@ def _record_dtypes(pd: ModuleType, states: list[str]) -> dict[str, Any]:
 
 def _typed(pd: ModuleType, frame: pd.DataFrame) -> pd.DataFrame:
     # Invalid rows keep their raw schedule text in `message`; here it is a time or NaT.
-    frame["schedule"] = pd.to_datetime(frame["schedule"], utc=True, format="ISO8601",
-                                       errors="coerce")
+    frame["schedule"] = _utc_times(pd, frame["schedule"])
     return frame
+
+
+def _utc_times(pd: ModuleType, texts: pd.Series) -> pd.Series:
+    times = pd.to_datetime(texts, utc=True, format="ISO8601", errors="coerce")
+    return times.astype(UTC_TIME)
 
 
 def iter_run_records(journal_path: str | Path, run_id: str,
@@ -143,5 +149,5 @@ def campaign_runs(journal_path: str | Path, campaign_id: int) -> pd.DataFrame:
         runs = pd.read_sql(sql, conn, params=(campaign_id,), dtype=dtypes,
                            dtype_backend="numpy_nullable")
     for column in ("created_at", "finished_at"):
-        runs[column] = pd.to_datetime(runs[column], utc=True, format="ISO8601", errors="coerce")
+        runs[column] = _utc_times(pd, runs[column])
     return runs
