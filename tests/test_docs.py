@@ -14,6 +14,7 @@ the README says what it does. The rules:
   in use: `bulk-loader NAME ...` in a code block, or a code span that is a usage line
   (`bulk-loader NAME --option`), not a passing mention (`bulk-loader NAME` alone). So an option
   mentioned only for another command, or only in a section about other commands, does not count.
+- **Options of the group itself** (`bulk-loader --version`) appear in the Commands section.
 - **Exit codes.** Every exit code the package defines (an `EXIT_*` constant, an `exit_code = N`
   class attribute, or a literal in `sys.exit(N)`, `ctx.exit(N)`, `os._exit(N)`, `SystemExit(N)`
   anywhere under bulk_loader/) is a row of the README's "Exit codes" table, and every row of that
@@ -160,6 +161,14 @@ def undocumented(name: str, command: click.Command, parts: list[Part]) -> list[s
 def test_every_option_of_every_command_is_documented(name: str) -> None:
     missing = undocumented(name, COMMANDS[name], PARTS)
     assert not missing, "\n".join(missing)
+
+
+def test_every_option_of_the_group_itself_is_in_the_commands_section() -> None:
+    """`bulk-loader --version` and any option put on the group come before every command."""
+    commands_section = [p for p in PARTS if p.where.startswith("## Commands")]
+    missing = [o for o in long_names(cli)
+               if not any(token(o).search(p.text) for p in commands_section)]
+    assert not missing, f"README.md: add `bulk-loader {missing[0]}` to the Commands section"
 
 
 def test_an_option_documented_only_for_another_command_is_flagged() -> None:
