@@ -17,7 +17,8 @@ the README says what it does. The rules:
 - **Options of the group itself** (`bulk-loader --version`) appear in the Commands section.
 - **Exit codes.** Every exit code the package defines (an `EXIT_*` constant, an `exit_code = N`
   class attribute, or a literal in `sys.exit(N)`, `ctx.exit(N)`, `os._exit(N)`, `SystemExit(N)`
-  anywhere under bulk_loader/) is a row of the README's "Exit codes" table, and every row of that
+  anywhere under bulk_loader/; N may be `128 + signal.SIGTERM`; a code computed at run time from
+  other names is not seen) is a row of the README's "Exit codes" table, and every row of that
   table is a code the package defines.
 
 A failure names the command and option (or code) and where to add it.
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 import ast
 import re
+import signal
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -201,9 +203,23 @@ def defined_exit_codes() -> dict[int, str]:
     return found
 
 
+def static_int(expr: ast.expr) -> int | None:
+    """An int literal, or arithmetic on literals and signal numbers (`128 + signal.SIGTERM`)."""
+    allowed = (ast.Expression, ast.BinOp, ast.Add, ast.Constant, ast.Attribute, ast.Name,
+               ast.Load)
+    for node in ast.walk(expr):
+        if not isinstance(node, allowed) or (isinstance(node, ast.Name) and node.id != "signal"):
+            return None
+    try:
+        value = eval(compile(ast.Expression(expr), "<exit code>", "eval"), {"signal": signal})
+    except (AttributeError, TypeError):
+        return None
+    return None if isinstance(value, bool) or not isinstance(value, int) else int(value)
+
+
 def codes_in(node: ast.AST) -> list[int]:
     def ints(values: list[ast.expr]) -> list[int]:
-        return [v.value for v in values if isinstance(v, ast.Constant) and type(v.value) is int]
+        return [code for v in values if (code := static_int(v)) is not None]
 
     if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
@@ -227,6 +243,10 @@ def readme_exit_codes() -> set[int]:
 
 def test_the_exit_code_scan_finds_the_known_codes() -> None:
     assert {0, 1, 2, 3, 130} <= set(defined_exit_codes())
+    sigterm = ast.parse("EXIT_TERMINATED = 128 + signal.SIGTERM").body[0]
+    assert codes_in(sigterm) == [143]
+    assert codes_in(ast.parse("ctx.exit(exc.exit_code)", mode="eval").body) == []
+    assert codes_in(ast.parse("ctx.exit(4)", mode="eval").body) == [4]
 
 
 def test_every_exit_code_the_code_defines_is_in_the_readme_table() -> None:
