@@ -3,6 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+BENCH_STAMP := $(VENV)/.installed-bench
 
 .PHONY: test demo bench lint clean
 
@@ -24,7 +25,12 @@ test: lint
 demo: $(STAMP)
 	$(BIN)/python -m bulk_loader.demo
 
-bench: $(STAMP)
+# The bench extra holds what bench/ imports beyond the package and the tests (python-calamine).
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
 	$(BIN)/python -m bench.run_all
 
 clean:
