@@ -19,8 +19,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bulk_loader.campaign_fetch import campaign_status
-from bulk_loader.client import CampaignClient, RetryPolicy
+from bulk_loader.client import CampaignClient, RetryPolicy, preflight
 from bulk_loader.config import Credentials
 from bulk_loader.delete import CHUNK_SIZE, Tally, exit_code_for, send_deletes
 from bulk_loader.delete_load import (
@@ -92,10 +91,17 @@ def run_delete(opts: DeleteOptions) -> DeleteOutcome:
 
 
 def _preflight(opts: DeleteOptions) -> str | None:
-    """The campaign exists and the data token reads it; returns its name for the prompt."""
+    """The campaign exists, takes deletes (not stopped, dynamic, enabled: Decision 12) and the
+    data token reads it; returns its name for the prompt."""
     if not opts.preflight:
         return None
-    return campaign_status(opts.endpoint, opts.credentials, opts.campaign_id).name
+
+    async def go() -> str | None:
+        async with CampaignClient(opts.endpoint, opts.credentials, retry=opts.retry,
+                                  on_notice=opts.notice) as client:
+            return (await preflight(client, opts.campaign_id, deletes=True)).name
+
+    return asyncio.run(go())
 
 
 def _finished(run: Run) -> DeleteOutcome:

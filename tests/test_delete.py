@@ -131,6 +131,6 @@ def test_delete_of_unknown_campaign_stops_before_creating_a_run(simulator, tmp_p
     jp = tmp_path / "j.sqlite"
     res = run_cli(simulator, "delete", str(f), "--campaign", "999", "--base-url",
                   simulator.base_url, "--journal", str(jp), "--yes")
-    assert res.exit_code == 3 and "campaign 999 was not found" in res.output
+    assert res.exit_code == 4 and "campaign 999 was not found" in res.output
     with Journal.open(jp) as j:
         assert j.list_runs() == []

@@ -99,8 +99,8 @@ def test_server_side_rejections_window_past_too_far(tmp_path: Path) -> None:
         assert r.exit_code == 1 and spec.MSG_TOO_FAR in r.stdout
 
 
-def test_whole_request_errors_stop_with_exit_3(simulator: RunningSimulator,
-                                               tmp_path: Path) -> None:
+def test_bad_tokens_exit_3_and_a_refusing_campaign_exits_4(simulator: RunningSimulator,
+                                                           tmp_path: Path) -> None:
     f = write_csv(tmp_path / "c.csv", valid_rows(10))
     journal = tmp_path / "j.sqlite"
     bad = env_for(simulator, BULK_LOADER_DATA_TOKEN="wrong", BULK_LOADER_ACTION_TOKEN="wrong")
@@ -108,9 +108,9 @@ def test_whole_request_errors_stop_with_exit_3(simulator: RunningSimulator,
     assert r.exit_code == 3
     assert r.stderr.startswith("error: ") and "data token" in r.stderr and "wrong" not in r.stderr
     r = upload(simulator, f, journal, campaign=999)
-    assert r.exit_code == 3 and "campaign 999 was not found" in r.stderr
+    assert r.exit_code == 4 and "campaign 999 was not found" in r.stderr
     r = upload(simulator, f, journal, campaign=127)
-    assert r.exit_code == 3 and "not a dynamic campaign" in r.stderr
+    assert r.exit_code == 4 and "not a dynamic campaign" in r.stderr
     assert simulator.stats()["records_received"] == 0
 
 
