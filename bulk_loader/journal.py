@@ -98,10 +98,12 @@ from typing import Any
 
 import orjson
 
+from bulk_loader import holdings
 from bulk_loader.errors import JournalError, RunLockedError
 from bulk_loader.journal_schema import SCHEMA as _SCHEMA
 
-SCHEMA_VERSION = 1
+# 2: holdings and scopes (holdings.py), filled from the earlier runs when a version-1 file opens.
+SCHEMA_VERSION = 2
 FINISHED = ("completed", "failed")
 OPEN_CHUNK_STATES = ("pending", "in_flight")
 
@@ -205,6 +207,15 @@ class Journal:
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
         self.path = path
         self.conn = conn
+        self._scopes: dict[int, int] = {}  # run seq -> holdings scope
+
+    def scope(self, run: Run) -> int:
+        """The holdings scope (campaign + endpoint) of a run (holdings.py)."""
+        scope = self._scopes.get(run.seq)
+        if scope is None:
+            scope = self._scopes[run.seq] = holdings.scope_of(self.conn, run.campaign_id,
+                                                              run.endpoint)
+        return scope
 
     # -- opening -------------------------------------------------------------------------------
     @classmethod
@@ -225,7 +236,8 @@ class Journal:
                 raise JournalError(f"journal {p} was written by a newer bulk-loader "
                                    f"(schema {version}); upgrade bulk-loader")
             conn.executescript(_SCHEMA)
-            conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            if version < SCHEMA_VERSION:
+                _migrate(conn)
         except sqlite3.DatabaseError as exc:
             raise JournalError(f"cannot use the journal {p}: {exc}") from exc
         except OSError as exc:
@@ -429,6 +441,12 @@ class Journal:
         self.conn.execute("UPDATE chunks SET state='in_flight', sent_at=? WHERE run=? AND chunk=?",
                           (now_iso(), self._seq(run), chunk_no))
 
+    def unmark_in_flight(self, run: RunRef, chunk_no: int) -> None:
+        """Back to pending: the chunk's request was refused as a whole or never sent, so it took
+        nothing (API.md Decision 14) and a resume must not read its duplicates as our own."""
+        self.conn.execute("UPDATE chunks SET state='pending', sent_at=NULL WHERE run=? AND "
+                          "chunk=? AND state='in_flight'", (self._seq(run), chunk_no))
+
     def finish_chunk(self, run: RunRef, chunk_no: int, ok_state: str, ok_status: int | None,
                      attempts: int | None, outcomes: Sequence[OutcomeRow] = (), *,
                      fresh: bool = False) -> None:
@@ -547,6 +565,20 @@ class Journal:
         return list(self.conn.execute(
             f"SELECT {kind} AS k, count(*) AS n FROM outcomes WHERE run=? AND state IN ({marks}) "
             "GROUP BY k ORDER BY n DESC, k LIMIT ?", (self._seq(run), *states, limit)))
+
+
+def _migrate(conn: sqlite3.Connection) -> None:
+    """Bring an older journal (or a new, empty one) to SCHEMA_VERSION in one transaction; a
+    second process opening it at the same time waits, then finds it done."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+            holdings.migrate(conn)
+            conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
 
 
 def _chunk(chunk_no: int, state: str, records: bytes | str) -> Chunk:
