@@ -103,6 +103,19 @@ def held_by(conn: sqlite3.Connection, scope: int, run_seq: int, ids: Sequence[An
     return {cid for cid, (seq, _, _) in holders(conn, scope, ids).items() if seq == run_seq}
 
 
+def history(conn: sqlite3.Connection, scope: int,
+            ids: Sequence[Any]) -> dict[Any, tuple[str, str | None]]:
+    """{customer_id: (run_id that added it last, run_id that removed it since, or None)}."""
+    if not ids:
+        return {}
+    rows = conn.execute(
+        "SELECT h.customer_id, a.run_id, d.run_id FROM holdings h JOIN runs a ON a.seq = "
+        "h.added_by LEFT JOIN runs d ON d.seq = h.removed_by WHERE h.scope=? AND "
+        "h.customer_id IN (SELECT value FROM json_each(?))",
+        (scope, orjson.dumps(list(ids)).decode()))
+    return {cid: (added, removed) for cid, added, removed in rows}
+
+
 def migrate(conn: sqlite3.Connection) -> None:
     """Create the tables and fill them from the runs already journaled, oldest first. Runs
     inside the caller's transaction (executescript would commit it: one statement at a time)."""

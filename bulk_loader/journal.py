@@ -417,13 +417,26 @@ class Journal:
              encoded if encoded is not None else encode_records(rows, ids, schedules)))
 
     def add_invalid(self, run: RunRef,
-                    items: Iterable[tuple[int, Any, Any, str]]) -> None:
-        """Rows found invalid on reading: (row, raw customer-id, raw schedule, reason)."""
+                    items: Iterable[tuple[int, Any, Any, str]], state: str = "invalid") -> None:
+        """Rows found invalid on reading: (row, raw customer-id, raw schedule, reason). `state`:
+        another outcome settled before sending (a delete's `left`), also outside any chunk."""
         seq = self._seq(run)
         self.conn.executemany(
             "INSERT OR REPLACE INTO outcomes(run, row, chunk, customer_id, schedule, state, "
-            "message) VALUES (?,?,NULL,?,?,'invalid',?)",
-            ((seq, row, _cell(cid), _cell(sch), reason) for row, cid, sch, reason in items))
+            "message) VALUES (?,?,NULL,?,?,?,?)",
+            ((seq, row, _cell(cid), _cell(sch), state, reason) for row, cid, sch, reason in items))
+
+    def settle_outcomes(self, run: RunRef, rows: Sequence[OutcomeRow]) -> None:
+        """New answers for records that have an outcome row (a busy delete tried again): a row
+        whose state is None goes, so the record takes its chunk's state (plain success)."""
+        seq = self._seq(run)
+        for row, _cid, _sch, state, status, message, attempts in rows:
+            if state is None:
+                self.conn.execute("DELETE FROM outcomes WHERE run=? AND row=?", (seq, row))
+            else:
+                self.conn.execute(
+                    "UPDATE outcomes SET state=?, http_status=?, message=?, attempts=? "
+                    "WHERE run=? AND row=?", (state, status, message, attempts, seq, row))
 
     def add_rows_count(self, run: RunRef, n: int) -> None:
         self.conn.execute("UPDATE runs SET total_rows=total_rows+? WHERE seq=?",

@@ -53,8 +53,8 @@ def test_delete_file_with_a_bad_id_exits_1(simulator, tmp_path: Path) -> None:
     res = delete_cli(simulator, tmp_path / "j.sqlite", str(f), "--yes", "--json")
     summary = json.loads(res.output)
     assert res.exit_code == 1
-    assert summary["counts"] == {"deleted": 3, "absent": 0, "rejected": 0, "invalid": 1,
-                                 "failed": 0, "pending": 0}
+    assert summary["counts"] == {"deleted": 3, "absent": 0, "busy": 0, "left": 0, "rejected": 0,
+                                 "invalid": 1, "failed": 0, "pending": 0}
     assert simulator.records(125) == {}
 
 
