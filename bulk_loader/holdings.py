@@ -148,8 +148,25 @@ def _records(conn: sqlite3.Connection, seq: int, chunk_state: str,
 
 
 def _backfill_upload(conn: sqlite3.Connection, scope: int, seq: int) -> None:
-    rows = _records(conn, seq, "accepted", ("accepted",))
-    hold(conn, scope, seq, [r[0] for r in rows], [r[1] for r in rows])
+    """Older versions took every duplicate confirmed on resume for the run's own; Decision 14
+    applied afterwards: such a record stays with an earlier run that still holds it."""
+    plain = conn.execute(
+        "SELECT json_extract(e.value, '$[1]'), json_extract(e.value, '$[2]') "
+        "FROM chunks c JOIN chunk_records cr ON cr.run = c.run AND cr.chunk = c.chunk, "
+        "json_each(cr.records) e LEFT JOIN outcomes o ON o.run = c.run "
+        "AND o.row = json_extract(e.value, '$[0]') WHERE c.run=? AND c.state='accepted' "
+        "AND (o.state IS NULL OR (o.state='accepted' AND coalesce(o.message, '') "
+        "NOT LIKE 'Duplicate customer:%'))", (seq,)).fetchall()
+    hold(conn, scope, seq, [r[0] for r in plain], [r[1] for r in plain])
+    confirmed = conn.execute(
+        "SELECT customer_id, schedule FROM outcomes WHERE run=? AND state='accepted' "
+        "AND message LIKE 'Duplicate customer:%'", (seq,)).fetchall()
+    conn.executemany(
+        "INSERT INTO holdings(scope, customer_id, added_by, schedule, removed_by) "
+        "VALUES (?,?,?,?,NULL) ON CONFLICT(scope, customer_id) DO UPDATE SET "
+        "added_by=excluded.added_by, schedule=excluded.schedule, removed_by=NULL "
+        "WHERE holdings.removed_by IS NOT NULL",
+        ((scope, cid, seq, sched) for cid, sched in confirmed))
 
 
 def _backfill_delete(conn: sqlite3.Connection, scope: int, seq: int) -> None:

@@ -39,8 +39,8 @@ def skipped_by(run_id: str) -> str:
 def own_duplicates(journal: Journal, run: Run, notes: list[OutcomeRow]) -> int:
     """Rewrite, in place, the duplicates of `notes` that another run of this journal holds as
     already-present naming that run; returns how many confirmed duplicates stay ours."""
-    dups = [n for n in notes if n[3] == ALREADY or (n[3] == "accepted" and n[5] is not None
-                                                    and n[5].startswith(CONFIRMED_PREFIX))]
+    dups = [n for n in notes if n[5] == NOT_OURS or (n[3] == "accepted" and n[5] is not None
+                                                     and n[5].startswith(CONFIRMED_PREFIX))]
     if not dups:
         return 0
     held = holdings.holders(journal.conn, journal.scope(run), [n[1] for n in dups])
