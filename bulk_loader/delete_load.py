@@ -143,13 +143,16 @@ def _left_reasons(journal: Journal, scope: int, source: Run,
     facts = holdings.history(journal.conn, scope, [r.customer_id for r in records])
     out: dict[int, str] = {}
     for r in records:
-        added, removed = facts.get(r.customer_id, (None, None))
+        seq, added, removed = facts.get(r.customer_id, (None, None, None))
         if r.state != "accepted":
             out[r.row] = f"left in place: {source.run_id} did not add it ({r.message})"
         elif removed is not None:
             out[r.row] = f"left in place: already removed by {removed}"
+        elif seq is not None and seq < source.seq:
+            out[r.row] = (f"left in place: already in the campaign before {source.run_id} "
+                          f"(added by {added})")
         elif added is not None and added != source.run_id:
-            out[r.row] = f"left in place: added again by {added}, which holds it now"
+            out[r.row] = f"left in place: added again since by {added}, which holds it now"
         else:
             out[r.row] = "left in place: the journal does not show it in the campaign"
     return out

@@ -104,16 +104,17 @@ def held_by(conn: sqlite3.Connection, scope: int, run_seq: int, ids: Sequence[An
 
 
 def history(conn: sqlite3.Connection, scope: int,
-            ids: Sequence[Any]) -> dict[Any, tuple[str, str | None]]:
-    """{customer_id: (run_id that added it last, run_id that removed it since, or None)}."""
+            ids: Sequence[Any]) -> dict[Any, tuple[int, str, str | None]]:
+    """{customer_id: (seq and run_id of the run that added it last, run_id of the run that
+    removed it since or None)}."""
     if not ids:
         return {}
     rows = conn.execute(
-        "SELECT h.customer_id, a.run_id, d.run_id FROM holdings h JOIN runs a ON a.seq = "
+        "SELECT h.customer_id, a.seq, a.run_id, d.run_id FROM holdings h JOIN runs a ON a.seq = "
         "h.added_by LEFT JOIN runs d ON d.seq = h.removed_by WHERE h.scope=? AND "
         "h.customer_id IN (SELECT value FROM json_each(?))",
         (scope, orjson.dumps(list(ids)).decode()))
-    return {cid: (added, removed) for cid, added, removed in rows}
+    return {cid: (seq, added, removed) for cid, seq, added, removed in rows}
 
 
 def migrate(conn: sqlite3.Connection) -> None:
