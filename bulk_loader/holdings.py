@@ -13,10 +13,15 @@ duplicate confirmed as its own lost answer) makes its run the holder, with the c
 delete's deleted or absent record sets `removed_by`. A later add of the same id takes the row over
 (removed_by cleared). The `campaign_holdings` view shows it with run ids for SQL users.
 
-Writes happen on the journal thread in the same commit as the chunk's answer, so the table is
-never out of step with the chunks (kill -9 loses both or neither). Written with one executemany
-per chunk: measured at about 1.3 s per million records on this machine (the journal thread runs
-beside the network, so the upload's wall time barely moves).
+Why uploads are indexed late: a row per record costs about 1 µs of CPU per record (measured:
+1,000,000 upserts in 1,000-row executemany batches, 1.05 s CPU), a third of the uploader's whole
+budget of 3 µs per record, for a table that a clean night never reads. So an upload writes
+nothing here while it sends; its accepted chunks are copied in by `catch_up`, from the chunks and
+outcome rows it journals anyway, the first time a later run on the same campaign needs to know
+(a duplicate answer, --skip-known, --reschedule, any delete). `marks` keeps, per upload run, the
+`done_at` of the last chunk copied, so each chunk is copied once, even from a run still going.
+Deletes are slow per record (one request each) and write their releases at once, in the commit
+of their answers, after a catch-up, so the order of events holds.
 
 A journal written before this table existed is migrated on open (`migrate`): the table is filled
 from every earlier run in run order, as the rule above would have.
@@ -46,6 +51,10 @@ CREATE TABLE IF NOT EXISTS holdings (
     removed_by INTEGER,
     PRIMARY KEY(scope, customer_id)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS marks (
+    run INTEGER PRIMARY KEY,
+    done_at TEXT NOT NULL
+);
 CREATE VIEW IF NOT EXISTS campaign_holdings AS
     SELECT s.campaign_id, s.endpoint, h.customer_id, h.schedule, a.run_id AS added_by,
            d.run_id AS removed_by
@@ -117,6 +126,18 @@ def history(conn: sqlite3.Connection, scope: int,
     return {cid: (seq, added, removed) for cid, seq, added, removed in rows}
 
 
+def catch_up(conn: sqlite3.Connection, scope: int) -> None:
+    """Copy the accepted chunks of the scope's uploads not copied yet, oldest run first."""
+    campaign_id, endpoint = conn.execute("SELECT campaign_id, endpoint FROM scopes WHERE scope=?",
+                                         (scope,)).fetchone()
+    runs = conn.execute(
+        "SELECT r.seq, m.done_at FROM runs r LEFT JOIN marks m ON m.run = r.seq "
+        "WHERE r.kind='upload' AND r.campaign_id IS ? AND rtrim(coalesce(r.endpoint, ''), '/')=? "
+        "ORDER BY r.seq", (None if campaign_id == -1 else campaign_id, endpoint)).fetchall()
+    for seq, mark in runs:
+        _backfill_upload(conn, scope, seq, mark or "")
+
+
 def migrate(conn: sqlite3.Connection) -> None:
     """Create the tables and fill them from the runs already journaled, oldest first. Runs
     inside the caller's transaction (executescript would commit it: one statement at a time)."""
@@ -129,7 +150,7 @@ def migrate(conn: sqlite3.Connection) -> None:
     for seq, kind, campaign_id, endpoint in runs:
         scope = scope_of(conn, campaign_id, endpoint)
         if kind == "upload":
-            _backfill_upload(conn, scope, seq)
+            _backfill_upload(conn, scope, seq, "")
         elif kind == "delete":
             _backfill_delete(conn, scope, seq)
 
@@ -148,26 +169,35 @@ def _records(conn: sqlite3.Connection, seq: int, chunk_state: str,
         (seq, chunk_state, *kept)).fetchall()
 
 
-def _backfill_upload(conn: sqlite3.Connection, scope: int, seq: int) -> None:
-    """Older versions took every duplicate confirmed on resume for the run's own; Decision 14
-    applied afterwards: such a record stays with an earlier run that still holds it."""
+def _backfill_upload(conn: sqlite3.Connection, scope: int, seq: int, after: str) -> None:
+    """Copy the run's chunks answered after `after` (a done_at; "" = all) and move its mark.
+    A duplicate confirmed on resume stays with an earlier run that still holds it (Decision
+    14; versions before it took every such record for the run's own)."""
+    last = conn.execute("SELECT max(done_at) FROM chunks WHERE run=? AND state='accepted'",
+                        (seq,)).fetchone()[0]
+    if last is None or last <= after:
+        return
     plain = conn.execute(
         "SELECT json_extract(e.value, '$[1]'), json_extract(e.value, '$[2]') "
         "FROM chunks c JOIN chunk_records cr ON cr.run = c.run AND cr.chunk = c.chunk, "
         "json_each(cr.records) e LEFT JOIN outcomes o ON o.run = c.run "
         "AND o.row = json_extract(e.value, '$[0]') WHERE c.run=? AND c.state='accepted' "
+        "AND c.done_at > ? AND c.done_at <= ? "
         "AND (o.state IS NULL OR (o.state='accepted' AND coalesce(o.message, '') "
-        "NOT LIKE 'Duplicate customer:%'))", (seq,)).fetchall()
+        "NOT LIKE 'Duplicate customer:%'))", (seq, after, last)).fetchall()
     hold(conn, scope, seq, [r[0] for r in plain], [r[1] for r in plain])
     confirmed = conn.execute(
-        "SELECT customer_id, schedule FROM outcomes WHERE run=? AND state='accepted' "
-        "AND message LIKE 'Duplicate customer:%'", (seq,)).fetchall()
+        "SELECT o.customer_id, o.schedule FROM outcomes o JOIN chunks c ON c.run = o.run AND "
+        "c.chunk = o.chunk WHERE o.run=? AND o.state='accepted' AND o.message LIKE "
+        "'Duplicate customer:%' AND c.done_at > ? AND c.done_at <= ?",
+        (seq, after, last)).fetchall()
     conn.executemany(
         "INSERT INTO holdings(scope, customer_id, added_by, schedule, removed_by) "
         "VALUES (?,?,?,?,NULL) ON CONFLICT(scope, customer_id) DO UPDATE SET "
         "added_by=excluded.added_by, schedule=excluded.schedule, removed_by=NULL "
         "WHERE holdings.removed_by IS NOT NULL",
         ((scope, cid, seq, sched) for cid, sched in confirmed))
+    conn.execute("INSERT OR REPLACE INTO marks(run, done_at) VALUES (?,?)", (seq, last))
 
 
 def _backfill_delete(conn: sqlite3.Connection, scope: int, seq: int) -> None:

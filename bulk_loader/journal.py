@@ -207,14 +207,18 @@ class Journal:
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
         self.path = path
         self.conn = conn
-        self._scopes: dict[int, int] = {}  # run seq -> holdings scope
+        self._scopes: dict[int, int] = {}  # run seq -> holdings scope, brought up to date
 
     def scope(self, run: Run) -> int:
-        """The holdings scope (campaign + endpoint) of a run (holdings.py)."""
+        """The holdings scope (campaign + endpoint) of a run (holdings.py), its holdings brought
+        up to date with every upload journaled so far the first time this Journal asks."""
         scope = self._scopes.get(run.seq)
         if scope is None:
-            scope = self._scopes[run.seq] = holdings.scope_of(self.conn, run.campaign_id,
-                                                              run.endpoint)
+            scope = holdings.scope_of(self.conn, run.campaign_id, run.endpoint)
+            if scope not in self._scopes.values():
+                with self.transaction():
+                    holdings.catch_up(self.conn, scope)
+            self._scopes[run.seq] = scope
         return scope
 
     # -- opening -------------------------------------------------------------------------------

@@ -56,18 +56,6 @@ def own_duplicates(journal: Journal, run: Run, notes: list[OutcomeRow]) -> int:
     return confirmed
 
 
-def hold_accepted(journal: Journal, run: Run, rows: list[int], ids: list[Any],
-                  schedules: list[str | None], notes: list[OutcomeRow]) -> None:
-    """Make `run` the holder of the records of a chunk that ended accepted."""
-    scope = journal.scope(run)
-    refused = {n[0] for n in notes if n[3] != "accepted"}
-    if refused:
-        kept = [i for i, r in enumerate(rows) if r not in refused]
-        ids = [ids[i] for i in kept]
-        schedules = [schedules[i] for i in kept]
-    holdings.hold(journal.conn, scope, run.seq, ids, schedules)
-
-
 @dataclass
 class Plan:
     """What to do with a chunk's known ids before it is sent."""

@@ -58,11 +58,7 @@ class _Done:
     confirmed: int
     dead: str | None = None  # no record got an answer: the last error (breaker.dead_reason)
     fresh: bool = False  # first sent by this invocation: no outcome rows of an earlier one
-    # The records sent (after late and skipped ones left): their holder becomes this run.
-    rows: list[int] = field(default_factory=list)
-    ids: list[int] = field(default_factory=list)
-    schedules: list[str | None] = field(default_factory=list)
-    skipped: int = 0
+    skipped: int = 0  # already-present, not sent (--skip-known)
 
 
 @dataclass
@@ -198,8 +194,6 @@ class Sender:
                 done.confirmed = upload_known.own_duplicates(self.journal, self.run, done.notes)
             self.journal.finish_chunk(self.run, done.chunk, "accepted", 200, done.ok_attempts,
                                       done.notes, fresh=done.fresh)
-            upload_known.hold_accepted(self.journal, self.run, done.rows, done.ids,
-                                       done.schedules, done.notes)
         if next_chunk is not None:
             self.journal.mark_in_flight(self.run, next_chunk)
         if next_ids and (self.skip_known or self.reschedule):
@@ -283,8 +277,7 @@ class Sender:
             notes = [upload_known.moved_note(rows[i], ids[i], schedules[i], answer.attempts,
                                              *moved[i]) for i in sorted(moved)]
             return _Done(ch.chunk, sorted(early + notes), len(ids) - len(notes), answer.attempts,
-                         0, fresh=fresh, rows=rows, ids=ids, schedules=schedules,
-                         skipped=skipped)
+                         0, fresh=fresh, skipped=skipped)
         outcomes = answer.outcomes
         notes, ok, ok_attempts, confirmed = classify(outcomes, rows, schedules, was_in_flight)
         for i in sorted(moved):
@@ -293,8 +286,7 @@ class Sender:
                                                      outcomes[i].attempts, *moved[i]))
                 ok -= 1
         return _Done(ch.chunk, sorted(early + notes), ok, ok_attempts or None,
-                     confirmed, dead_reason(outcomes), fresh=fresh, rows=rows, ids=ids,
-                     schedules=schedules, skipped=skipped)
+                     confirmed, dead_reason(outcomes), fresh=fresh, skipped=skipped)
 
     async def _unschedule(self, ch: Chunk, move: dict[int, tuple[str, str | None]],
                           left: dict[int, OutcomeRow]) -> dict[int, tuple[str, str | None]]:
