@@ -172,31 +172,36 @@ def _records(conn: sqlite3.Connection, seq: int, chunk_state: str,
 def _backfill_upload(conn: sqlite3.Connection, scope: int, seq: int, after: str) -> None:
     """Copy the run's chunks answered after `after` (a done_at; "" = all) and move its mark.
     A duplicate confirmed on resume stays with an earlier run that still holds it (Decision
-    14; versions before it took every such record for the run's own)."""
+    14; versions before it took every such record for the run's own). Chunks are read one at a
+    time, decoded like journal._chunk (json_each per record was twice as slow)."""
     last = conn.execute("SELECT max(done_at) FROM chunks WHERE run=? AND state='accepted'",
                         (seq,)).fetchone()[0]
     if last is None or last <= after:
         return
-    plain = conn.execute(
-        "SELECT json_extract(e.value, '$[1]'), json_extract(e.value, '$[2]') "
-        "FROM chunks c JOIN chunk_records cr ON cr.run = c.run AND cr.chunk = c.chunk, "
-        "json_each(cr.records) e LEFT JOIN outcomes o ON o.run = c.run "
-        "AND o.row = json_extract(e.value, '$[0]') WHERE c.run=? AND c.state='accepted' "
-        "AND c.done_at > ? AND c.done_at <= ? "
-        "AND (o.state IS NULL OR (o.state='accepted' AND coalesce(o.message, '') "
-        "NOT LIKE 'Duplicate customer:%'))", (seq, after, last)).fetchall()
-    hold(conn, scope, seq, [r[0] for r in plain], [r[1] for r in plain])
-    confirmed = conn.execute(
-        "SELECT o.customer_id, o.schedule FROM outcomes o JOIN chunks c ON c.run = o.run AND "
-        "c.chunk = o.chunk WHERE o.run=? AND o.state='accepted' AND o.message LIKE "
-        "'Duplicate customer:%' AND c.done_at > ? AND c.done_at <= ?",
-        (seq, after, last)).fetchall()
-    conn.executemany(
-        "INSERT INTO holdings(scope, customer_id, added_by, schedule, removed_by) "
-        "VALUES (?,?,?,?,NULL) ON CONFLICT(scope, customer_id) DO UPDATE SET "
-        "added_by=excluded.added_by, schedule=excluded.schedule, removed_by=NULL "
-        "WHERE holdings.removed_by IS NOT NULL",
-        ((scope, cid, seq, sched) for cid, sched in confirmed))
+    chunks = conn.execute(
+        "SELECT c.chunk, CAST(cr.records AS BLOB) FROM chunks c JOIN chunk_records cr ON "
+        "cr.run = c.run AND cr.chunk = c.chunk WHERE c.run=? AND c.state='accepted' AND "
+        "c.done_at > ? AND c.done_at <= ?", (seq, after, last))
+    for chunk, raw in chunks:
+        flat = orjson.loads(b"[" + raw.translate(None, b"[]") + b"]")
+        notes = conn.execute("SELECT row, state, message FROM outcomes WHERE run=? AND chunk=?",
+                             (seq, chunk)).fetchall()
+        if not notes:
+            hold(conn, scope, seq, flat[1::3], flat[2::3])
+            continue
+        skip = {row for row, state, message in notes if state != "accepted"
+                or (message or "").startswith("Duplicate customer:")}
+        confirmed = {row for row, state, message in notes if state == "accepted"
+                     and (message or "").startswith("Duplicate customer:")}
+        recs = list(zip(flat[0::3], flat[1::3], flat[2::3], strict=True))
+        plain = [(cid, sch) for row, cid, sch in recs if row not in skip]
+        hold(conn, scope, seq, [p[0] for p in plain], [p[1] for p in plain])
+        conn.executemany(
+            "INSERT INTO holdings(scope, customer_id, added_by, schedule, removed_by) "
+            "VALUES (?,?,?,?,NULL) ON CONFLICT(scope, customer_id) DO UPDATE SET "
+            "added_by=excluded.added_by, schedule=excluded.schedule, removed_by=NULL "
+            "WHERE holdings.removed_by IS NOT NULL",
+            ((scope, cid, seq, sch) for row, cid, sch in recs if row in confirmed))
     conn.execute("INSERT OR REPLACE INTO marks(run, done_at) VALUES (?,?)", (seq, last))
 
 
