@@ -47,10 +47,15 @@ outcomes  one row per record whose outcome is NOT a plain success, plus every in
     chunk INTEGER               NULL for rows found invalid when the file was read
     customer_id INTEGER         the id; for an invalid row the raw cell (text if not numeric)
     schedule TEXT               UTC `...sssZ`, or raw text for an invalid row
-    state TEXT                  upload: rejected | invalid | failed | accepted (a success with a
-                                note, e.g. a Duplicate confirmed on resume);
-                                delete: absent | failed | deleted-with-note
+    state TEXT                  upload: rejected | invalid | failed | already-present (in the
+                                campaign by another hand, Decision 14) | accepted (a success with
+                                a note, e.g. a Duplicate confirmed on resume, a reschedule);
+                                delete: absent | busy (being offered, retried by the next run)
+                                | left (an undo's record that is not its run's) | failed |
+                                deleted-with-note
     http_status INTEGER, message TEXT, attempts INTEGER
+scopes, holdings, marks, campaign_holdings (VIEW): which run put each customer id in a
+          campaign and which took it out (holdings.py)
 records   VIEW: one row per record of every run (run_id, run, row, customer_id, schedule, state,
           http_status, message, attempts, chunk). E.g.
           sqlite-utils journal.sqlite "select * from records where run_id='upload-3' and state='rejected'"

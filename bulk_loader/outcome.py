@@ -23,7 +23,8 @@ def early_end(pending: int, verb: str, *, stopped_by: Exception | None, dead_ser
     None. `verb` says what was not done to the `pending` records: "sent", "deleted"."""
     left = f"{pending:,} records were not {verb} yet"
     if isinstance(stopped_by, CampaignRefused):  # Decision 12: exit 4, the records stay pending
-        return ("stopped", stopped_by.exit_code, f"stopped: {stopped_by}. {left}; {CAMPAIGN_HINT}.")
+        why = str(stopped_by).rstrip(".")  # the vendor's sentence ends with its own period
+        return ("stopped", stopped_by.exit_code, f"stopped: {why}. {left}; {CAMPAIGN_HINT}.")
     if stopped_by is not None:
         return ("stopped", EXIT_STOPPED,
                 f"stopped: {stopped_by}. {left}; fix the problem and {RESUME_HINT}.")
