@@ -42,7 +42,7 @@ def run(sim: RunningSimulator, journal: Path, *argv: str, **env: str) -> tuple[R
 
 def upload(sim: RunningSimulator, journal: Path, f: Path, *args: str, **env: str
            ) -> tuple[Result, Any]:
-    return run(sim, journal, "upload", str(f), "--campaign", "125", "--quiet",
+    return run(sim, journal, "upload", str(f), "--campaign", "125",
                "--chunk-size", "10", *args, **env)
 
 
@@ -253,3 +253,34 @@ def test_a_delete_on_a_stopped_campaign_exits_4_and_keeps_its_records_pending(
         r, s = undo(sim, journal, "upload-1")
         assert r.exit_code == 0 and s["counts"]["deleted"] == 10
         assert sim.records(125) == {}
+
+
+def test_reschedule_of_a_customer_being_offered_keeps_the_old_callback_and_says_so(
+        tmp_path: Path) -> None:
+    journal = tmp_path / "j.sqlite"
+    customers = ids(0, 30)
+    new = iso_in(30)
+    with running_simulator(stage_seconds=30) as sim:
+        r, _ = upload(sim, journal, night_file(tmp_path / "n1.csv", customers))
+        assert r.exit_code == 0
+        sim.advance(70)  # some are being offered to agents now
+        results = tmp_path / "n2.results.csv"
+        r, s = upload(sim, journal, night_file(tmp_path / "n2.csv", customers, new),
+                      "--reschedule", "--results", str(results))
+        lines = read_csv(results)[1:]
+        kept = {int(line[1]) for line in lines if line[3] == "rejected"}
+        assert r.exit_code == 1 and 0 < len(kept) < 30, s
+        assert s["counts"]["accepted"] == 30 - len(kept)
+        assert {line[5] for line in lines if line[3] == "rejected"} == {
+            "not rescheduled: the customer is being offered to an agent (The customer is not "
+            "available for deletion.); the callback of upload-1 (no call time) stays"}
+        assert sim.records(125) == {c: None if c in kept else new for c in customers}
+
+
+def test_a_paused_campaign_gets_a_note_and_the_server_decides(tmp_path: Path) -> None:
+    with running_simulator() as sim:
+        sim.set_campaign_status(125, 8)
+        r, s = upload(sim, tmp_path / "j.sqlite", night_file(tmp_path / "n.csv", ids(0, 5)))
+        assert r.exit_code == 0 and s["counts"]["accepted"] == 5
+        assert ('note: campaign 125 ("Demo Callbacks") is Manual Paused (status 8); sending '
+                "anyway, the server decides") in r.stderr
