@@ -284,3 +284,20 @@ def test_a_paused_campaign_gets_a_note_and_the_server_decides(tmp_path: Path) ->
         assert r.exit_code == 0 and s["counts"]["accepted"] == 5
         assert ('note: campaign 125 ("Demo Callbacks") is Manual Paused (status 8); sending '
                 "anyway, the server decides") in r.stderr
+
+
+def test_an_answer_lost_in_flight_makes_new_ids_ours_and_leaves_another_nights_ids_theirs(
+        tmp_path: Path) -> None:
+    journal = tmp_path / "j.sqlite"
+    with running_simulator() as sim:
+        r, _ = upload(sim, journal, night_file(tmp_path / "n1.csv", ids(0, 10)))
+        assert r.exit_code == 0
+        sim._call(lambda: setattr(sim.state.faults, "commit_rate", 1.0))  # every answer lost
+        r, s = upload(sim, journal, night_file(tmp_path / "n2.csv", ids(5, 15)))
+        assert r.exit_code == 0, r.output
+        assert s["counts"]["accepted"] == 5 and s["confirmed_on_resume"] == 5
+        assert s["counts"]["already_present"] == 5
+        assert set(sim.records(125)) == set(ids(0, 15))
+        r, s = undo(sim, journal, "upload-2")
+        assert r.exit_code == 0 and s["counts"]["deleted"] == 5 and s["counts"]["left"] == 5
+        assert set(sim.records(125)) == set(ids(0, 10))
