@@ -28,6 +28,7 @@ from bulk_loader.errors import (
     BadResponse,
     CampaignNotFound,
     CampaignNotUsable,
+    CampaignRefused,
     ConnectionFailed,
     RequestTimeout,
     ServerBusy,
@@ -135,6 +136,7 @@ class CampaignClient:
         self._delete_kind = self._transport.kind("action")
         self._delete_confirmed = False
         self.notices: list[str] = []  # sentences worth telling the user (e.g. Decision 1)
+        self._refused: dict[int, CampaignRefused] = {}  # campaign -> its refusal of deletes
         self._sleep = asyncio.sleep  # tests swap this to observe waits
 
     # -- lifecycle -------------------------------------------------------------------------------
@@ -398,7 +400,19 @@ class CampaignClient:
                 self._notice(DELETE_FALLBACK_NOTE)
 
     async def delete_record(self, campaign_id: int, customer_id: int) -> RecordOutcome:
-        """204 deleted (any 2xx is reported as it came), 404 absent, 400 refused; None = failed."""
+        """204 deleted (any 2xx is reported as it came), 404 absent, 400 refused; None = failed.
+        A terminal error says in `maybe_taken` whether an earlier try may have deleted it."""
+        trace = [False]
+        try:
+            return await self._delete_record(campaign_id, customer_id, trace)
+        except TerminalError as exc:
+            exc.maybe_taken = trace[0]
+            if isinstance(exc, CampaignRefused):
+                self._refused[campaign_id] = exc
+            raise
+
+    async def _delete_record(self, campaign_id: int, customer_id: int,
+                             trace: list[bool]) -> RecordOutcome:
         path = spec.DELETE_PATH.format(campaign_id=campaign_id, customer_id=customer_id)
         what = f"the delete of customer {customer_id}"
         tries = failures = 0
@@ -407,6 +421,9 @@ class CampaignClient:
             tries += 1
             try:
                 async with self.limiter.slot() as slot:
+                    refused = self._refused.get(campaign_id)
+                    if refused is not None:  # the campaign refused deletes: do not even send
+                        raise type(refused)(str(refused), status=refused.status)
                     kind = self._delete_kind  # read once we may send: an earlier answer may switch it
                     reply = await self._attempt(slot, "DELETE", path, kind, what)
                 if reply.status in (401, 403):
@@ -422,6 +439,7 @@ class CampaignClient:
             except TransientError as exc:
                 failures += 1
                 resent = resent or _ambiguous(exc)
+                trace[0] = resent
                 if failures >= self.retry.max_attempts:
                     return RecordOutcome(customer_id, None, str(exc), tries, resent)
                 self.stats.retries += 1

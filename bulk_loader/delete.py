@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from bulk_loader import holdings, spec
 from bulk_loader.breaker import Breaker, dead_reason, limit_for
 from bulk_loader.client import CampaignClient, RecordOutcome
-from bulk_loader.errors import EXIT_OK, EXIT_SOME_FAILED
+from bulk_loader.errors import EXIT_OK, EXIT_SOME_FAILED, TerminalError
 from bulk_loader.journal import OPEN_CHUNK_STATES, Chunk, Journal, OutcomeRow, Run
 from bulk_loader.journal_thread import JournalThread
 
@@ -97,8 +97,21 @@ class Tally:
 async def _delete_chunk(
     client: CampaignClient, campaign_id: int, chunk: Chunk
 ) -> list[RecordOutcome]:
-    # Each DELETE waits for a place at the client's adaptive limiter, so a chunk is not a burst.
-    return list(await asyncio.gather(*(client.delete_record(campaign_id, c) for c in chunk.ids)))
+    """Each DELETE waits for a place at the client's adaptive limiter, so a chunk is not a burst.
+    A terminal error is raised once every DELETE of the chunk has ended; its `maybe_taken`
+    says whether any of them may have removed a record (Decision 14: else the chunk took
+    nothing and goes back to pending)."""
+    answers = await asyncio.gather(*(client.delete_record(campaign_id, c) for c in chunk.ids),
+                                   return_exceptions=True)
+    errors = [a for a in answers if isinstance(a, BaseException)]
+    if not errors:
+        return answers  # type: ignore[return-value]  # no exception: all RecordOutcome
+    terminal = next((e for e in errors if isinstance(e, TerminalError)), None)
+    if terminal is None:
+        raise errors[0]
+    terminal.maybe_taken = (len(errors) < len(answers)
+                            or any(isinstance(e, TerminalError) and e.maybe_taken for e in errors))
+    raise terminal
 
 
 def outcome_rows(chunk: Chunk, outcomes: Sequence[RecordOutcome]) -> tuple[list[OutcomeRow], int]:
@@ -163,7 +176,12 @@ async def send_deletes(
             done, _ = await asyncio.wait(inflight, return_when=asyncio.FIRST_COMPLETED)
             for task in done:
                 chunk = inflight.pop(task)
-                outcomes = task.result()
+                try:
+                    outcomes = task.result()
+                except TerminalError as exc:
+                    if not exc.maybe_taken and chunk.state != "in_flight":
+                        await jt.call(journal.unmark_in_flight, run, chunk.chunk)
+                    raise
                 rows, attempts = outcome_rows(chunk, outcomes)
                 await journal_answers(breaker.settle((chunk, rows, attempts),
                                                      dead_reason(outcomes)))

@@ -241,17 +241,23 @@ def test_a_delete_on_a_stopped_campaign_exits_4_and_keeps_its_records_pending(
         tmp_path: Path) -> None:
     journal = tmp_path / "j.sqlite"
     with running_simulator() as sim:
-        r, _ = upload(sim, journal, night_file(tmp_path / "n1.csv", ids(0, 10)))
+        r, _ = upload(sim, journal, night_file(tmp_path / "n1.csv", ids(0, 40)))
         assert r.exit_code == 0
         sim.set_campaign_status(125, 5)
         r, s = run(sim, journal, "delete", "--run", "upload-1", "--campaign", "125", "--yes",
-                   "--quiet", "--no-preflight")
+                   "--quiet")
+        assert r.exit_code == 4 and "Manual Stopped (status 5)" in s["error"]
+        assert "delete" not in sim.stats()["by_route"]
+        r, s = run(sim, journal, "delete", "--run", "upload-1", "--campaign", "125", "--yes",
+                   "--quiet", "--no-preflight", "--concurrency", "4")
         assert r.exit_code == 4, r.output
-        assert spec.MSG_DELETE_STOPPED in s["message"] and s["counts"]["pending"] == 10
-        assert len(sim.records(125)) == 10
+        assert 1 <= sim.stats()["by_route"]["delete"] <= 4 + 1  # the rest were never sent
+        assert spec.MSG_DELETE_STOPPED in s["message"] and s["counts"]["pending"] == 40
+        assert len(sim.records(125)) == 40
         sim.set_campaign_status(125, 3)
         r, s = undo(sim, journal, "upload-1")
-        assert r.exit_code == 0 and s["counts"]["deleted"] == 10
+        assert r.exit_code == 0 and s["counts"]["deleted"] == 40
+        assert s["confirmed_on_resume"] == 0  # refused as a whole: back to pending, not in flight
         assert sim.records(125) == {}
 
 
