@@ -50,6 +50,11 @@ def undo(sim: RunningSimulator, journal: Path, run_id: str) -> tuple[Result, Any
     return run(sim, journal, "delete", "--run", run_id, "--campaign", "125", "--yes", "--quiet")
 
 
+def latency(sim: RunningSimulator, seconds: float) -> None:
+    """Change the simulator's latency while it runs (the test's own hand)."""
+    sim._call(lambda: setattr(sim.state.faults, "latency_s", seconds))
+
+
 def adds(sim: RunningSimulator) -> int:
     return int(sim.stats()["by_route"].get("add", 0))
 
@@ -120,7 +125,7 @@ def test_reschedule_moves_changed_callbacks_even_after_kill_9_between_delete_and
     journal = tmp_path / "j.sqlite"
     old, new = iso_in(5), iso_in(30)
     customers = ids(0, 20)
-    with running_simulator(latency_ms=400) as sim:
+    with running_simulator() as sim:
         r, _ = upload(sim, journal, night_file(tmp_path / "n1.csv", customers, old))
         assert r.exit_code == 0
         assert sim.records(125) == dict.fromkeys(customers, old)
@@ -129,13 +134,15 @@ def test_reschedule_moves_changed_callbacks_even_after_kill_9_between_delete_and
         n2 = night_file(tmp_path / "n2.csv", customers, {**dict.fromkeys(customers, old), **moved})
         argv = upload_argv(sim.base_url, n2, journal, "--reschedule", "--chunk-size", "20",
                            "--concurrency", "10", "--quiet", "--json")
+        latency(sim, 1.0)  # every call now takes 1 s: time to kill between delete and add
         proc = spawn(argv, env_for(sim))
         deadline = time.monotonic() + 30
-        while sim.stats()["records_deleted"] < 10:  # the deletes are done, the add takes 0.4 s
+        while sim.stats()["records_deleted"] < 10:  # the deletes are done, the add takes 1 s
             assert time.monotonic() < deadline and proc.poll() is None
             time.sleep(0.005)
         os.kill(proc.pid, signal.SIGKILL)
         proc.communicate()
+        latency(sim, 0.0)
         between = sim.records(125)
         assert {c: between[c] for c in customers[10:]} == dict.fromkeys(customers[10:], old)
         assert all(between.get(c, new) == new for c in customers[:10])  # old callbacks gone
@@ -299,6 +306,7 @@ def test_an_answer_lost_in_flight_makes_new_ids_ours_and_leaves_another_nights_i
         r, _ = upload(sim, journal, night_file(tmp_path / "n1.csv", ids(0, 10)))
         assert r.exit_code == 0
         sim._call(lambda: setattr(sim.state.faults, "commit_rate", 1.0))  # every answer lost
+
         r, s = upload(sim, journal, night_file(tmp_path / "n2.csv", ids(5, 15)))
         assert r.exit_code == 0, r.output
         assert s["counts"]["accepted"] == 5 and s["confirmed_on_resume"] == 5
