@@ -28,13 +28,12 @@ def busy_count(journal: Journal, run: Run) -> int:
 
 
 def _page(journal: Journal, run: Run, after: int) -> list[Record]:
-    out: list[Record] = []
-    for rec in journal.iter_outcomes(run, (BUSY,), page=PAGE):
-        if rec.row > after:
-            out.append(rec)
-            if len(out) >= PAGE:
-                break
-    return out
+    """The next PAGE busy records after row `after`, in row order."""
+    rows = journal.conn.execute(
+        "SELECT row, customer_id, schedule, state, http_status, message, attempts, chunk "
+        "FROM outcomes WHERE run=? AND state=? AND row>? ORDER BY row LIMIT ?",
+        (run.seq, BUSY, after, PAGE)).fetchall()
+    return [Record(*r) for r in rows]
 
 
 def _note(rec: Record, o: RecordOutcome) -> OutcomeRow | None:

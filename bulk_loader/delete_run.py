@@ -195,9 +195,11 @@ def _finish(journal: Journal, run: Run, sent: _Sent, started: float,
     counts = journal.counts(run)
     pending = counts.get("pending", 0) + counts.get("in_flight", 0)
     tally, message = sent.tally, None
-    ended = early_end(pending, "deleted", stopped_by=sent.stopped_by,
-                      dead_server=sent.dead_server, interrupted=sent.interrupted)
     busy = counts.get(BUSY, 0)
+    cut = sent.stopped_by is not None or sent.dead_server is not None or sent.interrupted
+    # A run cut short names every record still to delete, busy ones included.
+    ended = early_end(pending + (busy if cut else 0), "deleted", stopped_by=sent.stopped_by,
+                      dead_server=sent.dead_server, interrupted=sent.interrupted)
     if ended is not None:
         state, code, message = ended
     elif busy:  # Decision 13: open, and the same command later deletes them
