@@ -68,6 +68,8 @@ def plan(run: Run, rows: list[int], ids: list[Any], schedules: list[str | None],
          known: Holders, *, skip_known: bool, reschedule: bool) -> Plan:
     """Which positions --skip-known leaves out and which --reschedule moves."""
     out = Plan()
+    if not known:  # the usual chunk: no per-record loop on the hot path
+        return out
     for i, cid in enumerate(ids):
         holder = known.get(cid)
         if holder is None or holder[0] == run.seq:
