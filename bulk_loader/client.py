@@ -28,9 +28,11 @@ from bulk_loader.errors import (
     BadResponse,
     CampaignNotFound,
     CampaignNotUsable,
+    CampaignRefused,
     ConnectionFailed,
     RequestTimeout,
     ServerBusy,
+    TerminalError,
     TransientError,
     UsageError,
 )
@@ -87,7 +89,10 @@ class _Refused(Exception):
 
 
 def _not_usable(message: str) -> bool:
-    """Does a refusal say the campaign cannot take records (not dynamic / not enabled)?"""
+    """Does a refusal speak of the campaign, not of the records (Decision 12): the vendor's
+    section-5 sentences verbatim, or any that says not dynamic / not enabled / disabled?"""
+    if message in spec.ADD_CAMPAIGN_REFUSALS or message in spec.DELETE_CAMPAIGN_REFUSALS:
+        return True
     m = message.lower()
     return "campaign" in m and ("dynamic" in m or "not enabled" in m or "disabled" in m)
 
@@ -131,6 +136,7 @@ class CampaignClient:
         self._delete_kind = self._transport.kind("action")
         self._delete_confirmed = False
         self.notices: list[str] = []  # sentences worth telling the user (e.g. Decision 1)
+        self._refused: dict[int, CampaignRefused] = {}  # campaign -> its refusal of deletes
         self._sleep = asyncio.sleep  # tests swap this to observe waits
 
     # -- lifecycle -------------------------------------------------------------------------------
@@ -145,6 +151,9 @@ class CampaignClient:
     def delete_token_kind(self) -> str:
         """The token kind DELETE uses now: 'action' until a 401 proves the data token is wanted."""
         return self._delete_kind
+
+    def notice(self, text: str) -> None:
+        self._notice(text)
 
     def _notice(self, text: str) -> None:
         self.notices.append(text)
@@ -259,7 +268,12 @@ class CampaignClient:
         if len(set(ids)) != len(ids):
             raise ValueError("a chunk must not hold the same customer-id twice")
         out: list[RecordOutcome | None] = [None] * len(ids)
-        whole = await self._send(campaign_id, ids, schedules, None, out, 0, False)
+        trace = [False]  # may a request of this chunk have reached the server?
+        try:
+            whole = await self._send(campaign_id, ids, schedules, None, out, 0, False, trace)
+        except TerminalError as exc:
+            exc.maybe_taken = trace[0]
+            raise
         if whole is not None:
             return AddResult(whole[0], whole[1], None)
         done: list[RecordOutcome] = out  # type: ignore[assignment]  # _send filled every position
@@ -281,7 +295,7 @@ class CampaignClient:
         if status in (400, 403, 409, 413, 422):
             msg = server_message(reply.body)
             if _not_usable(msg):
-                raise CampaignNotUsable(f"campaign {campaign_id} refused the records: {msg}",
+                raise CampaignNotUsable(f"campaign {campaign_id} refuses records: {msg}",
                                         status=status)
         raise_for_common(reply, kind)
         if status == 404:
@@ -306,6 +320,7 @@ class CampaignClient:
         out: list[RecordOutcome | None],
         prior: int,
         resent: bool,
+        trace: list[bool],
     ) -> tuple[int, bool] | None:
         """Send the records at `todo` (None = all) until each has an outcome; fills `out`.
 
@@ -328,6 +343,7 @@ class CampaignClient:
                 answer = await self._post_once(campaign_id, body, n)
             except TransientError as exc:
                 last_error, resent, error = str(exc), resent or _ambiguous(exc), exc
+                trace[0] = trace[0] or resent
             except _Refused as refused:
                 split = list(range(len(ids))) if todo is None else todo
                 if len(split) == 1:
@@ -338,11 +354,13 @@ class CampaignClient:
                 self.stats.splits += 1
                 half = len(split) // 2
                 await _all(
-                    self._send(campaign_id, ids, schedules, part, out, prior + tries, resent)
+                    self._send(campaign_id, ids, schedules, part, out, prior + tries, resent,
+                               trace)
                     for part in (split[:half], split[half:])
                 )
                 return None
             else:
+                trace[0] = True  # answered: some records may have been taken
                 positions = range(len(ids)) if todo is None else todo
                 missing = match_answer(ids, positions, answer, prior + tries, resent, out,
                                        lazy=todo is None)
@@ -382,7 +400,19 @@ class CampaignClient:
                 self._notice(DELETE_FALLBACK_NOTE)
 
     async def delete_record(self, campaign_id: int, customer_id: int) -> RecordOutcome:
-        """204 deleted (any 2xx is reported as it came), 404 absent, 400 refused; None = failed."""
+        """204 deleted (any 2xx is reported as it came), 404 absent, 400 refused; None = failed.
+        A terminal error says in `maybe_taken` whether an earlier try may have deleted it."""
+        trace = [False]
+        try:
+            return await self._delete_record(campaign_id, customer_id, trace)
+        except TerminalError as exc:
+            exc.maybe_taken = trace[0]
+            if isinstance(exc, CampaignRefused):
+                self._refused[campaign_id] = exc
+            raise
+
+    async def _delete_record(self, campaign_id: int, customer_id: int,
+                             trace: list[bool]) -> RecordOutcome:
         path = spec.DELETE_PATH.format(campaign_id=campaign_id, customer_id=customer_id)
         what = f"the delete of customer {customer_id}"
         tries = failures = 0
@@ -391,6 +421,9 @@ class CampaignClient:
             tries += 1
             try:
                 async with self.limiter.slot() as slot:
+                    refused = self._refused.get(campaign_id)
+                    if refused is not None:  # the campaign refused deletes: do not even send
+                        raise type(refused)(str(refused), status=refused.status)
                     kind = self._delete_kind  # read once we may send: an earlier answer may switch it
                     reply = await self._attempt(slot, "DELETE", path, kind, what)
                 if reply.status in (401, 403):
@@ -406,6 +439,7 @@ class CampaignClient:
             except TransientError as exc:
                 failures += 1
                 resent = resent or _ambiguous(exc)
+                trace[0] = resent
                 if failures >= self.retry.max_attempts:
                     return RecordOutcome(customer_id, None, str(exc), tries, resent)
                 self.stats.retries += 1
@@ -422,7 +456,7 @@ class CampaignClient:
                                      resent)
             if status in (400, 409, 422):
                 if msg and _not_usable(msg):
-                    raise CampaignNotUsable(f"campaign {campaign_id} refused the delete: {msg}",
+                    raise CampaignNotUsable(f"campaign {campaign_id} refuses deletes: {msg}",
                                             status=status)
                 return RecordOutcome(customer_id, status, msg, tries, resent)
             failures += 1
@@ -483,10 +517,15 @@ async def _all(coros: Any) -> None:
         raise
 
 
-async def preflight(client: CampaignClient, campaign_id: int) -> CampaignInfo:
-    """Decision 10: the campaign exists, is dynamic and enabled, and the data token works."""
+async def preflight(client: CampaignClient, campaign_id: int, *,
+                    deletes: bool = False) -> CampaignInfo:
+    """Decision 10: the campaign exists, is dynamic and enabled, and the data token works.
+    Decision 12: a status that cannot take records (never started, stopped or completed) is
+    refused before anything is sent; paused and purged get a notice and the server decides.
+    `deletes`: for a delete run, where a campaign that never started is no obstacle."""
     info = await client.campaign_status(campaign_id)
     label = f"campaign {campaign_id}" + (f' ("{info.name}")' if info.name else "")
+    _check_status(client, info, label, deletes)
     if info.dynamic is None:
         raise CampaignNotUsable(
             f"the status of {label} does not say whether it is a dynamic campaign; "
@@ -502,3 +541,20 @@ async def preflight(client: CampaignClient, campaign_id: int) -> CampaignInfo:
             f"{label} is not enabled; enable it in Configuration Manager and run again"
         )
     return info
+
+
+def _check_status(client: CampaignClient, info: CampaignInfo, label: str, deletes: bool) -> None:
+    status, name = info.status, info.status_name
+    if status in spec.STATUS_STOPPED:
+        what = "deleted from" if deletes else "added to"
+        raise CampaignNotUsable(
+            f"{label} is {name} (status {status}): records cannot be {what} a stopped "
+            "campaign; start it again in Configuration Manager or pick another campaign, then "
+            "run the same command again")
+    if status in spec.STATUS_NEVER_STARTED and not deletes:
+        raise CampaignNotUsable(
+            f"{label} has never been started (status {status}, {name}), and the vendor refuses "
+            "records for it; start the campaign, then run the same command again")
+    if status in spec.STATUS_WARN:
+        client.notice(f"note: {label} is {name} (status {status}); sending anyway, the "
+                      "server decides")

@@ -6,8 +6,10 @@ came back; a chunk found in_flight on resume is sent again. DELETE is idempotent
 trace of a resend is a 404 where the first attempt had already removed the record: such a 404 is
 journaled as deleted, "confirmed on resume" (API.md Decision 7's reasoning, applied to deletes).
 
-Outcomes: 204 (any 2xx) deleted; 404 absent (already not in the campaign); another 4xx rejected;
-no answer after the retries failed. Deleted and absent both count as done, reported apart.
+Outcomes: 204 (any 2xx) deleted; 404 absent (already not in the campaign); 400 "not available
+for deletion" busy (being offered to an agent, Decision 13: kept open, tried again by the next
+run of the same command); another 4xx rejected; no answer after the retries failed. Deleted and
+absent both count as done, reported apart, and end the holding of the id (holdings.py).
 """
 
 from __future__ import annotations
@@ -16,15 +18,18 @@ import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from bulk_loader import holdings, spec
 from bulk_loader.breaker import Breaker, dead_reason, limit_for
 from bulk_loader.client import CampaignClient, RecordOutcome
-from bulk_loader.errors import EXIT_OK, EXIT_SOME_FAILED
-from bulk_loader.journal import OPEN_CHUNK_STATES, Chunk, OutcomeRow, Run
+from bulk_loader.errors import EXIT_OK, EXIT_SOME_FAILED, TerminalError
+from bulk_loader.journal import OPEN_CHUNK_STATES, Chunk, Journal, OutcomeRow, Run
 from bulk_loader.journal_thread import JournalThread
 
 OK_STATE = "deleted"
 NOTE_CONFIRMED = "deleted (confirmed on resume: not found when sent again)"
+BUSY = "busy"
 NOT_DONE = ("failed", "rejected", "invalid", *OPEN_CHUNK_STATES)
+GONE = (OK_STATE, "absent")  # states after which the id is no longer in the campaign
 CHUNK_SIZE = 250  # records per journal chunk: one commit per 250 DELETEs
 
 
@@ -42,8 +47,26 @@ def classify(
             return (row, cid, schedule, OK_STATE, 404, NOTE_CONFIRMED, outcome.attempts)
         msg = outcome.message or "not in the campaign"
         return (row, cid, schedule, "absent", 404, msg, outcome.attempts)
+    if status == 400 and outcome.message == spec.MSG_DELETE_BUSY:
+        return (row, cid, schedule, BUSY, status, outcome.message, outcome.attempts)
     state = "failed" if status is None else "rejected"
     return (row, cid, schedule, state, status, outcome.message, outcome.attempts)
+
+
+def release_gone(journal: Journal, run: Run, ids: Sequence[object],
+                 rows: Sequence[int], notes: Sequence[OutcomeRow]) -> None:
+    """End the holding of the ids this chunk removed (deleted or found absent)."""
+    kept = {n[0] for n in notes if n[3] not in GONE}
+    gone = [cid for cid, row in zip(ids, rows, strict=True) if row not in kept]
+    holdings.release(journal.conn, journal.scope(run), run.seq, gone)
+
+
+def finish_delete_chunk(journal: Journal, run: Run, chunk: Chunk, notes: list[OutcomeRow],
+                        attempts: int) -> None:
+    """On the journal thread, one commit: the chunk's answers and the holdings they end."""
+    with journal.transaction():
+        journal.finish_chunk(run, chunk.chunk, OK_STATE, 204, attempts, notes)
+        release_gone(journal, run, chunk.ids, chunk.rows, notes)
 
 
 @dataclass
@@ -54,6 +77,7 @@ class Tally:
     absent: int = 0
     failed: int = 0
     rejected: int = 0
+    busy: int = 0
     by_state: dict[str, int] = field(default_factory=dict)
 
     def add(self, size: int, rows: Sequence[OutcomeRow]) -> None:
@@ -73,8 +97,21 @@ class Tally:
 async def _delete_chunk(
     client: CampaignClient, campaign_id: int, chunk: Chunk
 ) -> list[RecordOutcome]:
-    # Each DELETE waits for a place at the client's adaptive limiter, so a chunk is not a burst.
-    return list(await asyncio.gather(*(client.delete_record(campaign_id, c) for c in chunk.ids)))
+    """Each DELETE waits for a place at the client's adaptive limiter, so a chunk is not a burst.
+    A terminal error is raised once every DELETE of the chunk has ended; its `maybe_taken`
+    says whether any of them may have removed a record (Decision 14: else the chunk took
+    nothing and goes back to pending)."""
+    answers = await asyncio.gather(*(client.delete_record(campaign_id, c) for c in chunk.ids),
+                                   return_exceptions=True)
+    errors = [a for a in answers if isinstance(a, BaseException)]
+    if not errors:
+        return answers  # type: ignore[return-value]  # no exception: all RecordOutcome
+    terminal = next((e for e in errors if isinstance(e, TerminalError)), None)
+    if terminal is None:
+        raise errors[0]
+    terminal.maybe_taken = (len(errors) < len(answers)
+                            or any(isinstance(e, TerminalError) and e.maybe_taken for e in errors))
+    raise terminal
 
 
 def outcome_rows(chunk: Chunk, outcomes: Sequence[RecordOutcome]) -> tuple[list[OutcomeRow], int]:
@@ -115,7 +152,7 @@ async def send_deletes(
 
     async def journal_answers(ready: list[tuple[Chunk, list[OutcomeRow], int]]) -> None:
         for chunk, rows, attempts in ready:
-            await jt.call(journal.finish_chunk, run, chunk.chunk, OK_STATE, 204, attempts, rows)
+            await jt.call(finish_delete_chunk, journal, run, chunk, rows, attempts)
             if on_chunk is not None:
                 on_chunk(len(chunk.ids), rows)
 
@@ -139,7 +176,12 @@ async def send_deletes(
             done, _ = await asyncio.wait(inflight, return_when=asyncio.FIRST_COMPLETED)
             for task in done:
                 chunk = inflight.pop(task)
-                outcomes = task.result()
+                try:
+                    outcomes = task.result()
+                except TerminalError as exc:
+                    if not exc.maybe_taken and chunk.state != "in_flight":
+                        await jt.call(journal.unmark_in_flight, run, chunk.chunk)
+                    raise
                 rows, attempts = outcome_rows(chunk, outcomes)
                 await journal_answers(breaker.settle((chunk, rows, attempts),
                                                      dead_reason(outcomes)))

@@ -2,8 +2,10 @@
 
 From a file: the upload's own loader (same reader, same column mapping, same id checks and
 duplicate detection), with the schedule column ignored: a call time is irrelevant to a delete,
-and a past one must not make the row invalid. From a run: every record that upload run got
-accepted, with its row numbers, so a report can set the two runs side by side.
+and a past one must not make the row invalid. From a run (an undo): the records that upload run
+added and still holds (API.md Decision 14, holdings.py), with their row numbers, so a report
+can set the two runs side by side. Its other records are journaled `left`, with the reason:
+already in the campaign before it, since removed by another run, or added again by a later one.
 """
 
 from __future__ import annotations
@@ -12,14 +14,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bulk_loader import holdings
 from bulk_loader.errors import InputFileError, UsageError
-from bulk_loader.journal import Journal, Run
+from bulk_loader.journal import Journal, Record, Run
 from bulk_loader.model import Batch, Validated
 
 if TYPE_CHECKING:
     from bulk_loader.delete_run import DeleteOptions
 
-SOURCE_STATES = ("accepted",)  # includes duplicates confirmed on resume (our own records)
+SOURCE_STATES = ("accepted", "already-present")  # accepted: incl. confirmed on resume (ours)
+LEFT = "left"  # a record of the source run that the undo leaves in place, with the reason
 NO_CAP = 10**12  # the 5M cap is for uploads; an opt-out list may be longer
 
 
@@ -98,25 +102,57 @@ def load_from_file(journal: Journal, run: Run, path: Path, reader: Any, chunk_si
 
 
 def load_from_run(journal: Journal, run: Run, source: Run, chunk_size: int) -> int:
-    """Chunk the source run's accepted records into `run`; returns how many."""
-    rows: list[int] = []
-    ids: list[int] = []
+    """Chunk the records the source run still holds into `run`, and journal the others as
+    `left` with their reason; returns how many records in all."""
+    batch: list[Record] = []
     chunk_no = total = 0
+    scope = journal.scope(source)
 
     def flush() -> None:
-        nonlocal chunk_no, rows, ids
-        if rows:
-            journal.add_chunk(run, chunk_no, rows, ids, [None] * len(rows))
+        nonlocal chunk_no
+        ids = [r.customer_id for r in batch]
+        mine = holdings.held_by(journal.conn, scope, source.seq, ids)
+        take = [r for r in batch if r.state == "accepted" and r.customer_id in mine]
+        if take:
+            journal.add_chunk(run, chunk_no, [r.row for r in take],
+                              [r.customer_id for r in take], [None] * len(take))
             chunk_no += 1
-            rows, ids = [], []
+        taken = {r.row for r in take}
+        others = [r for r in batch if r.row not in taken]
+        if others:
+            why = _left_reasons(journal, scope, source, others)
+            journal.add_invalid(run, ((r.row, r.customer_id, None, why[r.row]) for r in others),
+                                state=LEFT)
+        batch.clear()
 
     with journal.transaction():
         for rec in journal.iter_records(source, SOURCE_STATES):
-            rows.append(rec.row)
-            ids.append(rec.customer_id)
+            batch.append(rec)
             total += 1
-            if len(rows) >= chunk_size:
+            if len(batch) >= chunk_size:
                 flush()
-        flush()
+        if batch:
+            flush()
         journal.add_rows_count(run, total)
     return total
+
+
+def _left_reasons(journal: Journal, scope: int, source: Run,
+                  records: list[Record]) -> dict[int, str]:
+    """row -> why the undo of `source` leaves the record in place."""
+    facts = holdings.history(journal.conn, scope, [r.customer_id for r in records])
+    out: dict[int, str] = {}
+    for r in records:
+        seq, added, removed = facts.get(r.customer_id, (None, None, None))
+        if r.state != "accepted":
+            out[r.row] = f"left in place: {source.run_id} did not add it ({r.message})"
+        elif removed is not None:
+            out[r.row] = f"left in place: already removed by {removed}"
+        elif seq is not None and seq < source.seq:
+            out[r.row] = (f"left in place: already in the campaign before {source.run_id} "
+                          f"(added by {added})")
+        elif added is not None and added != source.run_id:
+            out[r.row] = f"left in place: added again since by {added}, which holds it now"
+        else:
+            out[r.row] = "left in place: the journal does not show it in the campaign"
+    return out

@@ -19,11 +19,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bulk_loader.campaign_fetch import campaign_status
-from bulk_loader.client import CampaignClient, RetryPolicy
+from bulk_loader.client import CampaignClient, RetryPolicy, preflight
 from bulk_loader.config import Credentials
-from bulk_loader.delete import CHUNK_SIZE, Tally, exit_code_for, send_deletes
+from bulk_loader.delete import BUSY, CHUNK_SIZE, Tally, exit_code_for, send_deletes
+from bulk_loader.delete_busy import retry_busy
 from bulk_loader.delete_load import (
+    LEFT,
     file_key,
     find_existing,
     find_or_create,
@@ -33,6 +34,7 @@ from bulk_loader.delete_load import (
 )
 from bulk_loader.delete_summary import Progress, build_summary
 from bulk_loader.errors import (
+    EXIT_STOPPED,
     EXIT_USAGE,
     BulkLoaderError,
     TerminalError,
@@ -92,10 +94,17 @@ def run_delete(opts: DeleteOptions) -> DeleteOutcome:
 
 
 def _preflight(opts: DeleteOptions) -> str | None:
-    """The campaign exists and the data token reads it; returns its name for the prompt."""
+    """The campaign exists, takes deletes (not stopped, dynamic, enabled: Decision 12) and the
+    data token reads it; returns its name for the prompt."""
     if not opts.preflight:
         return None
-    return campaign_status(opts.endpoint, opts.credentials, opts.campaign_id).name
+
+    async def go() -> str | None:
+        async with CampaignClient(opts.endpoint, opts.credentials, retry=opts.retry,
+                                  on_notice=opts.notice) as client:
+            return (await preflight(client, opts.campaign_id, deletes=True)).name
+
+    return asyncio.run(go())
 
 
 def _finished(run: Run) -> DeleteOutcome:
@@ -125,10 +134,11 @@ def _locked(opts: DeleteOptions, journal: Journal, run: Run, source: Run | None,
         journal.set_state(run, "sending")
         run = journal.refresh(run)
     counts = journal.counts(run)
-    to_send = counts.get("pending", 0) + counts.get("in_flight", 0)
+    to_send = counts.get("pending", 0) + counts.get("in_flight", 0) + counts.get(BUSY, 0)
     if to_send:
         where = f"campaign {opts.campaign_id}" + (f' ("{name}")' if name else "")
-        done = sum(n for s, n in counts.items() if s not in (*OPEN_CHUNK_STATES, "invalid"))
+        done = sum(n for s, n in counts.items()
+                   if s not in (*OPEN_CHUNK_STATES, "invalid", BUSY, LEFT))
         text = (f"Delete {to_send:,} records from {where} at {opts.endpoint}?"
                 + (f" (resuming {run.run_id}: {done:,} already done)" if done else ""))
         if not opts.confirm(text):
@@ -167,6 +177,8 @@ async def _send(opts: DeleteOptions, journal: Journal, run: Run, total: int) -> 
         async with client, JournalThread(journal) as jt:
             with ctrl_c(stop, opts.notice, "deletes"):
                 try:
+                    await retry_busy(jt, run, client, opts.campaign_id, stop=stop,
+                                     on_page=on_chunk)
                     sent.dead_server = await send_deletes(
                         jt, run, client, opts.campaign_id, stop=stop,
                         window=2 + opts.concurrency // opts.chunk_size, on_chunk=on_chunk)
@@ -183,15 +195,25 @@ def _finish(journal: Journal, run: Run, sent: _Sent, started: float,
     counts = journal.counts(run)
     pending = counts.get("pending", 0) + counts.get("in_flight", 0)
     tally, message = sent.tally, None
-    ended = early_end(pending, "deleted", stopped_by=sent.stopped_by,
+    busy = counts.get(BUSY, 0)
+    cut = sent.stopped_by is not None or sent.dead_server is not None or sent.interrupted
+    # A run cut short names every record still to delete, busy ones included.
+    ended = early_end(pending + (busy if cut else 0), "deleted", stopped_by=sent.stopped_by,
                       dead_server=sent.dead_server, interrupted=sent.interrupted)
     if ended is not None:
         state, code, message = ended
+    elif busy:  # Decision 13: open, and the same command later deletes them
+        state, code, message = "stopped", EXIT_STOPPED, busy_sentence(busy)
     else:
         state, code = "completed", exit_code_for(counts)
     summary = build_summary(journal, run, state, code, tally, started, resumed, message)
     journal.set_state(run, state, exit_code=code, summary=summary)
     return DeleteOutcome(summary, code)
+
+
+def busy_sentence(n: int) -> str:
+    return (f"{n:,} records are being offered to agents; run the same command later to delete "
+            "them")
 
 
 def settings_of(opts: DeleteOptions) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from typing import Any
 from bulk_loader.delete import NOTE_CONFIRMED, Tally
 from bulk_loader.journal import Journal, Run
 
-OUTCOMES = ("deleted", "absent", "rejected", "invalid", "failed", "pending")
+OUTCOMES = ("deleted", "absent", "busy", "left", "rejected", "invalid", "failed", "pending")
 
 
 def build_summary(journal: Journal, run: Run, state: str, code: int, tally: Tally, started: float,
@@ -26,6 +26,9 @@ def build_summary(journal: Journal, run: Run, state: str, code: int, tally: Tall
         "confirmed_on_resume": journal.count_noted(run, "deleted", NOTE_CONFIRMED),
         "top_reasons": [{"reason": m, "count": n} for m, n in
                         journal.top_reasons(run, states=("rejected", "invalid", "failed"))],
+        # An undo's records left in place (not that run's to delete), by reason.
+        "left_reasons": [{"reason": m, "count": n} for m, n in
+                         journal.top_reasons(run, limit=10, states=("left",))],
         "sent_this_time": tally.done, "resumed": resumed,
         "wall_seconds": round(time.monotonic() - started, 3), "message": message,
     }
@@ -40,7 +43,9 @@ def format_summary(s: dict[str, Any]) -> str:
                  f"{s['campaign_id']}, {s['records']:,} records from {origin}")
     counts = s["counts"]
     width = max(len(f"{n:,}") for n in counts.values())
-    extra = {"absent": "  (already not in the campaign)"}
+    extra = {"absent": "  (already not in the campaign)",
+             "busy": "  (being offered to agents: run the same command later)",
+             "left": "  (left in place: not this run's to delete)"}
     if s.get("confirmed_on_resume"):
         extra["deleted"] = f"  ({s['confirmed_on_resume']:,} confirmed on resume)"
     for k in OUTCOMES:
@@ -48,6 +53,10 @@ def format_summary(s: dict[str, Any]) -> str:
     if s.get("top_reasons"):
         lines.append("top reasons:")
         lines += [f"  {r['count']:>{width},}  {r['reason']}" for r in s["top_reasons"]]
+    if s.get("left_reasons"):
+        lines.append("left in place:")
+        lines += [f"  {r['count']:>{width},}  {r['reason'].removeprefix('left in place: ')}"
+                  for r in s["left_reasons"]]
     if s.get("message"):
         lines.append(s["message"])
     lines.append(f"wall time {s['wall_seconds']:.1f} s; details: bulk-loader report "

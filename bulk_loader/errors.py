@@ -18,8 +18,10 @@ one sentence and exits with ``error.exit_code``. No message ever carries a token
         │   └── BadResponse              an answer that is not what the API promises
         └── TerminalError                retrying cannot help: the run stops at once
             ├── AuthError                401/403: names the token *kind*, never its value
-            ├── CampaignNotFound         404 for the campaign itself
-            ├── CampaignNotUsable        not dynamic / not enabled (preflight or server refusal)
+            ├── CampaignRefused          the campaign refuses records (exit 4, EXIT_CAMPAIGN)
+            │   ├── CampaignNotFound     404 for the campaign itself
+            │   └── CampaignNotUsable    not dynamic / not enabled / stopped / never started
+            │                            (preflight, or a campaign-level 400: Decision 12)
             └── CertificateError         the server's TLS certificate is not trusted
 """
 
@@ -30,6 +32,9 @@ EXIT_OK = 0
 EXIT_SOME_FAILED = 1
 EXIT_USAGE = 2
 EXIT_STOPPED = 3
+# The campaign refuses records (unknown, stopped, never started, not dynamic, not enabled): fix the
+# campaign or the command, then re-run. Unlike 3, waiting alone will not help.
+EXIT_CAMPAIGN = 4
 EXIT_INTERRUPTED = 130
 
 
@@ -90,18 +95,26 @@ class BadResponse(TransientError):
 
 
 class TerminalError(ApiError):
-    pass
+    # Set by the client when an earlier request of the same records may have reached the server
+    # (an answer lost in flight): only then may they have been taken (API.md Decision 14).
+    maybe_taken = False
 
 
 class AuthError(TerminalError):
     pass
 
 
-class CampaignNotFound(TerminalError):
+class CampaignRefused(TerminalError):
+    """The campaign itself refuses records: nothing was taken, the records stay pending."""
+
+    exit_code = EXIT_CAMPAIGN
+
+
+class CampaignNotFound(CampaignRefused):
     pass
 
 
-class CampaignNotUsable(TerminalError):
+class CampaignNotUsable(CampaignRefused):
     pass
 
 

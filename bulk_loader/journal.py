@@ -47,10 +47,15 @@ outcomes  one row per record whose outcome is NOT a plain success, plus every in
     chunk INTEGER               NULL for rows found invalid when the file was read
     customer_id INTEGER         the id; for an invalid row the raw cell (text if not numeric)
     schedule TEXT               UTC `...sssZ`, or raw text for an invalid row
-    state TEXT                  upload: rejected | invalid | failed | accepted (a success with a
-                                note, e.g. a Duplicate confirmed on resume);
-                                delete: absent | failed | deleted-with-note
+    state TEXT                  upload: rejected | invalid | failed | already-present (in the
+                                campaign by another hand, Decision 14) | accepted (a success with
+                                a note, e.g. a Duplicate confirmed on resume, a reschedule);
+                                delete: absent | busy (being offered, retried by the next run)
+                                | left (an undo's record that is not its run's) | failed |
+                                deleted-with-note
     http_status INTEGER, message TEXT, attempts INTEGER
+scopes, holdings, marks, campaign_holdings (VIEW): which run put each customer id in a
+          campaign and which took it out (holdings.py)
 records   VIEW: one row per record of every run (run_id, run, row, customer_id, schedule, state,
           http_status, message, attempts, chunk). E.g.
           sqlite-utils journal.sqlite "select * from records where run_id='upload-3' and state='rejected'"
@@ -98,10 +103,12 @@ from typing import Any
 
 import orjson
 
+from bulk_loader import holdings
 from bulk_loader.errors import JournalError, RunLockedError
 from bulk_loader.journal_schema import SCHEMA as _SCHEMA
 
-SCHEMA_VERSION = 1
+# 2: holdings and scopes (holdings.py), filled from the earlier runs when a version-1 file opens.
+SCHEMA_VERSION = 2
 FINISHED = ("completed", "failed")
 OPEN_CHUNK_STATES = ("pending", "in_flight")
 
@@ -214,6 +221,19 @@ class Journal:
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
         self.path = path
         self.conn = conn
+        self._scopes: dict[int, int] = {}  # run seq -> holdings scope, brought up to date
+
+    def scope(self, run: Run) -> int:
+        """The holdings scope (campaign + endpoint) of a run (holdings.py), its holdings brought
+        up to date with every upload journaled so far the first time this Journal asks."""
+        scope = self._scopes.get(run.seq)
+        if scope is None:
+            scope = holdings.scope_of(self.conn, run.campaign_id, run.endpoint)
+            if scope not in self._scopes.values():
+                with self.transaction():
+                    holdings.catch_up(self.conn, scope)
+            self._scopes[run.seq] = scope
+        return scope
 
     # -- opening -------------------------------------------------------------------------------
     @classmethod
@@ -234,7 +254,8 @@ class Journal:
                 raise JournalError(f"journal {p} was written by a newer bulk-loader "
                                    f"(schema {version}); upgrade bulk-loader")
             conn.executescript(_SCHEMA)
-            conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            if version < SCHEMA_VERSION:
+                _migrate(conn)
         except sqlite3.DatabaseError as exc:
             raise JournalError(f"cannot use the journal {p}: {exc}") from exc
         except OSError as exc:
@@ -414,13 +435,26 @@ class Journal:
              encoded if encoded is not None else encode_records(rows, ids, schedules)))
 
     def add_invalid(self, run: RunRef,
-                    items: Iterable[tuple[int, Any, Any, str]]) -> None:
-        """Rows found invalid on reading: (row, raw customer-id, raw schedule, reason)."""
+                    items: Iterable[tuple[int, Any, Any, str]], state: str = "invalid") -> None:
+        """Rows found invalid on reading: (row, raw customer-id, raw schedule, reason). `state`:
+        another outcome settled before sending (a delete's `left`), also outside any chunk."""
         seq = self._seq(run)
         self.conn.executemany(
             "INSERT OR REPLACE INTO outcomes(run, row, chunk, customer_id, schedule, state, "
-            "message) VALUES (?,?,NULL,?,?,'invalid',?)",
-            ((seq, row, _cell(cid), _cell(sch), reason) for row, cid, sch, reason in items))
+            "message) VALUES (?,?,NULL,?,?,?,?)",
+            ((seq, row, _cell(cid), _cell(sch), state, reason) for row, cid, sch, reason in items))
+
+    def settle_outcomes(self, run: RunRef, rows: Sequence[OutcomeRow]) -> None:
+        """New answers for records that have an outcome row (a busy delete tried again): a row
+        whose state is None goes, so the record takes its chunk's state (plain success)."""
+        seq = self._seq(run)
+        for row, _cid, _sch, state, status, message, attempts in rows:
+            if state is None:
+                self.conn.execute("DELETE FROM outcomes WHERE run=? AND row=?", (seq, row))
+            else:
+                self.conn.execute(
+                    "UPDATE outcomes SET state=?, http_status=?, message=?, attempts=? "
+                    "WHERE run=? AND row=?", (state, status, message, attempts, seq, row))
 
     def add_rows_count(self, run: RunRef, n: int) -> None:
         self.conn.execute("UPDATE runs SET total_rows=total_rows+? WHERE seq=?",
@@ -437,6 +471,12 @@ class Journal:
     def mark_in_flight(self, run: RunRef, chunk_no: int) -> None:
         self.conn.execute("UPDATE chunks SET state='in_flight', sent_at=? WHERE run=? AND chunk=?",
                           (now_iso(), self._seq(run), chunk_no))
+
+    def unmark_in_flight(self, run: RunRef, chunk_no: int) -> None:
+        """Back to pending: the chunk's request was refused as a whole or never sent, so it took
+        nothing (API.md Decision 14) and a resume must not read its duplicates as our own."""
+        self.conn.execute("UPDATE chunks SET state='pending', sent_at=NULL WHERE run=? AND "
+                          "chunk=? AND state='in_flight'", (self._seq(run), chunk_no))
 
     def finish_chunk(self, run: RunRef, chunk_no: int, ok_state: str, ok_status: int | None,
                      attempts: int | None, outcomes: Sequence[OutcomeRow] = (), *,
@@ -556,6 +596,20 @@ class Journal:
         return list(self.conn.execute(
             f"SELECT {kind} AS k, count(*) AS n FROM outcomes WHERE run=? AND state IN ({marks}) "
             "GROUP BY k ORDER BY n DESC, k LIMIT ?", (self._seq(run), *states, limit)))
+
+
+def _migrate(conn: sqlite3.Connection) -> None:
+    """Bring an older journal (or a new, empty one) to SCHEMA_VERSION in one transaction; a
+    second process opening it at the same time waits, then finds it done."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+            holdings.migrate(conn)
+            conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
 
 
 def _chunk(chunk_no: int, state: str, records: bytes | str) -> Chunk:

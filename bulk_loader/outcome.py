@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bulk_loader.errors import EXIT_INTERRUPTED, EXIT_STOPPED
+from bulk_loader.errors import EXIT_INTERRUPTED, EXIT_STOPPED, CampaignRefused
 
 RESUME_HINT = "run the same command again to resume"
+CAMPAIGN_HINT = "fix the campaign (or the command), then run the same command again to resume"
 
 
 @dataclass
@@ -21,6 +22,9 @@ def early_end(pending: int, verb: str, *, stopped_by: Exception | None, dead_ser
     """(state, exit code, message) of a run that ended before all its records were done, else
     None. `verb` says what was not done to the `pending` records: "sent", "deleted"."""
     left = f"{pending:,} records were not {verb} yet"
+    if isinstance(stopped_by, CampaignRefused):  # Decision 12: exit 4, the records stay pending
+        why = str(stopped_by).rstrip(".")  # the vendor's sentence ends with its own period
+        return ("stopped", stopped_by.exit_code, f"stopped: {why}. {left}; {CAMPAIGN_HINT}.")
     if stopped_by is not None:
         return ("stopped", EXIT_STOPPED,
                 f"stopped: {stopped_by}. {left}; fix the problem and {RESUME_HINT}.")

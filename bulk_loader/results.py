@@ -1,7 +1,7 @@
 """The results CSV (one line per input row) and the failures CSV (original columns + reason).
 
 results:  row,customer-id,schedule-date-time,outcome,http-status,message
-          outcome: accepted | rejected | invalid | failed | pending
+          outcome: accepted | already-present | rejected | invalid | failed | pending
 failures: the input's own columns plus `reason`, for every rejected, invalid or failed row,
           so the file can be fixed and fed again.
 

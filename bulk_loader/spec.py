@@ -31,6 +31,30 @@ MSG_OUTSIDE_SCHEDULE = (
 MSG_TOO_FAR = "The subject schedule-date-time must be within 7 days ahead of a future period."
 MSG_STATUS_CHANGED = "Campaign status changed."
 
+# Section 5 (the vendor's OpenAPI file), verbatim. Whole-request 400s of an add that speak of the
+# campaign, not of the records (Decision 12: never split, the run stops).
+MSG_ADD_STOPPED = "The campaign has stopped. No additional customers can be added."
+MSG_ADD_NOT_STARTED = "The operation is invalid for a campaign that has not started."
+MSG_ADD_NOT_DYNAMIC = "This is not a dynamic campaign."
+MSG_ADD_NOT_ENABLED = "The campaign is not enabled."
+MSG_LIST_INVALID = "The provided customer list is invalid."  # may concern the records: split
+ADD_CAMPAIGN_REFUSALS = (MSG_ADD_STOPPED, MSG_ADD_NOT_STARTED, MSG_ADD_NOT_DYNAMIC,
+                         MSG_ADD_NOT_ENABLED)
+# Delete answers.
+MSG_DELETE_NOT_LOCATED = "The customer has not been located."
+MSG_DELETE_BUSY = "The customer is not available for deletion."  # Decision 13: busy, retry later
+MSG_DELETE_STOPPED = "The campaign has stopped. No customers can be deleted."
+MSG_DELETE_NOT_ENABLED = "This campaign is not enabled."
+DELETE_CAMPAIGN_REFUSALS = (MSG_DELETE_STOPPED, MSG_ADD_NOT_DYNAMIC, MSG_DELETE_NOT_ENABLED)
+# The status change by PATCH (section 5).
+MSG_STATUS_HAS_CHANGED = "The campaign status has changed."
+MSG_INVALID_TRANSITION = "Invalid state transition"
+MSG_PATCH_NOT_DYNAMIC = "Not a dynamic campaign"
+# Campaign statuses (section 4) that cannot take records (Decision 12) and that only warn.
+STATUS_NEVER_STARTED = (0,)
+STATUS_STOPPED = (5, 6, 7)
+STATUS_WARN = (8, 9, 10, 11)  # paused, purged: the server decides
+
 RECORD_STATUS = {0: "New", 1: "Queued", 2: "Accepted", 3: "Completed", 4: "Scheduled"}
 STATUS_CODE = {
     0: "Default",

@@ -67,6 +67,8 @@ class UploadOptions:
     dry_run: bool = False
     preflight: bool = True
     new_run: bool = False
+    skip_known: bool = False  # ids the journal knows are in the campaign are not sent
+    reschedule: bool = False  # a known id with a new call time: delete, then add
     clock_skew: timedelta = timedelta(seconds=60)
     progress: str = "none"  # bar | plain | none
     retry: RetryPolicy | None = None
@@ -163,6 +165,7 @@ def _settings(opts: UploadOptions) -> dict[str, Any]:
     return {"chunk_size": opts.chunk_size, "concurrency": opts.concurrency,
             "timezone": opts.timezone, "reader": asdict(opts.reader),
             "clock_skew_seconds": opts.clock_skew.total_seconds(),
+            "skip_known": opts.skip_known, "reschedule": opts.reschedule,
             "results": str(opts.results) if opts.results else None}
 
 
@@ -232,11 +235,13 @@ async def _send(opts: UploadOptions, journal: Journal, run: Run,
                 progress: Progress) -> SendResult:
     async with _client(opts) as client, JournalThread(journal) as jt:
         def on_progress(t: Tally) -> None:
-            progress.sending(t.accepted + t.rejected + t.failed + t.invalid, t.accepted,
+            progress.sending(t.accepted + t.rejected + t.failed + t.invalid + t.already_present,
+                             t.accepted,
                              t.rejected, t.failed)
 
         sender = Sender(jt, run, client, opts.campaign_id, concurrency=opts.concurrency,
-                        now=opts.now, clock_skew=opts.clock_skew, on_progress=on_progress)
+                        now=opts.now, clock_skew=opts.clock_skew, on_progress=on_progress,
+                        skip_known=opts.skip_known, reschedule=opts.reschedule)
         with ctrl_c(sender.stop, opts.notice, "requests"):
             result = await sender.send_all()
         st = client.stats

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from bulk_loader import spec
+from bulk_loader import holdings, spec, upload_known
 from bulk_loader.breaker import Breaker, dead_reason, limit_for
 from bulk_loader.client import CampaignClient, RecordOutcome
 from bulk_loader.errors import TerminalError
@@ -39,9 +39,12 @@ class Tally:
     failed: int = 0
     invalid: int = 0
     confirmed: int = 0
+    already_present: int = 0
+    skipped: int = 0  # already-present, not sent (--skip-known)
 
     def add(self, state: str, n: int = 1) -> None:
-        setattr(self, state, getattr(self, state) + n)
+        name = state.replace("-", "_")
+        setattr(self, name, getattr(self, name) + n)
 
 
 @dataclass(slots=True)
@@ -55,6 +58,7 @@ class _Done:
     confirmed: int
     dead: str | None = None  # no record got an answer: the last error (breaker.dead_reason)
     fresh: bool = False  # first sent by this invocation: no outcome rows of an earlier one
+    skipped: int = 0  # already-present, not sent (--skip-known)
 
 
 @dataclass
@@ -85,9 +89,12 @@ def classify(outcomes: list[RecordOutcome], rows: list[int], schedules: list[str
         elif 200 <= status < 300:
             state, message = "accepted", o.message
         elif o.message == spec.MSG_DUPLICATE and (was_in_flight or o.resent):
+            # Ours, unless the journal knows another holder (upload_known.own_duplicates).
             state = "accepted"
             message = CONFIRMED_ON_RESUME if was_in_flight else CONFIRMED_ON_RETRY
             confirmed += 1
+        elif o.message == spec.MSG_DUPLICATE:  # this run never sent it before: not ours
+            state, message = upload_known.ALREADY, upload_known.NOT_OURS
         else:
             state, message = "rejected", o.message
         notes.append((row, o.customer_id, sch, state, status, message, o.attempts))
@@ -97,7 +104,8 @@ def classify(outcomes: list[RecordOutcome], rows: list[int], schedules: list[str
 class Sender:
     def __init__(self, jt: JournalThread, run: Run, client: CampaignClient, campaign_id: int, *,
                  concurrency: int, now: Callable[[], datetime], clock_skew: timedelta,
-                 on_progress: Callable[[Tally], None] | None = None) -> None:
+                 on_progress: Callable[[Tally], None] | None = None,
+                 skip_known: bool = False, reschedule: bool = False) -> None:
         self.jt = jt
         self.journal = jt.journal
         self.run = run
@@ -107,6 +115,8 @@ class Sender:
         self.now = now
         self.clock_skew = clock_skew
         self.on_progress = on_progress
+        self.skip_known = skip_known
+        self.reschedule = reschedule
         self.stop = asyncio.Event()
         self.tally = Tally()
         self.stopped_by: TerminalError | None = None
@@ -160,28 +170,47 @@ class Sender:
                         self._count(d)
                 return
             late = self._late(ch)
-            await self.jt.call(self._journal, ready, ch.chunk)
+            known = await self.jt.call(self._journal, ready, ch.chunk, ch.ids)
             for d in ready:
                 self._count(d)
-            done = await self._send_chunk(ch, late)
+            ready = []
+            if self.stop.is_set():  # stopped while the intent was written: it never left
+                if ch.state != "in_flight":
+                    await self.jt.call(self._unmark, ch.chunk)
+                continue
+            done = await self._send_chunk(ch, late, known)
             if done is None:
-                return
+                continue
             ready = self.breaker.settle(done, done.dead)
             if self.breaker.tripped:
                 self.stop.set()
 
-    def _journal(self, ready: list[_Done], next_chunk: int | None) -> None:
-        """Runs on the journal thread, inside one transaction."""
+    def _journal(self, ready: list[_Done], next_chunk: int | None,
+                 next_ids: list[int] | None = None) -> upload_known.Holders:
+        """Runs on the journal thread, inside one transaction. Returns the holders of
+        `next_ids` when --skip-known or --reschedule needs them."""
         for done in ready:
+            if done.notes:
+                done.confirmed = upload_known.own_duplicates(self.journal, self.run, done.notes)
             self.journal.finish_chunk(self.run, done.chunk, "accepted", 200, done.ok_attempts,
                                       done.notes, fresh=done.fresh)
         if next_chunk is not None:
             self.journal.mark_in_flight(self.run, next_chunk)
+        if next_ids and (self.skip_known or self.reschedule):
+            return holdings.holders(self.journal.conn, self.journal.scope(self.run), next_ids)
+        return {}
+
+    def _unmark(self, chunk: int) -> None:
+        self.journal.unmark_in_flight(self.run, chunk)
+
+    def _release(self, ids: list[int]) -> None:
+        holdings.release(self.journal.conn, self.journal.scope(self.run), self.run.seq, ids)
 
     def _count(self, done: _Done) -> None:
         t = self.tally
         t.accepted += done.ok
         t.confirmed += done.confirmed
+        t.skipped += done.skipped
         for n in done.notes:
             t.add(n[3])
         if self.on_progress is not None:
@@ -209,31 +238,72 @@ class Sender:
                     found.append((i, reason))
         return found
 
-    async def _send_chunk(self, ch: Chunk, late_at: list[tuple[int, str]]) -> _Done | None:
+    async def _send_chunk(self, ch: Chunk, late_at: list[tuple[int, str]],
+                          known: upload_known.Holders) -> _Done | None:
         """Post the chunk (its intent is already durable); None if a terminal error stopped us."""
         was_in_flight = ch.state == "in_flight"
-        late: list[OutcomeRow] = []
         rows, ids, schedules = ch.rows, ch.ids, ch.schedules
-        if late_at:
-            for i, reason in late_at:
-                late.append((rows[i], ids[i], schedules[i], "invalid", None, reason, 0))
-            gone = {i for i, _ in late_at}
-            keep = [i for i in range(len(rows)) if i not in gone]
-            rows = [rows[i] for i in keep]
-            ids = [ids[i] for i in keep]
-            schedules = [schedules[i] for i in keep]
+        left: dict[int, OutcomeRow] = {
+            i: (rows[i], ids[i], schedules[i], "invalid", None, reason, 0) for i, reason in late_at}
+        plan = upload_known.plan(self.run, rows, ids, schedules, known,
+                                 skip_known=self.skip_known, reschedule=self.reschedule)
+        for i, note in plan.skip.items():
+            left.setdefault(i, note)
+        for i in [i for i in plan.move if i in left]:  # too late to send: keep the old one
+            del plan.move[i]
+        moved: dict[int, tuple[str, str | None]] = {}
         try:
+            if plan.move:
+                moved = await self._unschedule(ch, plan.move, left)
+            if left:
+                keep = [i for i in range(len(rows)) if i not in left]
+                moved = {keep.index(i): v for i, v in moved.items()}
+                rows = [rows[i] for i in keep]
+                ids = [ids[i] for i in keep]
+                schedules = [schedules[i] for i in keep]
             answer = await self.client.add_chunk(self.campaign_id, ids, schedules)
         except TerminalError as exc:
-            # Leave the chunk in_flight: part of it may have been taken before the refusal.
             if self.stopped_by is None:
                 self.stopped_by = exc
             self.stop.set()
+            # Refused as a whole and never sent before: it took nothing (Decision 14).
+            if not was_in_flight and not exc.maybe_taken and not plan.move:
+                await self.jt.call(self._unmark, ch.chunk)
             return None
+        early = sorted(left.values())
         fresh = not was_in_flight
+        skipped = len(plan.skip)
         if answer.outcomes is None:  # all added by one request
-            return _Done(ch.chunk, late, len(ids), answer.attempts, 0, fresh=fresh)
+            notes = [upload_known.moved_note(rows[i], ids[i], schedules[i], answer.attempts,
+                                             *moved[i]) for i in sorted(moved)]
+            return _Done(ch.chunk, sorted(early + notes), len(ids) - len(notes), answer.attempts,
+                         0, fresh=fresh, skipped=skipped)
         outcomes = answer.outcomes
         notes, ok, ok_attempts, confirmed = classify(outcomes, rows, schedules, was_in_flight)
-        return _Done(ch.chunk, sorted(late + notes) if late else notes, ok, ok_attempts or None,
-                     confirmed, dead_reason(outcomes), fresh=fresh)
+        for i in sorted(moved):
+            if outcomes[i].http_status == 200:
+                notes.append(upload_known.moved_note(rows[i], ids[i], schedules[i],
+                                                     outcomes[i].attempts, *moved[i]))
+                ok -= 1
+        return _Done(ch.chunk, sorted(early + notes), ok, ok_attempts or None,
+                     confirmed, dead_reason(outcomes), fresh=fresh, skipped=skipped)
+
+    async def _unschedule(self, ch: Chunk, move: dict[int, tuple[str, str | None]],
+                          left: dict[int, OutcomeRow]) -> dict[int, tuple[str, str | None]]:
+        """--reschedule, step 1: delete the earlier callbacks and journal that before the add.
+        Returns the positions whose delete went through (204, or 404: already gone); the others
+        get a note in `left` and keep their earlier callback."""
+        order = sorted(move)
+        answers = await asyncio.gather(
+            *(self.client.delete_record(self.campaign_id, ch.ids[i]) for i in order))
+        gone: dict[int, tuple[str, str | None]] = {}
+        for i, o in zip(order, answers, strict=True):
+            status = o.http_status
+            if status is not None and (200 <= status < 300 or status == 404):
+                gone[i] = move[i]
+            else:
+                left[i] = upload_known.not_moved_note(ch.rows[i], ch.ids[i], ch.schedules[i],
+                                                      status, o.message, o.attempts, *move[i])
+        if gone:
+            await self.jt.call(self._release, [ch.ids[i] for i in gone])
+        return gone

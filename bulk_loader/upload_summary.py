@@ -9,6 +9,9 @@ from bulk_loader.journal import Journal, Run
 from bulk_loader.upload_send import Tally
 
 OUTCOMES = ("accepted", "rejected", "invalid", "failed", "pending")
+# Not a failure (Decision 14): in the campaign by another run's hand, or from outside the journal.
+ALREADY = "already-present"
+ALREADY_KEY = "already_present"  # its key in `counts`
 
 
 def build_summary(journal: Journal, run: Run, *, state: str, exit_code: int,
@@ -17,6 +20,7 @@ def build_summary(journal: Journal, run: Run, *, state: str, exit_code: int,
                   wall: float, results: Path, failures: Path) -> dict[str, Any]:
     by_outcome = {k: counts.get(k, 0) for k in OUTCOMES}
     by_outcome["pending"] += counts.get("in_flight", 0)
+    by_outcome[ALREADY_KEY] = counts.get(ALREADY, 0)
     return {
         "run_id": run.run_id,
         "state": state,
@@ -29,7 +33,9 @@ def build_summary(journal: Journal, run: Run, *, state: str, exit_code: int,
         "confirmed_on_resume": journal.count_noted(run, "accepted", "Duplicate customer:%"),
         "top_reasons": [{"reason": m, "count": n} for m, n in journal.top_reasons(run)],
         # A confirmed duplicate is already counted in accepted: confirmed is a subset of it.
-        "sent_this_time": tally.accepted + tally.rejected + tally.failed,
+        "sent_this_time": (tally.accepted + tally.rejected + tally.failed + tally.already_present
+                           - tally.skipped),
+        "skipped_known": journal.count_noted(run, ALREADY, "%(--skip-known)"),
         "resumed": resumed,
         "http": tally_http,
         "wall_seconds": round(wall, 3),
@@ -37,6 +43,13 @@ def build_summary(journal: Journal, run: Run, *, state: str, exit_code: int,
         "failures": str(failures),
         "message": message,
     }
+
+
+def _already_line(s: dict[str, Any], width: int) -> str:
+    n, skipped = s["counts"][ALREADY_KEY], s.get("skipped_known") or 0
+    how = f"; {skipped:,} not sent (--skip-known)" if skipped else ""
+    return (f"  {ALREADY} {n:>{width},}  (already in the campaign, not added by this run: "
+            f"not a failure{how})")
 
 
 def format_summary(s: dict[str, Any]) -> str:
@@ -54,6 +67,8 @@ def format_summary(s: dict[str, Any]) -> str:
         if k == "accepted" and s.get("confirmed_on_resume"):
             extra = f"  ({s['confirmed_on_resume']:,} confirmed as duplicates of our own earlier send)"
         lines.append(f"  {k:<9} {counts[k]:>{width},}{extra}")
+        if k == "accepted" and ALREADY_KEY in counts:
+            lines.append(_already_line(s, width))
     if s.get("top_reasons"):
         lines.append("top reasons:")
         for r in s["top_reasons"]:

@@ -8,6 +8,7 @@ The app runs on its own event loop in its own thread, so sync tests (CliRunner) 
         sim.records(125)                 # {customer_id: "2026-..Z" or None}
         sim.stats()                      # counters, same as GET /__simulator/stats
         sim.advance(3600)                # move the simulated clock (lifecycle, past/7-day checks)
+        sim.set_campaign_status(125, 3)  # the test's own hand: e.g. run a stopped campaign again
         sim.credentials                  # bulk_loader.config.Credentials for the demo tenant
         sim.auth("action")               # {"Authorization": "Basic ..."} for raw aiohttp calls
         await sim.call("POST", path, body=[...])   # -> (status, json, headers), raw HTTP
@@ -61,6 +62,11 @@ class RunningSimulator:
 
     def set_now(self, when: datetime) -> None:
         self._call(lambda: self.state.clock.set_ms(int(when.timestamp() * 1000)))
+
+    def set_campaign_status(self, campaign_id: int, status: int) -> None:
+        """Set a campaign's status code directly (e.g. back to 3 after a stop): the test's own
+        hand on the simulator, beyond what the API allows (STOPPED is final there)."""
+        self._call(lambda: self.state.set_status(campaign_id, status))
 
     def now_ms(self) -> int:
         return self.state.clock.now_ms()

@@ -169,7 +169,7 @@ async def test_delete_with_the_action_token() -> None:
             with pytest.raises(CampaignNotUsable):
                 await c.delete_record(127, FIRST)
         assert gone[1:3] == (204, None)
-        assert absent[1] == 404 and absent[2] == f"Customer {FIRST + 7} is not in campaign 125."
+        assert absent[1] == 404 and absent[2] == "The customer has not been located."
         assert c.delete_token_kind == "action" and c.notices == []
         assert set(sim.records(125)) == {FIRST + 1}
 

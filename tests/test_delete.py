@@ -53,8 +53,8 @@ def test_delete_file_with_a_bad_id_exits_1(simulator, tmp_path: Path) -> None:
     res = delete_cli(simulator, tmp_path / "j.sqlite", str(f), "--yes", "--json")
     summary = json.loads(res.output)
     assert res.exit_code == 1
-    assert summary["counts"] == {"deleted": 3, "absent": 0, "rejected": 0, "invalid": 1,
-                                 "failed": 0, "pending": 0}
+    assert summary["counts"] == {"deleted": 3, "absent": 0, "busy": 0, "left": 0, "rejected": 0,
+                                 "invalid": 1, "failed": 0, "pending": 0}
     assert simulator.records(125) == {}
 
 
@@ -131,6 +131,6 @@ def test_delete_of_unknown_campaign_stops_before_creating_a_run(simulator, tmp_p
     jp = tmp_path / "j.sqlite"
     res = run_cli(simulator, "delete", str(f), "--campaign", "999", "--base-url",
                   simulator.base_url, "--journal", str(jp), "--yes")
-    assert res.exit_code == 3 and "campaign 999 was not found" in res.output
+    assert res.exit_code == 4 and "campaign 999 was not found" in res.output
     with Journal.open(jp) as j:
         assert j.list_runs() == []

@@ -72,7 +72,7 @@ def test_records_refuses_bad_status_and_extension(simulator, tmp_path: Path) -> 
 
 def test_records_of_unknown_campaign(simulator) -> None:
     res = run_cli(simulator, "records", "--campaign", "999", "--base-url", simulator.base_url)
-    assert res.exit_code == 3
+    assert res.exit_code == 4
     assert "error: campaign 999 was not found (HTTP 404)" in res.output
 
 

@@ -200,7 +200,7 @@ async def test_unknown_campaign_404(simulator: RunningSimulator) -> None:
 async def test_non_dynamic_campaign_refused(simulator: RunningSimulator) -> None:
     status, body, _ = await simulator.call("POST", spec.ADD_PATH.format(campaign_id=127),
                                            body=[{"customer-id": IN_CRM}])
-    assert (status, body) == (400, {"message": "Campaign 127 is not a dynamic campaign."})
+    assert (status, body) == (400, {"message": "This is not a dynamic campaign."})
     assert simulator.records(127) == {}
 
 

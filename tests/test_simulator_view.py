@@ -110,7 +110,7 @@ async def test_delete_then_404(simulator: RunningSimulator) -> None:
     assert (status, body) == (204, None)
     assert simulator.records(125) == {10_000_002: None}
     status, body, _ = await simulator.call("DELETE", path)
-    assert (status, body) == (404, {"message": "Customer 10000001 is not in campaign 125."})
+    assert (status, body) == (404, {"message": "The customer has not been located."})
     for odd in ("abc", "5"):
         status, _, _ = await simulator.call(
             "DELETE", spec.DELETE_PATH.format(campaign_id=125, customer_id=odd))
@@ -124,7 +124,7 @@ async def test_delete_then_404(simulator: RunningSimulator) -> None:
 async def test_delete_on_non_dynamic_and_unknown_campaign(simulator: RunningSimulator) -> None:
     status, body, _ = await simulator.call(
         "DELETE", spec.DELETE_PATH.format(campaign_id=127, customer_id=10_000_001))
-    assert (status, body) == (400, {"message": "Campaign 127 is not a dynamic campaign."})
+    assert (status, body) == (400, {"message": "This is not a dynamic campaign."})
     status, _, _ = await simulator.call(
         "DELETE", spec.DELETE_PATH.format(campaign_id=128, customer_id=10_000_001))
     assert status == 404

@@ -48,7 +48,7 @@ def test_each_record_outcome_and_the_two_csvs(simulator: RunningSimulator,
     rows: list[list[Any]] = [
         [10_000_001, "", "ok"],                                # 2 accepted
         [10_000_002, iso_in(5), "ok with time"],               # 3 accepted
-        [10_000_005, "", "already in campaign"],               # 4 rejected: Duplicate customer
+        [10_000_005, "", "already in campaign"],               # 4 already-present (upload-1's)
         [99_999_999, "", "not in CRM"],                        # 5 rejected: 404 not found
         ["1000O003", "", "letter O"],                          # 6 invalid locally
         [10_000_006, iso_in(-5), "in the past"],               # 7 invalid locally
@@ -61,16 +61,16 @@ def test_each_record_outcome_and_the_two_csvs(simulator: RunningSimulator,
     r = upload(simulator, f, journal, "--results", str(results))
     assert r.exit_code == 1, r.output
     out = read_csv(results)[1:]
-    assert [line[3] for line in out] == ["accepted", "accepted", "rejected", "rejected",
+    assert [line[3] for line in out] == ["accepted", "accepted", "already-present", "rejected",
                                          "invalid", "invalid", "invalid", "invalid", "invalid"]
-    assert out[2][4:] == ["400", spec.MSG_DUPLICATE]
+    assert out[2][4:] == ["400", "Duplicate customer: already in the campaign, added by upload-1"]
     assert out[3][4:] == ["404", spec.MSG_NOT_FOUND]
     assert all(line[4] == "" and line[5] for line in out[4:])
     assert set(simulator.records(125)) == {10_000_001, 10_000_002, 10_000_005}
     failures = read_csv(tmp_path / "mixed.results.failures.csv")
     assert failures[0] == [*HEADERS, "reason"]
-    assert [line[2] for line in failures[1:]] == [row[2] for row in rows[2:]]
-    assert failures[1][3] == spec.MSG_DUPLICATE
+    assert [line[2] for line in failures[1:]] == [row[2] for row in rows[3:]]
+    assert failures[1][3] == spec.MSG_NOT_FOUND
     assert "top reasons:" in r.stdout and spec.MSG_NOT_FOUND in r.stdout
 
 
@@ -99,8 +99,8 @@ def test_server_side_rejections_window_past_too_far(tmp_path: Path) -> None:
         assert r.exit_code == 1 and spec.MSG_TOO_FAR in r.stdout
 
 
-def test_whole_request_errors_stop_with_exit_3(simulator: RunningSimulator,
-                                               tmp_path: Path) -> None:
+def test_bad_tokens_exit_3_and_a_refusing_campaign_exits_4(simulator: RunningSimulator,
+                                                           tmp_path: Path) -> None:
     f = write_csv(tmp_path / "c.csv", valid_rows(10))
     journal = tmp_path / "j.sqlite"
     bad = env_for(simulator, BULK_LOADER_DATA_TOKEN="wrong", BULK_LOADER_ACTION_TOKEN="wrong")
@@ -108,9 +108,9 @@ def test_whole_request_errors_stop_with_exit_3(simulator: RunningSimulator,
     assert r.exit_code == 3
     assert r.stderr.startswith("error: ") and "data token" in r.stderr and "wrong" not in r.stderr
     r = upload(simulator, f, journal, campaign=999)
-    assert r.exit_code == 3 and "campaign 999 was not found" in r.stderr
+    assert r.exit_code == 4 and "campaign 999 was not found" in r.stderr
     r = upload(simulator, f, journal, campaign=127)
-    assert r.exit_code == 3 and "not a dynamic campaign" in r.stderr
+    assert r.exit_code == 4 and "not a dynamic campaign" in r.stderr
     assert simulator.stats()["records_received"] == 0
 
 
@@ -138,13 +138,13 @@ def test_stopped_run_resumes_and_finished_run_is_not_sent_again(simulator: Runni
     assert "run upload-1 already finished" in r.stdout and "accepted  300" in r.stdout
     assert simulator.stats()["requests"] == requests  # not even a preflight
     r = upload(simulator, f, journal, "--new-run", "--json")
-    assert r.exit_code == 1
+    assert r.exit_code == 0  # upload-1's records are already present: not a failure
     again = json.loads(r.stdout)
-    assert again["run_id"] == "upload-2" and again["counts"]["rejected"] == 300
-    assert again["top_reasons"] == [{"reason": spec.MSG_DUPLICATE, "count": 300}]
-    r = upload(simulator, f, journal, "--new-run")  # finished with exit 1: rerun says 1 too
+    assert again["run_id"] == "upload-2" and again["counts"]["already_present"] == 300
+    assert again["counts"]["rejected"] == again["counts"]["accepted"] == 0
+    assert again["top_reasons"] == []
     r = upload(simulator, f, journal)
-    assert r.exit_code == 1 and "already finished" in r.stdout
+    assert r.exit_code == 0 and "already finished" in r.stdout
 
 
 def test_dry_run_sends_nothing(simulator: RunningSimulator, tmp_path: Path) -> None:

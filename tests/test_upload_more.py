@@ -82,7 +82,7 @@ def test_resumed_days_later_the_window_is_checked_again(simulator: RunningSimula
     second = run_upload(_opts(simulator, f, journal, now=lambda: later))
     assert second.exit_code == 1
     assert second.summary["counts"] == {"accepted": 2, "rejected": 0, "invalid": 1,
-                                        "failed": 0, "pending": 0}
+                                        "failed": 0, "pending": 0, "already_present": 0}
     assert set(simulator.records(125)) == {10_000_002, 10_000_003}
     with Journal.open(journal) as j:
         rec = next(j.iter_records("upload-1", states=["invalid"]))

@@ -20,7 +20,7 @@ from bulk_loader.api.campaigns_v1 import (
 )
 from bulk_loader.api.campaigns_v1.endpoint import base_url
 from bulk_loader.api.campaigns_v1.isolate import Accepted, Failed, Named, Unnamed
-from bulk_loader.errors import AuthError, CampaignNotFound, ConfigError, UsageError
+from bulk_loader.errors import EXIT_CAMPAIGN, AuthError, CampaignNotFound, ConfigError, UsageError
 from bulk_loader.retry import RetryPolicy
 from bulk_loader.simulator.campaigns_v1 import V1Campaign
 from bulk_loader.transport import Reply
@@ -125,7 +125,7 @@ async def test_a_campaign_that_refuses_records_stops_without_splitting(campaign:
             with pytest.raises(CampaignRefused) as caught:
                 await c.add_records(OTHER_ID, [V1Record(f"r{i}") for i in range(100)])
         assert adds(sim) == 1
-        assert caught.value.status == 409 and caught.value.exit_code == 3
+        assert caught.value.status == 409 and caught.value.exit_code == EXIT_CAMPAIGN == 4
         assert str(caught.value).startswith(f"campaign {OTHER_ID} refuses records (HTTP 409: ")
         assert sim.records(OTHER_ID) == {}
 

@@ -15,7 +15,7 @@ from bulk_loader.errors import UsageError
 @click.command()
 @click.argument("file", type=click.Path(path_type=Path), required=False)
 @click.option("--run", "source_run", metavar="RUN_ID",
-              help="Undo an upload: delete every record that run got accepted.")
+              help="Undo an upload: delete the records that run added and still holds.")
 @click.option("--campaign", "campaign_id", type=int, required=True, help="Campaign id.")
 @endpoint_options
 @journal_option
@@ -36,9 +36,12 @@ def delete(file: Path | None, source_run: str | None, campaign_id: int, platform
     """Remove records from a campaign so they are not dialed again.
 
     FILE lists customer ids (read like an upload file); --run RUN_ID removes what that upload
-    got accepted. 204 counts as deleted and 404 as already absent. The delete is a journal run
-    of its own: running the same command again resumes it. Exit codes: 0 all deleted or absent,
-    1 some failed, 2 usage or input error (nothing sent), 3 stopped early (resumable), 130 Ctrl-C.
+    added and still holds, and lists what it left and why. 204 counts as deleted and 404 as
+    already absent; a record being offered to an agent is busy and tried again by the same
+    command later. The delete is a journal run of its own: running the same command again
+    resumes it. Exit codes: 0 all deleted or absent, 1 some failed, 2 usage or input error
+    (nothing sent), 3 stopped early or some busy (re-run later), 4 the campaign refuses deletes
+    (fix it, then re-run), 130 Ctrl-C.
     """
     from bulk_loader.config import load_credentials, resolve_endpoint
     from bulk_loader.delete_run import DeleteOptions, run_delete

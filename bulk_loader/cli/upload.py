@@ -37,17 +37,25 @@ from bulk_loader.cli.outcome import finish, json_errors
 @click.option("--no-preflight", is_flag=True,
               help="Skip the campaign-status check (and with it the campaign time zone/window).")
 @click.option("--new-run", is_flag=True, help="Start a new run even if this file was uploaded.")
+@click.option("--skip-known", is_flag=True,
+              help="Do not send ids the journal knows are in the campaign (added by an earlier "
+                   "run, not removed since); report them already-present.")
+@click.option("--reschedule", is_flag=True,
+              help="For an id already in the campaign whose call time in the file differs from "
+                   "the journal's, delete it, then add it with the new time.")
 def upload(file: Path, campaign_id: int, platform: str | None, base_url: str | None,
            profile: str | None, config_file: str | None, journal: Path | None,
            sheet: str | None, id_column: str | None, schedule_column: str | None,
            encoding: str | None, delimiter: str | None, timezone_name: str | None,
            chunk_size: int, concurrency: int, clock_skew: float, results: Path | None,
-           as_json: bool, quiet: bool, dry_run: bool, no_preflight: bool, new_run: bool) -> None:
+           as_json: bool, quiet: bool, dry_run: bool, no_preflight: bool, new_run: bool,
+           skip_known: bool, reschedule: bool) -> None:
     """Upload FILE (CSV or XLSX) into a dynamic campaign, resumably.
 
     Running the same command again resumes an interrupted run; a finished run prints its
-    summary again and sends nothing. Exit codes: 0 all accepted, 1 some rows rejected, invalid
-    or failed, 2 usage or input error (nothing sent), 3 stopped early (resumable), 130 Ctrl-C.
+    summary again and sends nothing. Exit codes: 0 all accepted (or already present), 1 some
+    rows rejected, invalid or failed, 2 usage or input error (nothing sent), 3 stopped early
+    (resumable), 4 the campaign refuses records (fix it, then re-run), 130 Ctrl-C.
     """
     from bulk_loader.config import load_credentials, resolve_endpoint
     from bulk_loader.model import ReaderOptions
@@ -71,6 +79,8 @@ def upload(file: Path, campaign_id: int, platform: str | None, base_url: str | N
             dry_run=dry_run,
             preflight=not no_preflight,
             new_run=new_run,
+            skip_known=skip_known,
+            reschedule=reschedule,
             clock_skew=timedelta(seconds=clock_skew),
             progress=choose_mode(quiet),
             notice=lambda text: None if quiet else click.echo(text, err=True),

@@ -28,6 +28,7 @@ def make_app(config: SimulatorConfig | None = None) -> web.Application:
     r.add_get(_path(spec.RECORDS_PATH), handlers.view_records)
     r.add_get(_path(spec.CAMPAIGN_STATUS_PATH), handlers.campaign_status)
     r.add_post(_path(spec.CAMPAIGN_CHANGE_PATH), handlers.change_status)
+    r.add_patch(_path(spec.CAMPAIGN_CHANGE_PATH), handlers.change_status)
     r.add_get("/__simulator/stats", handlers.stats)
 
     async def _close(_app: web.Application) -> None:

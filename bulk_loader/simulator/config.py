@@ -69,6 +69,9 @@ class SimulatorConfig:
     state_path: str | Path | None = None
     # Simulated start time (epoch ms); None -> now. Campaign 126's window starts here.
     started_ms: int | None = None
+    # After this many answered add requests, the campaign of the last one is stopped (5 Manual
+    # Stopped): a campaign stopped between two chunks, for tests and rehearsals. 0 = never.
+    stop_after_adds: int = 0
     # Stream the view in pieces of this many records.
     view_piece: int = 2_000
 

@@ -20,11 +20,13 @@ from bulk_loader.simulator.config import CampaignConfig
 from bulk_loader.simulator.ingest import IngestRules, format_ms, ingest
 from bulk_loader.simulator.lifecycle import mix, phone_list, record_state
 from bulk_loader.simulator.state import SimulatorState
+from bulk_loader.simulator.store import CampaignStore
 
 STATE_KEY: web.AppKey[SimulatorState] = web.AppKey("simulator_state", SimulatorState)
 JSON = "application/json"
 STATUS_CHANGE = {"RUNNING": 3, "PAUSED": 8, "PURGED": 10, "STOPPED": 5}
-STOPPED = (5, 6, 7)
+STOPPED = spec.STATUS_STOPPED
+ACCEPTED = 2  # a record's lifecycle status while it is offered to an agent
 
 
 def _json(state: SimulatorState, status: int, payload: Any,
@@ -63,7 +65,9 @@ def _drop(request: web.Request) -> NoReturn:
 
 
 async def _prelude(request: web.Request, route: str, token: str,
-                   dynamic_only: bool = False) -> tuple[SimulatorState, int, CampaignConfig]:
+                   refusals: tuple[str, str] | None = None,
+                   ) -> tuple[SimulatorState, int, CampaignConfig]:
+    """`refusals`: the (not dynamic, not enabled) messages of a write call, checked here."""
     state = request.app[STATE_KEY]
     state.counters["requests"] += 1
     state.by_route[route] += 1
@@ -92,10 +96,10 @@ async def _prelude(request: web.Request, route: str, token: str,
     campaign = state.campaigns.get(campaign_id)
     if campaign is None:
         raise _error(state, 404, f"Campaign {campaign_id} not found.")
-    if dynamic_only and not campaign.dynamic:
-        raise _error(state, 400, f"Campaign {campaign_id} is not a dynamic campaign.")
-    if dynamic_only and not campaign.enabled:
-        raise _error(state, 400, f"Campaign {campaign_id} is not enabled.")
+    if refusals is not None and not campaign.dynamic:
+        raise _error(state, 400, refusals[0])
+    if refusals is not None and not campaign.enabled:
+        raise _error(state, 400, refusals[1])
     return state, campaign_id, campaign
 
 
@@ -104,7 +108,13 @@ def _authorized(request: web.Request, state: SimulatorState, kind: str) -> bool:
 
 
 async def add_records(request: web.Request) -> web.StreamResponse:
-    state, campaign_id, campaign = await _prelude(request, "add", "action", dynamic_only=True)
+    state, campaign_id, campaign = await _prelude(
+        request, "add", "action", (spec.MSG_ADD_NOT_DYNAMIC, spec.MSG_ADD_NOT_ENABLED))
+    status = state.status[campaign_id]
+    if status in STOPPED:
+        raise _error(state, 400, spec.MSG_ADD_STOPPED)
+    if status in spec.STATUS_NEVER_STARTED:
+        raise _error(state, 400, spec.MSG_ADD_NOT_STARTED)
     try:
         items = orjson.loads(await request.read())
     except orjson.JSONDecodeError:
@@ -124,6 +134,7 @@ async def add_records(request: web.Request) -> web.StreamResponse:
     state.counters["records_received"] += len(items)
     state.counters["records_added"] += len(rows)
     state.counters["records_rejected"] += len(items) - len(rows)
+    state.note_add(campaign_id)
     if rows and state.faults.drop_after_commit():
         state.count_fault("drop_after_commit")
         _drop(request)
@@ -131,17 +142,34 @@ async def add_records(request: web.Request) -> web.StreamResponse:
 
 
 async def delete_record(request: web.Request) -> web.StreamResponse:
-    state, campaign_id, _ = await _prelude(request, "delete", "action", dynamic_only=True)
+    state, campaign_id, _ = await _prelude(
+        request, "delete", "action", (spec.MSG_ADD_NOT_DYNAMIC, spec.MSG_DELETE_NOT_ENABLED))
+    if state.status[campaign_id] in STOPPED:
+        raise _error(state, 400, spec.MSG_DELETE_STOPPED)
     raw = request.match_info["customer_id"]
     idx = state.crm.index(int(raw)) if raw.isdigit() else -1
-    record_id = state.store(campaign_id).delete(idx) if idx >= 0 else None
+    store = state.store(campaign_id)
+    if idx >= 0 and _offered(state, store, idx):
+        raise _error(state, 400, spec.MSG_DELETE_BUSY)
+    record_id = store.delete(idx) if idx >= 0 else None
     if record_id is None:
-        raise _error(state, 404, f"Customer {raw} is not in campaign {campaign_id}.")
+        raise _error(state, 404, spec.MSG_DELETE_NOT_LOCATED)
     if state.file is not None:
         state.file.delete(campaign_id, record_id)
     state.counters["records_deleted"] += 1
     state.by_status[204] += 1
     return web.Response(status=204)
+
+
+def _offered(state: SimulatorState, store: CampaignStore, crm_index: int) -> bool:
+    """Is the record in its Accepted stage (being offered to an agent) now? (Invented timing.)"""
+    row = store.row_of(crm_index)
+    if row is None:
+        return False
+    cid, added, sched = row
+    status, _, _ = record_state(mix(state.config.seed, cid), added, sched, state.clock.now_ms(),
+                                int(state.config.stage_seconds * 1000))
+    return status == ACCEPTED
 
 
 async def view_records(request: web.Request) -> web.StreamResponse:
@@ -196,24 +224,32 @@ async def campaign_status(request: web.Request) -> web.StreamResponse:
 
 
 async def change_status(request: web.Request) -> web.StreamResponse:
-    state, campaign_id, _ = await _prelude(request, "status_change", "action")
+    """POST (the vendor's page) and PATCH (its OpenAPI file) change a campaign's status; PATCH
+    answers with the OpenAPI file's messages, POST with the page's and the simulator's own."""
+    patch = request.method == "PATCH"
+    state, campaign_id, campaign = await _prelude(request, "status_change", "action")
     try:
         body = orjson.loads(await request.read())
     except orjson.JSONDecodeError:
         body = None
     wanted = body.get("status") if isinstance(body, dict) else None
     if wanted not in STATUS_CHANGE:
-        raise _error(state, 400, "status must be one of " + ", ".join(STATUS_CHANGE) + ".")
+        raise _error(state, 400, spec.MSG_INVALID_TRANSITION if patch else
+                     "status must be one of " + ", ".join(STATUS_CHANGE) + ".")
+    if patch and not campaign.dynamic:
+        raise _error(state, 400, spec.MSG_PATCH_NOT_DYNAMIC)
+    if patch and not campaign.enabled:
+        raise _error(state, 400, spec.MSG_ADD_NOT_ENABLED)
     if state.status[campaign_id] in STOPPED:
-        raise _error(state, 400, f"Campaign {campaign_id} is stopped; its status cannot change.")
-    state.status[campaign_id] = STATUS_CHANGE[wanted]
+        raise _error(state, 400, spec.MSG_INVALID_TRANSITION if patch else
+                     f"Campaign {campaign_id} is stopped; its status cannot change.")
+    state.set_status(campaign_id, STATUS_CHANGE[wanted])
     if wanted == "PURGED":
         state.store(campaign_id).clear()
         if state.file is not None:
             state.file.purge(campaign_id)
-    if state.file is not None:
-        state.file.set_status(campaign_id, STATUS_CHANGE[wanted])
-    return _json(state, 200, {"message": spec.MSG_STATUS_CHANGED})
+    return _json(state, 200, {"message": spec.MSG_STATUS_HAS_CHANGED if patch
+                              else spec.MSG_STATUS_CHANGED})
 
 
 async def stats(request: web.Request) -> web.StreamResponse:

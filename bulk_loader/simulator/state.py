@@ -36,6 +36,7 @@ class SimulatorState:
         self.by_status: Counter[int] = Counter()
         self.fault_counts: Counter[str] = Counter()
         self.file: StateFile | None = None
+        self.adds_answered = 0
         if config.state_path:
             self.file = StateFile(Path(config.state_path))
             self._load(self.file)
@@ -65,6 +66,19 @@ class SimulatorState:
             return {}
         return {cid: (None if sched == NO_SCHEDULE else format_ms(sched))
                 for _rid, cid, _added, sched in store.rows(0, len(store))}
+
+    def set_status(self, campaign_id: int, status: int) -> None:
+        self.status[campaign_id] = status
+        if self.file is not None:
+            self.file.set_status(campaign_id, status)
+
+    def note_add(self, campaign_id: int) -> None:
+        """Count an answered add; `stop_after_adds` then stops the campaign (a rehearsal of a
+        campaign stopped mid-run, invented)."""
+        self.adds_answered += 1
+        limit = self.config.stop_after_adds
+        if limit and self.adds_answered == limit:
+            self.set_status(campaign_id, 5)
 
     def count_fault(self, kind: str) -> None:
         self.fault_counts[kind] += 1

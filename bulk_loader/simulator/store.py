@@ -47,6 +47,13 @@ class CampaignStore:
             self.sched.append(NO_SCHEDULE)
         self.add(crm_index, customer_id, added_ms, sched_ms)
 
+    def row_of(self, crm_index: int) -> tuple[int, int, int] | None:
+        """(customer_id, added_ms, sched_ms) of the record, or None when it is not held."""
+        slot = self.slot_of[crm_index] - 1
+        if slot < 0:
+            return None
+        return self.cust[slot], self.added[slot], self.sched[slot]
+
     def delete(self, crm_index: int) -> int | None:
         """Remove a record; returns its record-id, or None when it was not in the campaign."""
         slot = self.slot_of[crm_index] - 1

@@ -1,7 +1,8 @@
 """The v1 back end's own refusals, as kinds of the shared errors (bulk_loader/errors.py).
 
 Kept here so the shared tree is unchanged until the back-end seam (issue 10) lands; both are
-terminal (the run stops, exit 3 today; issue 9 gives "the campaign refuses records" its own code).
+terminal (the run stops). CampaignRefused is a CampaignNotUsable, so it exits 4 (EXIT_CAMPAIGN:
+"the campaign refuses records"); RequestRefused exits 3.
 """
 
 from __future__ import annotations
