@@ -6,6 +6,7 @@ checked against the results CSV that the same run wrote, so two writers must agr
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import re
@@ -44,7 +45,7 @@ def uploaded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Uploaded]:
     journal = home / ".local" / "share" / "bulk-loader" / "journal.sqlite"
     rows: list[list[Any]] = [
         *valid_rows(120),                                  # rows 2-121 accepted, some with times
-        [10_000_900, "", "already there"],                 # 122 rejected: Duplicate customer
+        [10_000_900, "", "already there"],                 # 122 already-present (upload-1's)
         [99_999_999, "", "not in CRM"],                    # 123 rejected: 404
         ["1000O003", "", "letter O"],                      # 124 invalid: not an integer
         [BIG_ID, "garbage", "bad time"],                   # 125 invalid: schedule
@@ -90,8 +91,8 @@ def test_run_records_agree_with_the_runs_results_csv(uploaded: Uploaded) -> None
     got = [(int(r.row), str(r.state), None if pd.isna(r.http_status) else int(r.http_status),
             None if pd.isna(r.message) else str(r.message)) for r in records.itertuples()]
     assert got == expected
-    assert records["state"].value_counts().to_dict() == {"accepted": 120, "invalid": 3,
-                                                         "rejected": 2}
+    assert records["state"].value_counts().to_dict() == {"accepted": 120, "already-present": 1,
+                                                         "invalid": 3, "rejected": 1}
 
 
 def test_iter_run_records_chunks_add_up_to_run_records(uploaded: Uploaded) -> None:
@@ -161,14 +162,14 @@ def test_the_readme_library_example_runs_on_a_real_journal(uploaded: Uploaded,
     code = readme_block("### Library use", "python")
     done = run_as_user([sys.executable, "-c", code], uploaded.home, tmp_path)
     assert done.returncode == 0, done.stderr
-    assert done.stdout == "{'accepted': 120, 'invalid': 3, 'rejected': 2}\n"
+    assert ast.literal_eval(done.stdout) == {"accepted": 120, "already-present": 1, "invalid": 3,
+                                             "rejected": 1}
     look = read_csv(tmp_path / "needs-a-look.csv")
     assert look[0] == ["row", "customer_id", "schedule", "state", "http_status", "message",
                        "attempts"]
     assert [(line[0], line[3]) for line in look[1:]] == [
-        ("122", "rejected"), ("123", "rejected"), ("124", "invalid"), ("125", "invalid"),
-        ("126", "invalid")]
-    assert look[4][1] == str(BIG_ID)
+        ("123", "rejected"), ("124", "invalid"), ("125", "invalid"), ("126", "invalid")]
+    assert look[3][1] == str(BIG_ID)
 
 
 def test_the_readme_sqlite_utils_query_runs_on_a_real_journal(uploaded: Uploaded,
@@ -177,6 +178,5 @@ def test_the_readme_sqlite_utils_query_runs_on_a_real_journal(uploaded: Uploaded
     done = run_as_user(["bash", "-c", command], uploaded.home, tmp_path)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == [
-        {"row": 122, "customer_id": 10_000_900, "message": "Duplicate customer"},
         {"row": 123, "customer_id": 99_999_999, "message": "The customer-id has not been found."},
     ]
