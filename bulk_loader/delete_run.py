@@ -148,6 +148,8 @@ class _Sent:
     tally: Tally
     stopped_by: TerminalError | None = None
     interrupted: bool = False
+    signal_name: str | None = None  # Ctrl-C or SIGTERM, when `interrupted`
+    interrupt_code: int = 130
     dead_server: str | None = None  # the breaker's sentence (breaker.py)
 
 
@@ -165,13 +167,14 @@ async def _send(opts: DeleteOptions, journal: Journal, run: Run, total: int) -> 
     sent = _Sent(tally)
     try:
         async with client, JournalThread(journal) as jt:
-            with ctrl_c(stop, opts.notice, "deletes"):
+            with ctrl_c(stop, opts.notice, "deletes") as caught:
                 try:
                     sent.dead_server = await send_deletes(
                         jt, run, client, opts.campaign_id, stop=stop,
                         window=2 + opts.concurrency // opts.chunk_size, on_chunk=on_chunk)
                 except TerminalError as exc:
                     sent.stopped_by = exc
+            sent.signal_name, sent.interrupt_code = caught.name, caught.exit_code
     finally:
         progress.close()
     sent.interrupted = stop.is_set() and sent.stopped_by is None and sent.dead_server is None
@@ -184,7 +187,8 @@ def _finish(journal: Journal, run: Run, sent: _Sent, started: float,
     pending = counts.get("pending", 0) + counts.get("in_flight", 0)
     tally, message = sent.tally, None
     ended = early_end(pending, "deleted", stopped_by=sent.stopped_by,
-                      dead_server=sent.dead_server, interrupted=sent.interrupted)
+                      dead_server=sent.dead_server, interrupted=sent.interrupted,
+                      interrupt_code=sent.interrupt_code, signal_name=sent.signal_name)
     if ended is not None:
         state, code, message = ended
     else:

@@ -23,15 +23,28 @@ def json_errors(as_json: bool) -> Iterator[None]:
         raise
 
 
+STOP_STATES = ("stopped", "interrupted")
+
+
+def stop_reason(summary: dict[str, Any]) -> str | None:
+    """The one line a stopped or interrupted run writes on stderr, else None."""
+    message = summary.get("message")
+    if summary.get("state") not in STOP_STATES or not message:
+        return None
+    return f"error: {message}" if summary.get("state") == "stopped" else str(message)
+
+
 def finish(summary: dict[str, Any], exit_code: int, as_json: bool,
            text: Callable[[dict[str, Any]], str]) -> NoReturn:
-    """A run that stopped early says why as one `error:` sentence on stderr, like a refused one;
-    the summary (counts, paths) still goes to stdout."""
+    """A run that stopped early says why as one sentence on stderr, like a refused one, whatever
+    --json and --quiet say (a nightly job mails stderr); the summary still goes to stdout."""
+    reason = stop_reason(summary)
     if as_json:
         click.echo(json.dumps(summary))
-    elif summary.get("state") == "stopped" and summary.get("message"):
+    elif reason:
         click.echo(text({**summary, "message": None}))
-        click.echo(f"error: {summary['message']}", err=True)
     else:
         click.echo(text(summary))
+    if reason:
+        click.echo(reason, err=True)
     click.get_current_context().exit(exit_code)
