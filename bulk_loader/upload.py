@@ -31,17 +31,21 @@ from bulk_loader.config import Credentials
 from bulk_loader.errors import (
     EXIT_OK,
     EXIT_SOME_FAILED,
+    ApiError,
     InputFileError,
+    ServerBusy,
     TransientError,
     UsageError,
 )
 from bulk_loader.gc_relax import relaxed_gc
+from bulk_loader.http_trace import HttpTrace
 from bulk_loader.interrupt import ctrl_c
 from bulk_loader.journal import Journal, Run
 from bulk_loader.journal_thread import JournalThread
 from bulk_loader.model import ReaderOptions
 from bulk_loader.outcome import RunOutcome, early_end
 from bulk_loader.progress import Progress
+from bulk_loader.rate import RatePacer
 from bulk_loader.results import (
     FAILED_STATES,
     check_writable,
@@ -50,6 +54,7 @@ from bulk_loader.results import (
     write_results,
 )
 from bulk_loader.ride_out import Patience, describe
+from bulk_loader.run_log import RunLog
 from bulk_loader.upload_send import Sender, SendResult, Tally
 from bulk_loader.upload_summary import build_summary, iso_utc
 from bulk_loader.zones import parse_timezone
@@ -74,8 +79,13 @@ class UploadOptions:
     progress: str = "none"  # bar | plain | none
     retry: RetryPolicy | None = None
     retry_for: float = 0.0  # seconds to ride out a dead server (ride_out.py); 0 = stop at once
+    results_dir: Path | None = None  # results/<run_id>.results.csv go here (a profile's folder)
+    max_rate: float | None = None  # requests per second for the whole run (rate.py)
+    log: RunLog | None = None  # --log-file
+    trace: HttpTrace | None = None  # --trace-http
     now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     notice: Callable[[str], None] = field(default=lambda text: print(text, file=sys.stderr))
+    _pacer: RatePacer | None = field(default=None, repr=False)
 
 
 UploadOutcome = RunOutcome
@@ -105,8 +115,21 @@ def _validator(opts: UploadOptions, info: CampaignInfo | None) -> Any:
 
 
 def _client(opts: UploadOptions) -> CampaignClient:
-    return CampaignClient(opts.endpoint, opts.credentials, concurrency=opts.concurrency,
-                          retry=opts.retry, on_notice=opts.notice)
+    client = CampaignClient(opts.endpoint, opts.credentials, concurrency=opts.concurrency,
+                            retry=opts.retry, on_notice=opts.notice)
+    if opts.max_rate:
+        if opts._pacer is None:  # one pace for the preflight and every send pass
+            opts._pacer = RatePacer(opts.max_rate)
+        client.pacer = opts._pacer
+    client.trace_http(opts.trace)
+    log = opts.log
+    if log is not None:
+        def on_retry(exc: TransientError, wait: float) -> None:
+            throttled = isinstance(exc, ServerBusy) and exc.status == 429
+            log.burst("throttled" if throttled else "retry", str(exc), wait)
+
+        client.on_retry = on_retry
+    return client
 
 
 def _preflight(opts: UploadOptions) -> CampaignInfo | None:
@@ -120,14 +143,26 @@ def _preflight(opts: UploadOptions) -> CampaignInfo | None:
     patience = Patience(opts.retry_for)
     while True:
         try:
-            return asyncio.run(go())
+            info = asyncio.run(go())
         except TransientError as exc:
             wait = patience.next_wait()
+            _log(opts, "preflight", ok=False, reason=str(exc), retry_in_seconds=wait)
             if wait is None:
                 raise
             opts.notice(f"the preflight failed ({exc}); trying again in {wait:.0f} s "
                         f"({describe(patience.left())} of --retry-for left)")
             time.sleep(wait)  # Ctrl-C or SIGTERM unwinds from here: nothing was sent yet
+        except ApiError as exc:
+            _log(opts, "preflight", ok=False, reason=str(exc))
+            raise
+        else:
+            _log(opts, "preflight", ok=True, campaign_name=info.name, timezone=info.timezone)
+            return info
+
+
+def _log(opts: UploadOptions, event: str, **fields: Any) -> None:
+    if opts.log is not None:
+        opts.log.event(event, **fields)
 
 
 def _check(opts: UploadOptions) -> None:
@@ -205,6 +240,8 @@ def _finished(run: Run, file: Path) -> UploadOutcome:
 def _results_path(opts: UploadOptions, run: Run) -> Path:
     if opts.results:
         return opts.results
+    if opts.results_dir:
+        return opts.results_dir / f"{run.run_id}.results.csv"
     if run.settings.get("results"):
         return Path(run.settings["results"])
     return opts.journal_path.expanduser().parent / "results" / f"{run.run_id}.results.csv"
@@ -303,6 +340,8 @@ async def _ride_out(opts: UploadOptions, patience: Patience, stop: asyncio.Event
         return False
     opts.notice(f"{reason.split(';')[0]}; trying again in {wait:.0f} s "
                 f"({describe(patience.left())} of --retry-for left)")
+    _log(opts, "waiting", reason=reason, seconds=round(wait, 3),
+         retry_for_left_seconds=round(patience.left(), 3))
     stop.clear()  # the breaker set it; a signal during the wait sets it again
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(stop.wait(), wait)

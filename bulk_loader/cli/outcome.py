@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from typing import Any, NoReturn
 
 import click
@@ -19,7 +20,12 @@ def json_errors(as_json: bool) -> Iterator[None]:
         yield
     except BulkLoaderError as exc:
         if as_json:
-            click.echo(json.dumps({"error": str(exc), "exit_code": exc.exit_code}))
+            from bulk_loader import __version__
+            from bulk_loader.upload_summary import iso_utc
+
+            click.echo(json.dumps({"error": str(exc), "exit_code": exc.exit_code,
+                                   "finished_at": iso_utc(datetime.now(UTC)),
+                                   "version": __version__}))
         raise
 
 
