@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import random
 import signal
+import subprocess
 import time
 from pathlib import Path
 
@@ -22,11 +23,11 @@ N, CHUNK, CONCURRENCY = 30_000, 100, 4
 BAD = [["10O3629", "", "typo"], ["-5", "", "negative"], ["", "", "blank"]]
 
 
-def _wait_for(sim: RunningSimulator, at_least: int, proc: object) -> None:
+def _wait_for(sim: RunningSimulator, at_least: int, proc: subprocess.Popen[str]) -> None:
     deadline = time.monotonic() + 60
     while len(sim.records(125)) < at_least:
         assert time.monotonic() < deadline, "the upload never got that far"
-        assert getattr(proc, "poll")() is None, "the upload ended before the signal"
+        assert proc.poll() is None, "the upload ended before the signal"
         time.sleep(0.01)
 
 
