@@ -338,7 +338,8 @@ async def _ride_out(opts: UploadOptions, patience: Patience, stop: asyncio.Event
     wait = patience.next_wait()
     if wait is None:
         return False
-    opts.notice(f"{reason.split(';')[0]}; trying again in {wait:.0f} s "
+    first = reason.split(";")[0].removeprefix("stopped: ")
+    opts.notice(f"{first}; trying again in {wait:.0f} s "
                 f"({describe(patience.left())} of --retry-for left)")
     _log(opts, "waiting", reason=reason, seconds=round(wait, 3),
          retry_for_left_seconds=round(patience.left(), 3))

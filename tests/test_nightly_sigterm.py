@@ -104,3 +104,4 @@ def test_sigterm_while_riding_out_a_dead_preflight_exits_143_with_a_reason(
     assert proc.returncode == 143, err
     assert err == ("interrupted by SIGTERM; nothing was lost. Run the same command again to "
                    "resume.\n")
+    assert json.loads(out)["exit_code"] == 143  # --json: the night's line is still written

@@ -9,6 +9,7 @@ import sys
 import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -16,10 +17,13 @@ from click.testing import CliRunner
 from bulk_loader.cli import cli
 from bulk_loader.errors import UsageError
 from bulk_loader.rate import RatePacer
+from bulk_loader.retry import RetryPolicy
 from bulk_loader.ride_out import Patience, parse_duration
 from bulk_loader.runs_filter import since_iso
 from bulk_loader.simulator.rate_limit import TenantBuckets
+from bulk_loader.upload import UploadOptions, run_upload
 from tests.simulator_fixture import RunningSimulator, running_simulator
+from tests.test_robust import heal
 from tests.upload_support import (
     ROOT,
     env_for,
@@ -82,6 +86,50 @@ def test_retry_for_rides_out_a_simulator_that_starts_five_seconds_late(tmp_path:
         for p in started:
             p.terminate()
             p.wait(timeout=10)
+
+
+def test_retry_for_rides_out_a_server_that_dies_mid_run(tmp_path: Path) -> None:
+    """Every request fails until the breaker trips; while the run waits, the server heals; the
+    next pass resends the held chunks and finishes. Library level, for a fast retry policy."""
+    rows = valid_rows(200)
+    f = write_csv(tmp_path / "c.csv", rows)
+    waiting = threading.Event()
+    notices: list[str] = []
+
+    def notice(text: str) -> None:
+        notices.append(text)
+        if "trying again in" in text:
+            waiting.set()
+
+    with running_simulator(fault_rate=1.0, fault_kinds=("500",)) as sim:
+        opts = UploadOptions(
+            file=f, campaign_id=125, endpoint=sim.base_url, credentials=sim.credentials,
+            journal_path=tmp_path / "j.sqlite", chunk_size=10, concurrency=2, preflight=False,
+            retry=RetryPolicy(max_attempts=2, base_delay=0.01, max_delay=0.02), retry_for=60,
+            notice=notice)
+        outcome: list[Any] = []
+        worker = threading.Thread(target=lambda: outcome.append(run_upload(opts)))
+        worker.start()
+        assert waiting.wait(30), notices
+        heal(sim)
+        worker.join(60)
+        assert outcome and outcome[0].exit_code == 0, notices
+        assert sim.records(125) == {int(r[0]): (r[1] or None) for r in rows}
+    assert any(n.startswith("the server did not answer for 3 chunks in a row") for n in notices)
+    summary = outcome[0].summary
+    assert summary["counts"]["accepted"] == 200 and summary["counts"]["failed"] == 0
+
+
+def test_without_retry_for_a_dead_server_stops_at_once(tmp_path: Path) -> None:
+    with running_simulator(fault_rate=1.0, fault_kinds=("500",)) as sim:
+        opts = UploadOptions(
+            file=write_csv(tmp_path / "c.csv", valid_rows(50)), campaign_id=125,
+            endpoint=sim.base_url, credentials=sim.credentials,
+            journal_path=tmp_path / "j.sqlite", chunk_size=10, concurrency=2, preflight=False,
+            retry=RetryPolicy(max_attempts=2, base_delay=0.01, max_delay=0.02),
+            notice=lambda text: None)
+        out = run_upload(opts)
+    assert out.exit_code == 3 and out.summary["message"].startswith("stopped: the server did")
 
 
 def test_simulator_rate_limit_answers_429_with_retry_after(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ SIGTERM), so the metrics file and the log say the same as the shell on every pat
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 from types import TracebackType
@@ -101,9 +102,10 @@ class JobOutputs:
         if self.metrics is not None:
             from bulk_loader.metrics import write_metrics
 
+            profile = self.p.get("profile") or os.environ.get("BULK_LOADER_PROFILE")
             try:
                 write_metrics(self.metrics, campaign=self.p.get("campaign_id"),
-                              profile=self.p.get("profile"), exit_code=code,
+                              profile=profile, exit_code=code,
                               wall_seconds=wall, summary=self.summary)
             except BulkLoaderError as err:
                 click.echo(f"warning: {err}", err=True)

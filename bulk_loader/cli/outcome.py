@@ -10,23 +10,35 @@ from typing import Any, NoReturn
 
 import click
 
-from bulk_loader.errors import BulkLoaderError
+from bulk_loader.errors import EXIT_INTERRUPTED, BulkLoaderError
 
 
 @contextlib.contextmanager
 def json_errors(as_json: bool) -> Iterator[None]:
-    """With --json, a refused run still prints one JSON object; the CLI then prints the error."""
+    """With --json, a refused or interrupted run still prints one JSON object (a nightly job
+    appends it to its log); the CLI then prints the sentence on stderr."""
     try:
         yield
     except BulkLoaderError as exc:
         if as_json:
-            from bulk_loader import __version__
-            from bulk_loader.upload_summary import iso_utc
-
-            click.echo(json.dumps({"error": str(exc), "exit_code": exc.exit_code,
-                                   "finished_at": iso_utc(datetime.now(UTC)),
-                                   "version": __version__}))
+            _json_error(str(exc), exc.exit_code)
         raise
+    except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM outside a send (reading, preflight)
+        if as_json:
+            from bulk_loader.interrupt import EXIT_TERMINATED, Terminated
+
+            term = isinstance(exc, Terminated)
+            _json_error(f"interrupted by {'SIGTERM' if term else 'Ctrl-C'}; nothing was lost",
+                        EXIT_TERMINATED if term else EXIT_INTERRUPTED)
+        raise
+
+
+def _json_error(message: str, code: int) -> None:
+    from bulk_loader import __version__
+    from bulk_loader.upload_summary import iso_utc
+
+    click.echo(json.dumps({"error": message, "exit_code": code,
+                           "finished_at": iso_utc(datetime.now(UTC)), "version": __version__}))
 
 
 STOP_STATES = ("stopped", "interrupted")
