@@ -283,3 +283,25 @@ def test_the_default_config_file_follows_xdg_config_home(simulator: RunningSimul
                            env=env)
     assert r.exit_code == 0, r.output
     assert json.loads(r.stdout)["counts"]["accepted"] == ROWS
+
+
+def test_other_commands_take_where_from_the_profile_but_not_how(simulator: RunningSimulator,
+                                                                tmp_path: Path) -> None:
+    """campaign, records and delete read campaign, endpoint and journal from the profile."""
+    table = {**base_profile(simulator, tmp_path), "concurrency": 3}
+    cfg = write_profile(tmp_path / "config.toml", "nightly", table)
+    env = {"BULK_LOADER_CONFIG": str(cfg), "BULK_LOADER_USERNAME": "",
+           "BULK_LOADER_ACTION_TOKEN": "", "BULK_LOADER_DATA_TOKEN": "", "BULK_LOADER_JOURNAL": ""}
+    shown = CliRunner().invoke(cli, ["campaign", "--profile", "nightly", "--json"], env=env)
+    assert shown.exit_code == 0, shown.output
+    assert json.loads(shown.stdout)["campaign-id"] == 125
+    f = write_csv(tmp_path / "c.csv", valid_rows(ROWS))
+    assert run(tmp_path, f, table).exit_code == 0
+    listed = CliRunner().invoke(cli, ["records", "--profile", "nightly"], env=env)
+    assert listed.exit_code == 0 and listed.stdout.startswith(f"Campaign 125: {ROWS} records")
+    gone = CliRunner().invoke(cli, ["delete", str(f), "--profile", "nightly", "--yes", "--json",
+                                    "--quiet"], env=env)
+    assert gone.exit_code == 0, gone.output
+    assert json.loads(gone.stdout)["counts"]["deleted"] == ROWS
+    assert simulator.records(125) == {}
+    assert settings(tmp_path / "journal.sqlite")["concurrency"] == 8  # delete's own default

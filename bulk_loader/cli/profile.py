@@ -10,7 +10,7 @@ with where it came from (`chunk_size in profile [nightly] of FILE: ...`), exit 2
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import click
@@ -23,9 +23,15 @@ from bulk_loader.profile_keys import EXCLUSIVE, JOB_KEYS, env_name
 FLAG, ENV, PROFILE = 3, 2, 1  # ranks of where a value came from
 
 
+WHERE_KEYS = ("platform", "base_url", "campaign", "journal")  # where, not how: every command
+
+
 def with_profile(ctx: click.Context, params: Mapping[str, Any],
-                 env: Mapping[str, str] | None = None) -> dict[str, Any]:
+                 env: Mapping[str, str] | None = None,
+                 keys: Iterable[str] | None = None) -> dict[str, Any]:
+    """`keys`: only these profile keys apply (commands other than upload take WHERE_KEYS)."""
     env = os.environ if env is None else env
+    only = set(JOB_KEYS if keys is None else keys)
     out = dict(params)
     profile = out.get("profile") or env.get("BULK_LOADER_PROFILE")
     path = config_path(out.get("config_file"), env)
@@ -36,7 +42,7 @@ def with_profile(ctx: click.Context, params: Mapping[str, Any],
     rank: dict[str, int] = {}
     for key, name in JOB_KEYS.items():
         param = by_name.get(name)
-        if param is None:
+        if param is None or key not in only:
             continue  # not an option of this command
         if ctx.get_parameter_source(name) not in (ParameterSource.DEFAULT, None):
             rank[key] = FLAG
