@@ -10,7 +10,8 @@ from __future__ import annotations
 
 CREDENTIAL_KEYS = ("username", "action_token", "data_token")
 
-# profile key -> the click parameter name of the option it stands for.
+# profile key -> the click parameter name of the option it stands for. A new option is one
+# line here, e.g. "date_format": "date_format" once `upload --date-format` exists.
 JOB_KEYS: dict[str, str] = {
     "platform": "platform",
     "base_url": "base_url",

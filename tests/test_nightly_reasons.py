@@ -39,6 +39,8 @@ def _one_reason(code: int, out: str, err: str, want_code: int, starts: str) -> N
     ("dead server mid-run", 3, "error: stopped: the server did not answer"),
     ("refused mid-run", 3, "error: stopped: the action token was refused"),
     ("unknown profile key", 2, "error: config file "),
+    ("bad retry-for", 2, "error: --retry-for must be a duration such as 15m"),
+    ("metrics folder missing", 2, "error: --metrics-file "),
 ])
 def test_every_stop_has_one_reason_on_stderr_under_quiet_json(
         simulator: RunningSimulator, tmp_path: Path, case: str, code: int, starts: str) -> None:
@@ -63,6 +65,10 @@ def test_every_stop_has_one_reason_on_stderr_under_quiet_json(
             base.append("--no-preflight")
     elif case == "refused mid-run":
         env = env_for(simulator, BULK_LOADER_ACTION_TOKEN="wrong")
+    elif case == "bad retry-for":
+        base += ["--retry-for", "soon"]
+    elif case == "metrics folder missing":
+        base += ["--metrics-file", str(tmp_path / "nowhere" / "m.prom")]
     elif case == "unknown profile key":
         cfg = tmp_path / "c.toml"
         cfg.write_text('[nightly]\nchunksize = 10\n')

@@ -61,7 +61,11 @@ class JobOutputs:
         if self.metrics is not None:
             from bulk_loader.metrics import check_metrics_path
 
-            check_metrics_path(self.metrics)
+            try:
+                check_metrics_path(self.metrics)
+            except BulkLoaderError:
+                self.metrics = None  # said once, as the error; not again as a warning
+                raise
         if self.p.get("log_file"):
             self.log = RunLog(self.p["log_file"])
         if self.p.get("trace_http"):
