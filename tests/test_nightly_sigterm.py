@@ -105,3 +105,21 @@ def test_sigterm_while_riding_out_a_dead_preflight_exits_143_with_a_reason(
     assert err == ("interrupted by SIGTERM; nothing was lost. Run the same command again to "
                    "resume.\n")
     assert json.loads(out)["exit_code"] == 143  # --json: the night's line is still written
+
+
+def test_sigterm_during_a_delete_is_handled_like_ctrl_c(tmp_path: Path) -> None:
+    from tests.test_delete_crash import N as DELETE_N
+    from tests.test_delete_crash import _delete_argv, _done, _start_and_wait
+
+    with running_simulator(latency_ms=4) as sim:
+        argv, _, jp = _delete_argv(sim, tmp_path, "--quiet", "--json")
+        proc = _start_and_wait(argv, sim, jp, DELETE_N // 4)
+        assert proc.poll() is None, "the delete finished before SIGTERM"
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=60)
+        assert proc.returncode == 143, err
+        assert json.loads(out)["state"] == "interrupted"
+        assert err.count("\n") == 1 and err.startswith("interrupted by SIGTERM: ")
+        assert err.endswith("records were not deleted yet; run the same command again to "
+                            "resume.\n")
+        assert len(sim.records(125)) == DELETE_N - _done(jp)
