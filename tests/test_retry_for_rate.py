@@ -136,17 +136,17 @@ def test_simulator_rate_limit_answers_429_with_retry_after(tmp_path: Path) -> No
     import asyncio
 
     async def burst(sim: RunningSimulator) -> list[tuple[int, str | None]]:
-        out = []
-        for _ in range(8):
-            status, _, headers = await sim.call("GET", _status_path(), token="data")
-            out.append((status, headers.get("Retry-After")))
-        return out
+        calls = [sim.call("GET", _status_path(), token="data") for _ in range(8)]
+        return [(status, headers.get("Retry-After")) for status, _, headers in
+                await asyncio.gather(*calls)]
 
-    with running_simulator(rate_limit=5) as sim:
+    with running_simulator(rate_limit=2) as sim:
         got = asyncio.run(burst(sim))
-        assert sim.stats()["rate_limited"] == 3
-    assert got[:5] == [(200, None)] * 5
-    assert got[5:] == [(429, "1")] * 3
+        limited = sim.stats()["rate_limited"]
+    ok = [g for g in got if g[0] == 200]
+    refused = [g for g in got if g[0] != 200]
+    assert 2 <= len(ok) <= 3  # the bucket's 2 tokens, and at most one refilled meanwhile
+    assert refused == [(429, "1")] * len(refused) and limited == len(refused)
 
 
 def _status_path() -> str:

@@ -44,7 +44,7 @@ FILE_PATH = click.Path(dir_okay=False, path_type=Path)
                    "The failures CSV goes beside it as <name>.failures.csv.")
 @click.option("--results-dir", type=click.Path(file_okay=False, path_type=Path),
               help="Folder for <run_id>.results.csv and .failures.csv (instead of --results).")
-@click.option("--retry-for", default=None,
+@click.option("--retry-for", default=None, metavar="DURATION",
               help="Ride out a server that does not answer (preflight or mid-run) for up to "
                    "this long, e.g. 15m or 2h, before stopping with exit 3 (default: stop at "
                    "once).")
