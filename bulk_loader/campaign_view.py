@@ -86,6 +86,10 @@ class RecordSummary:
     def add(self, row: Sequence[Any]) -> None:
         self._triples[(row[STATUS_COL], row[CODE_COL], row[DISP_COL])] += 1
 
+    def add_codes(self, status: Any, code: Any, disposition: Any) -> None:
+        """The same as add() for a record not decoded into a row."""
+        self._triples[(status, code, disposition)] += 1
+
     def _by(self, i: int) -> Counter[Any]:
         out: Counter[Any] = Counter()
         for key, n in self._triples.items():
@@ -168,9 +172,11 @@ def write_records(
     summary: RecordSummary,
     *,
     campaign_id: int,
+    fmt: str | None = None,
 ) -> int:
-    """Write decoded rows by the file's extension; `summary` is complete once rows are consumed."""
-    fmt = output_format(path)
+    """Write decoded rows as `fmt` (default: by the file's extension; `-` is stdout);
+    `summary` is complete once rows are consumed."""
+    fmt = output_format(path, fmt)
     written = 0
 
     def counting() -> Iterator[Sequence[Any]]:

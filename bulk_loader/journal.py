@@ -90,7 +90,7 @@ import json
 import os
 import socket
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -107,8 +107,17 @@ OPEN_CHUNK_STATES = ("pending", "in_flight")
 
 
 
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+# Where the journal's times come from; tests replace it to make runs over simulated weeks
+# (period reports). Read at each call, so replacing the module attribute is enough.
+clock: Callable[[], datetime] = utc_now
+
+
 def now_iso() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return clock().astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 @dataclass(frozen=True)

@@ -7,12 +7,15 @@ place at the end: a crash never leaves a half-written report under the real name
 Formula injection (OWASP "CSV injection"): a text cell that starts with = + - @ tab or CR is
 written with a leading single quote in CSV, so a spreadsheet shows it as text and never runs it.
 Numbers are not touched (-5 as a number is just a number). JSON is data, not a sheet: unchanged.
+
+`-` as the path is stdout (`--output -`): CSV, JSON or JSON lines only, written as it streams.
 """
 
 from __future__ import annotations
 
 import csv
 import os
+import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
@@ -24,15 +27,29 @@ import orjson
 from bulk_loader.errors import UsageError
 
 FORMATS = (".csv", ".json", ".jsonl", ".xlsx")
+FORMAT_NAMES = tuple(f[1:] for f in FORMATS)
+STDOUT = "-"
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def output_format(path: str | os.PathLike[str]) -> str:
-    """The format named by the file's extension ('csv', 'json', 'jsonl', 'xlsx')."""
+def output_format(path: str | os.PathLike[str], fmt: str | None = None) -> str:
+    """The format: `fmt` (--format) when given, else the file's extension ('csv', 'json',
+    'jsonl', 'xlsx'). Stdout (`-`) takes text formats only, named with --format."""
+    if str(path) == STDOUT:
+        if fmt is None:
+            raise UsageError("--output - (stdout) needs --format csv or --format json")
+        if fmt == "xlsx":
+            raise UsageError("--output - (stdout) takes --format csv, json or jsonl; an XLSX "
+                             "needs a file name")
+    if fmt is not None:
+        if fmt not in FORMAT_NAMES:
+            raise UsageError(f"--format must be one of {', '.join(FORMAT_NAMES)} (got {fmt!r})")
+        return fmt
     suffix = Path(path).suffix.lower()
     if suffix not in FORMATS:
         raise UsageError(
-            f"--output must end in .csv, .json, .jsonl or .xlsx (got {Path(path).name!r})"
+            f"--output must end in .csv, .json, .jsonl or .xlsx, or --format must name one "
+            f"(got {Path(path).name!r})"
         )
     return suffix[1:]
 
@@ -46,7 +63,17 @@ def csv_safe(value: object) -> object:
 
 @contextmanager
 def atomic_output(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO[Any]]:
-    """Open a temp file beside `path`; rename it over `path` only when the block succeeds."""
+    """Open a temp file beside `path`; rename it over `path` only when the block succeeds.
+    `-` is stdout, written as it goes (a pipe cannot be renamed)."""
+    if str(path) == STDOUT:
+        if "b" in mode:
+            yield sys.stdout.buffer
+            sys.stdout.buffer.flush()
+        else:
+            sys.stdout.flush()
+            yield sys.stdout
+            sys.stdout.flush()
+        return
     target = Path(path)
     directory = target.parent if str(target.parent) else Path(".")
     try:

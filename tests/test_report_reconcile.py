@@ -51,7 +51,7 @@ def test_reconcile_against_the_simulator(simulator, tmp_path: Path) -> None:
     assert [c.value for c in wb["Campaign"][1]][:2] == ["record-id", "status"]
     assert wb["Campaign"]["B2"].value == "Completed (3)"
     kinds = sorted(type(c).__name__ for c in wb["Summary"]._charts)
-    assert kinds == ["BarChart", "BarChart", "BarChart", "PieChart"]
+    assert kinds == ["BarChart", "BarChart", "BarChart", "BarChart", "PieChart"]  # + reasons
 
 
 def test_reconcile_uses_the_run_endpoint_and_refuses_another(simulator, tmp_path: Path) -> None:

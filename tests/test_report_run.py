@@ -78,13 +78,13 @@ def test_report_each_format(tmp_path: Path) -> None:
     wb = openpyxl.load_workbook(xlsx)
     assert wb.sheetnames == ["Summary", "Results", "Failures"]
     fails = wb["Failures"]
-    assert [c.value for c in fails[1]] == ["row", "customer-id", "schedule-date-time",
+    assert [c.value for c in fails[1]] == ["row", "customer-id", "schedule-date-time (UTC)",
                                           "outcome", "reason"]
     assert fails.auto_filter.ref == "A1:E4" and fails.freeze_panes == "A2"
     bad = fails["B4"]
     assert bad.value == "=HYPERLINK(\"http://x\")" and bad.data_type == "s" and bad.quotePrefix
     summary = wb["Summary"]
-    assert [type(c).__name__ for c in summary._charts] == ["BarChart"]
+    assert [type(c).__name__ for c in summary._charts] == ["BarChart", "BarChart"]  # + reasons
     values = {r[0]: r[1] for r in summary.iter_rows(values_only=True) if r[0]}
     assert values["Run"] == up and values["accepted"] == 8 and values["Failures"] == 3
 

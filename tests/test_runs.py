@@ -45,7 +45,7 @@ def test_runs_after_several_runs_and_reports(simulator, tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     wb = openpyxl.load_workbook(xlsx)
     fails = wb["Failures"]
-    assert [c.value for c in fails[1]] == ["row", "Customer ID", "Schedule Date Time", "Name",
+    assert [c.value for c in fails[1]] == ["row", "Customer ID", "Schedule Date Time (UTC)", "Name",
                                           "outcome", "reason"]
     formula = fails["D2"]
     assert formula.value == "=cmd|' /C calc'!A0" and formula.data_type == "s"

@@ -48,14 +48,17 @@ def _where(params: dict[str, Any]) -> tuple[int, str]:
 @click.command()
 @click.option("--campaign", "campaign_id", type=int, help=CAMPAIGN_HELP)
 @endpoint_options
-@click.option("--output", type=click.Path(dir_okay=False),
-              help="Write every record to FILE (.csv, .json, .jsonl or .xlsx).")
+@click.option("--output", type=click.Path(dir_okay=False, allow_dash=True),
+              help="Write every record to FILE (.csv, .json, .jsonl or .xlsx); - for stdout "
+                   "(with --format).")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json", "jsonl", "xlsx"]),
+              help="Output format; overrides the file's extension, needed for --output -.")
 @click.option("--status", "statuses", multiple=True,
               help="Only records with this status (New, Queued, Accepted, Completed, Scheduled); "
                    "repeatable.")
 def records(
     campaign_id: int | None, platform: str | None, base_url: str | None, profile: str | None,
-    config_file: str | None, output: str | None, statuses: tuple[str, ...],
+    config_file: str | None, output: str | None, fmt: str | None, statuses: tuple[str, ...],
 ) -> None:
     """Show what a campaign holds: a summary by status, status-code and disposition.
 
@@ -69,25 +72,29 @@ def records(
         parse_status_filter,
         write_records,
     )
-    from bulk_loader.report import output_format
+    from bulk_loader.report import STDOUT, output_format
 
     wanted = parse_status_filter(statuses)
+    if fmt and not output:
+        raise UsageError("--format names the format of --output; give --output FILE or -")
     if output:
-        output_format(output)  # a bad extension fails before the download, not after
+        fmt = output_format(output, fmt)  # a bad extension fails before the download
+    err = output == STDOUT  # the records go to stdout: the words go to stderr
     campaign_id, endpoint = _where(locals())
     creds = load_credentials(profile, config_file)
     summary = RecordSummary()
     rows = decoded_rows(_noting(stream_records(endpoint, creds, campaign_id)), summary, wanted)
     if output:
-        written = write_records(output, rows, summary, campaign_id=campaign_id)
+        written = write_records(output, rows, summary, campaign_id=campaign_id, fmt=fmt)
     else:
         written = sum(1 for _ in rows)
-    click.echo(f"Campaign {campaign_id}: {summary.total:,} records")
+    click.echo(f"Campaign {campaign_id}: {summary.total:,} records", err=err)
     for line in summary.lines():
-        click.echo(line)
+        click.echo(line, err=err)
     which = f" with status {', '.join(statuses)}" if wanted is not None else ""
     if output:
-        click.echo(f"Wrote {written:,} records{which} to {output}")
+        click.echo(f"Wrote {written:,} records{which} to {'stdout' if err else output}",
+                   err=err)
     elif wanted is not None:
         click.echo(f"{written:,} records{which}")
 

@@ -94,25 +94,57 @@ def runs(journal: Path | None, kind: str | None, limit: int, campaign_id: int | 
 @click.command()
 @click.argument("run_id", required=False)
 @click.option("--latest", is_flag=True, help="The newest run in the journal.")
-@click.option("--output", type=click.Path(dir_okay=False), required=True,
+@click.option("--campaign", "campaign_id", type=int,
+              help="A period report of this campaign's runs (with --since).")
+@click.option("--since", help="Start of the period: 2026-11-23, 2026-11-23T08:00, 7d, 12h, "
+                              "today, yesterday.")
+@click.option("--until", help="End of the period (default: now); a bare date includes that day.")
+@click.option("--output", type=click.Path(dir_okay=False, allow_dash=True), required=True,
               help="Report file: .csv, .json, .jsonl or .xlsx (Summary, Results, Failures, "
-                   "Campaign sheets).")
+                   "Campaign sheets); - for stdout (with --format).")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json", "jsonl", "xlsx"]),
+              help="Output format; overrides the file's extension, needed for --output -.")
+@click.option("--timezone", "timezone_name",
+              help="Zone of the XLSX's times and of the period's days (default: the run's own "
+                   "--timezone, else the campaign's zone, else UTC).")
 @journal_option
 @click.option("--reconcile", is_flag=True,
               help="Also fetch the campaign's records (data token) and set them beside the run.")
 @endpoint_options
-def report(run_id: str | None, latest: bool, output: str, journal: Path | None, reconcile: bool,
-           platform: str | None, base_url: str | None, profile: str | None,
-           config_file: str | None) -> None:
-    """Write a run's results as CSV, JSON or XLSX; --reconcile compares them with the campaign."""
-    from bulk_loader.report import output_format
-    from bulk_loader.report_run import RunReport, write_run_report
+def report(run_id: str | None, latest: bool, campaign_id: int | None, since: str | None,
+           until: str | None, output: str, fmt: str | None, timezone_name: str | None,
+           journal: Path | None, reconcile: bool, platform: str | None, base_url: str | None,
+           profile: str | None, config_file: str | None) -> None:
+    """Write a run's results as CSV, JSON or XLSX; --reconcile compares them with the campaign.
 
-    fmt = output_format(output)
+    With --campaign ID --since WHEN [--until WHEN]: a period report of every run on the
+    campaign instead (one line per run, per day, top reasons, against the previous period);
+    --platform or --base-url keeps the runs sent there only."""
+    from bulk_loader.report import STDOUT, output_format
+
+    fmt = output_format(output, fmt)
+    err = output == STDOUT  # the report itself goes to stdout: the words go to stderr
+    if campaign_id is not None or since or until:
+        if run_id or latest:
+            raise UsageError("give a RUN_ID, --latest, or --campaign with --since, not several")
+        if campaign_id is None or not since:
+            raise UsageError("a period report needs --campaign ID and --since WHEN")
+        if reconcile:
+            raise UsageError("--reconcile is for one run's report")
+        from bulk_loader.config import resolve_endpoint
+
+        endpoint = resolve_endpoint(platform, base_url) if (platform or base_url) else None
+        _period_report(campaign_id, since, until, output, fmt, timezone_name, journal, err,
+                       endpoint)
+        return
     if bool(run_id) == latest:
         raise UsageError("give a RUN_ID (see `bulk-loader runs`) or --latest, not both")
     if not reconcile and (platform or base_url):
         raise UsageError("--platform and --base-url are only used with --reconcile")
+    from bulk_loader.report_run import RunReport, write_run_report
+    from bulk_loader.report_time import report_zone
+
+    report_zone(timezone_name)  # a bad --timezone fails before any work
     with _open_existing(journal) as j:
         run = j.latest_run() if latest else j.get_run(run_id or "")
         if run is None:
@@ -122,20 +154,50 @@ def report(run_id: str | None, latest: bool, output: str, journal: Path | None, 
         with Workspace() as ws:
             rep = RunReport(j, run, ws)
             rep.load_deletions()
+            campaign_zone = None
             if reconcile:
                 sheet = fmt == "xlsx"  # only XLSX lists the campaign's records
-                _reconcile(rep, platform, base_url, profile, config_file, sheet)
-            parts = write_run_report(output, rep)
+                campaign_zone = _reconcile(rep, platform, base_url, profile, config_file, sheet)
+            rep.local = report_zone(timezone_name, run.settings, campaign_zone)
+            parts = write_run_report(output, rep, fmt)
             summary = rep.summary_dict()
-    _print_summary(summary)
+    _print_summary(summary, err)
     where = "; ".join(f"{name} {n:,}" for name, n in parts)
-    click.echo(f"Wrote {output} ({where})")
+    click.echo(f"Wrote {'stdout' if err else output} ({where})", err=err)
+
+
+def _period_report(campaign_id: int, since: str, until: str | None, output: str, fmt: str,
+                   timezone_name: str | None, journal: Path | None, err: bool,
+                   endpoint: str | None) -> None:
+    from bulk_loader.report_period import PeriodReport, write_period_report
+    from bulk_loader.report_time import report_zone
+    from bulk_loader.when import parse_period
+
+    local = report_zone(timezone_name)
+    start, end = parse_period(since, until, zone=local.zone)
+    with _open_existing(journal) as j:
+        rep = PeriodReport(j, campaign_id, start, end, local, endpoint)
+        parts = write_period_report(output, rep, fmt)
+    this, before = rep.this.totals(), rep.previous.totals()
+
+    def say(text: str) -> None:
+        click.echo(text, err=err)
+
+    say(f"Campaign {campaign_id}, {local.local(start):%Y-%m-%d %H:%M} to "
+        f"{local.local(end):%Y-%m-%d %H:%M} ({local.name}): {this['loads']:,} loads "
+        f"(previous period {before['loads']:,}), {len(rep.this.not_counted):,} runs not counted")
+    for key in ("accepted", "already-present", "rejected", "invalid", "failed"):
+        say(f"  {key:<16}{this[key]:>12,}   previous {before[key]:>12,}")
+    where = "; ".join(f"{name} {n:,}" for name, n in parts)
+    say(f"Wrote {'stdout' if err else output} ({where})")
 
 
 def _reconcile(rep: Any, platform: str | None, base_url: str | None, profile: str | None,
-               config_file: str | None, keep_all: bool) -> None:
-    from bulk_loader.campaign_fetch import stream_records
+               config_file: str | None, keep_all: bool) -> str | None:
+    """Load the campaign's records into the report; returns the campaign's time zone."""
+    from bulk_loader.campaign_fetch import campaign_status, stream_records
     from bulk_loader.config import load_credentials, resolve_endpoint
+    from bulk_loader.errors import ApiError
 
     run = rep.run
     if run.campaign_id is None or not run.endpoint:
@@ -145,28 +207,45 @@ def _reconcile(rep: Any, platform: str | None, base_url: str | None, profile: st
         raise UsageError(f"run {run.run_id} was sent to {run.endpoint}, not {endpoint}")
     creds = load_credentials(profile, config_file)
     click.echo(f"fetching the records of campaign {run.campaign_id}...", err=True)
-    rep.load_campaign(stream_records(endpoint, creds, run.campaign_id), keep_all)
+    zone = None
+    try:  # its state (a purge?) and zone help the report; the records are what it needs
+        info = campaign_status(endpoint, creds, run.campaign_id)
+        zone = info.timezone
+        if info.status is not None:
+            rep.campaign_state = f"{info.status_name or 'unknown'} ({info.status})"
+    except ApiError as exc:
+        click.echo(f"note: the campaign's status could not be read ({exc})", err=True)
+    from bulk_loader.report_run import RESULTS_SHEET_MAX
+
+    rep.load_campaign(stream_records(endpoint, creds, run.campaign_id), keep_all,
+                      RESULTS_SHEET_MAX)
+    return zone
 
 
-def _print_summary(summary: dict[str, Any]) -> None:
-    click.echo(f"Report of {summary['Run']} ({summary['Kind']}, {summary['State']}), "
-               f"campaign {summary.get('Campaign', '?')}")
+def _print_summary(summary: dict[str, Any], err: bool = False) -> None:
+    def say(text: str) -> None:
+        click.echo(text, err=err)
+
+    say(f"Report of {summary['Run']} ({summary['Kind']}, {summary['State']}), "
+        f"campaign {summary.get('Campaign', '?')}")
     outcomes = summary.get("Outcomes", {})
     width = max((len(f"{n:,}") for n in outcomes.values()), default=1)
     for name, n in outcomes.items():
-        click.echo(f"  {name:<9} {n:>{width},}")
+        say(f"  {name:<9} {n:>{width},}")
     if summary.get("Later delete runs"):
-        click.echo(f"  removed since by {summary['Later delete runs']}: "
-                   f"{summary['Records removed since by them']:,}")
+        say(f"  removed since by {summary['Later delete runs']}: "
+            f"{summary['Records removed since by them']:,}")
     recon = summary.get("Reconciliation")
     if recon:
-        click.echo("Reconciliation:")
+        say("Reconciliation:")
         for key, value in recon.items():
             text = f"{value:,}" if isinstance(value, int) else str(value)
-            click.echo(f"  {key}: {text}")
+            say(f"  {key}: {text}")
         camp = summary.get("Campaign records", {})
         for key in ("by-status", "by-status-code", "by-disposition"):
             parts = ", ".join(f"{k} {n:,}" for k, n in camp.get(key, {}).items())
-            click.echo(f"  campaign {key}: {parts or 'none'}")
+            say(f"  campaign {key}: {parts or 'none'}")
+        for item in summary.get("Reconciliation advice", []):
+            say(f"  likely cause: {item['cause']}; narrow it down: {item['narrow it down']}")
         if summary.get("Note"):
-            click.echo(f"Note: {summary['Note']}")
+            say(f"Note: {summary['Note']}")

@@ -6,9 +6,11 @@ import asyncio
 import errno
 import sqlite3
 import sys
+from typing import Any
 
 import click
 
+from bulk_loader.cli.simulate_v1 import build_app, v1_banner, v1_config, v1_options
 from bulk_loader.errors import UsageError
 from bulk_loader.simulator.config import DELETE_TOKENS, FAULT_KINDS, SimulatorConfig
 
@@ -50,15 +52,17 @@ from bulk_loader.simulator.config import DELETE_TOKENS, FAULT_KINDS, SimulatorCo
               show_default=True)
 @click.option("--data-token", envvar="BULK_LOADER_SIM_DATA_TOKEN", default="demo-data",
               show_default=True)
+@v1_options
 def simulate(host: str, port: int, state_path: str | None, seed: int, latency_ms: float,
              jitter_ms: float, fault_rate: float, fault_kinds: str, retry_after_s: int,
              slow_ms: float, drop_after_commit_rate: float, max_chunk: int,
              stage_seconds: float, crm_file: str | None, delete_token: str, rate_limit: float,
-             tenant: str,
-             action_token: str, data_token: str) -> None:
+             tenant: str, action_token: str, data_token: str, api: str,
+             **v1_opts: Any) -> None:
     """Run a local 8x8 Dynamic Campaigns API simulator until Ctrl-C.
 
     Campaigns: 125 dynamic, 126 dynamic with a 3-day window, 127 not dynamic.
+    With --api campaigns-v1 (or both): the Campaigns API v1 on /cc/{site}/campaigns/v1.
     The credentials are a simulator's: they are printed because they are not secret.
     """
     from bulk_loader.simulator.serve import serve
@@ -74,9 +78,16 @@ def simulate(host: str, port: int, state_path: str | None, seed: int, latency_ms
             state_path=state_path, rate_limit=rate_limit)
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
+    v1 = v1_config(config, v1_opts)
 
     def ready(base_url: str) -> None:
         click.echo(f"Simulator listening on {base_url}")
+        if api != "legacy":
+            v1_banner(base_url, v1)
+            if api == "campaigns-v1":
+                click.echo("  Ctrl-C stops.")
+                sys.stdout.flush()
+                return
         click.echo(f"  username {tenant}, action token {action_token}, data token {data_token}")
         click.echo(f"  export BULK_LOADER_USERNAME={tenant} BULK_LOADER_ACTION_TOKEN={action_token}"
                    f" BULK_LOADER_DATA_TOKEN={data_token}")
@@ -85,7 +96,7 @@ def simulate(host: str, port: int, state_path: str | None, seed: int, latency_ms
         sys.stdout.flush()  # scripts wait for the first line
 
     try:
-        asyncio.run(serve(config, host, port, ready))
+        asyncio.run(serve(config, host, port, ready, build_app(api, config, v1)))
     except sqlite3.Error as exc:
         raise UsageError(f"cannot use the state file {state_path}: {exc}") from exc
     except ValueError as exc:  # a CRM file or state that the store refuses when it loads

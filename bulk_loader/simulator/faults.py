@@ -8,12 +8,29 @@ safe; `drop_after_commit` drops the connection after an add was stored (answer l
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
+from typing import Protocol
 
-from bulk_loader.simulator.config import SimulatorConfig
+
+class FaultSettings(Protocol):
+    """What a FaultPlan reads: both simulators' configs have these fields."""
+
+    @property
+    def fault_rate(self) -> float: ...
+    @property
+    def fault_kinds(self) -> Sequence[str]: ...
+    @property
+    def drop_after_commit_rate(self) -> float: ...
+    @property
+    def latency_ms(self) -> float: ...
+    @property
+    def jitter_ms(self) -> float: ...
+    @property
+    def seed(self) -> int: ...
 
 
 class FaultPlan:
-    def __init__(self, config: SimulatorConfig) -> None:
+    def __init__(self, config: FaultSettings) -> None:
         self.rate = config.fault_rate
         self.kinds = tuple(config.fault_kinds) or ("500",)
         self.commit_rate = config.drop_after_commit_rate

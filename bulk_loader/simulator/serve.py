@@ -13,9 +13,11 @@ from bulk_loader.simulator.config import SimulatorConfig
 
 
 async def serve(config: SimulatorConfig, host: str, port: int,
-                on_ready: Callable[[str], None]) -> None:
-    """Serve on host:port (0 = a free port); `on_ready(base_url)` once it listens."""
-    runner = web.AppRunner(make_app(config), access_log=None, shutdown_timeout=2.0)
+                on_ready: Callable[[str], None], app: web.Application | None = None) -> None:
+    """Serve `app` (default: make_app(config)) on host:port (0 = a free port); `on_ready(base_url)`
+    once it listens."""
+    runner = web.AppRunner(app if app is not None else make_app(config), access_log=None,
+                           shutdown_timeout=2.0)
     await runner.setup()
     try:
         site = web.TCPSite(runner, host, port)

@@ -1,0 +1,39 @@
+"""The v1 API's credentials as one object: an API key and a tenant name, sent as headers.
+
+The key is never shown: `repr`/`str` give the tenant only, and every message names it as
+"the API key" (API-campaigns-v1.md Decision 1). HTTP Basic is not accepted by this API.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bulk_loader.api.campaigns_v1.spec import KEY_PREFIX, MEDIA_TYPE
+from bulk_loader.errors import ConfigError
+
+KEY_ENV = "BULK_LOADER_API_KEY"
+TENANT_ENV = "BULK_LOADER_TENANT"
+
+
+@dataclass(frozen=True)
+class ApiKeyAuth:
+    api_key: str = field(repr=False)
+    tenant: str
+
+    def __post_init__(self) -> None:
+        if not self.api_key or not self.api_key.strip():
+            raise ConfigError(f"no API key is configured: set {KEY_ENV} or add api_key to a profile")
+        if not self.api_key.startswith(KEY_PREFIX):
+            raise ConfigError(f"the API key must start with {KEY_PREFIX} (an Admin Console API "
+                              f"key); check {KEY_ENV} or the profile's api_key")
+        if not self.tenant or not self.tenant.strip():
+            raise ConfigError(f"no tenant is configured: set {TENANT_ENV} or add tenant to a "
+                              "profile")
+
+    def __str__(self) -> str:
+        return f"the API key for tenant {self.tenant}"
+
+    def headers(self) -> dict[str, str]:
+        """Every request's headers; the media type is the API's own on bodies and answers."""
+        return {"X-API-Key": self.api_key, "X-8x8-Tenant": self.tenant,
+                "Content-Type": MEDIA_TYPE, "Accept": f"{MEDIA_TYPE}, application/problem+json"}

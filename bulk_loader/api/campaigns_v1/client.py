@@ -1,0 +1,292 @@
+"""The Campaigns API v1 client: add a batch of records, change a campaign's state.
+
+    auth = ApiKeyAuth(api_key, tenant)
+    async with CampaignsV1Client("US1", auth, base_url=None, concurrency=4) as c:
+        results = await c.add_records(campaign_id, records)   # one RecordResult per record
+        verdict = await c.add_batch(campaign_id, records)     # one request (with retries)
+        campaign = await c.change_state(campaign_id, "START")
+
+Answers are judged by `judge_add` (API-campaigns-v1.md sections 1-2, Decisions 2, 3, 7): 2xx with
+records = accepted; a 400/409 naming an id or an indexed field = those records; a 409 otherwise
+(state, disabled) or a 400 "Invalid Operation" = the campaign refuses (raised, nothing split);
+401/403/404 raised with what to check. 429/5xx, timeouts and dropped connections are retried with
+backoff (retry.RetryPolicy, Retry-After honoured) through the legacy client's adaptive limiter;
+network errors are translated by transport.py's one translator.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+
+import aiohttp
+import orjson
+
+from bulk_loader import __version__
+from bulk_loader.api.campaigns_v1.auth import KEY_ENV, TENANT_ENV, ApiKeyAuth
+from bulk_loader.api.campaigns_v1.endpoint import base_url as site_url
+from bulk_loader.api.campaigns_v1.errors import CampaignRefused, RequestRefused
+from bulk_loader.api.campaigns_v1.isolate import (
+    Accepted,
+    Failed,
+    Named,
+    Pick,
+    RecordResult,
+    Unnamed,
+    Verdict,
+    isolate,
+)
+from bulk_loader.api.campaigns_v1.problem import Problem, parse_problem
+from bulk_loader.api.campaigns_v1.spec import MAX_BATCH, VALID_FROM
+from bulk_loader.api.campaigns_v1.validate import V1Record
+from bulk_loader.errors import (
+    AuthError,
+    BadResponse,
+    CampaignNotFound,
+    ConnectionFailed,
+    RequestTimeout,
+    ServerBusy,
+    TransientError,
+    UsageError,
+)
+from bulk_loader.limiter import AdaptiveLimiter, ClientStats
+from bulk_loader.retry import RetryPolicy, parse_retry_after
+from bulk_loader.transport import NETWORK_ERRORS, RETRYABLE_STATUS, NotSent, Reply, _translate
+
+
+@dataclass(frozen=True)
+class Campaign:
+    """The Campaign a state change answers with; the API has no other read (Decision 6)."""
+
+    campaign_id: str
+    state: str
+    display_status: str | None
+    record_count: int | None
+    record_counts: tuple[dict[str, Any], ...]
+    raw: dict[str, Any] = field(repr=False)
+
+
+def encode_batch(records: Sequence[V1Record]) -> bytes:
+    return orjson.dumps({"records": [r.as_json() for r in records]})
+
+
+def _ambiguous(exc: TransientError) -> bool:
+    """Might the server have acted before this failure? (429/503 refuse first; so does no connect.)"""
+    if isinstance(exc, NotSent):
+        return False
+    return not (isinstance(exc, ServerBusy) and exc.status in (429, 503))
+
+
+def _auth_error(problem: Problem) -> AuthError:
+    if problem.status == 403:
+        return AuthError(
+            f"the API key was accepted but may not use this API (HTTP 403: {problem.summary()}); "
+            "attach the Contact Center Campaigns API product to the key's app in Admin Console",
+            status=403)
+    return AuthError(f"the API key was refused (HTTP {problem.status}: {problem.summary()}); "
+                     f"check {KEY_ENV} or the profile's api_key", status=problem.status)
+
+
+def _quote(problem: Problem) -> str:
+    """What 8x8 asks a support request to quote, for answers only they can explain."""
+    ref = problem.reference()
+    return f"; if it persists, quote {ref} to 8x8 support" if ref else ""
+
+
+def _index_of(records: Sequence[V1Record], crm_id: str) -> int | None:
+    for i, rec in enumerate(records):
+        if rec.crm_id == crm_id:
+            return i
+    return None
+
+
+def judge_add(campaign_id: str, records: Sequence[V1Record], reply: Reply, resent: bool,
+              site: str) -> Verdict:
+    """What one answer to an add says about the batch; raises for campaign-level answers."""
+    status = reply.status
+    if 200 <= status < 300:
+        try:
+            body = orjson.loads(reply.body)
+        except orjson.JSONDecodeError:
+            body = None
+        if isinstance(body, dict) and isinstance(body.get("records"), list):
+            return Accepted(status, resent)
+        # Taken or not? Unknown: the records are failed, and `resent` says they may be there.
+        return Failed(f"the answer (HTTP {status}) to a batch of {len(records)} records had no "
+                      "records array", True)
+    problem = parse_problem(status, reply.body)
+    if status in (401, 403):
+        raise _auth_error(problem)
+    if status == 404:
+        raise CampaignNotFound(
+            f"campaign {campaign_id} was not found (HTTP 404: {problem.summary()}); check the "
+            f"campaign's id, the site ({site}) and the tenant ({TENANT_ENV})", status=404)
+    if status in (400, 409):
+        dup = problem.duplicate_id()
+        if dup is not None:
+            i = _index_of(records, dup)
+            if i is None:  # an id we did not send: no record to take out, so halve
+                return Unnamed(status, problem.summary(), resent)
+            return Named(status, (Pick(i, "already-present", problem.detail),), resent)
+        if status == 409 or problem.campaign_level():
+            raise CampaignRefused(
+                f"campaign {campaign_id} refuses records (HTTP {status}: {problem.summary()}); "
+                "check its state and that it is enabled, then run again", problem)
+        picks = tuple(Pick(e.index, "invalid", e.text()) for e in problem.errors
+                      if e.index is not None and e.index < len(records))
+        if picks:
+            return Named(status, picks, resent)
+        fields = "; ".join(e.text() for e in problem.errors)  # a lone record's own reason
+        return Unnamed(status, fields or problem.summary(), resent)
+    if status in (413, 422):
+        return Unnamed(status, problem.summary(), resent)
+    raise RequestRefused(f"a batch of {len(records)} records was refused (HTTP {status}: "
+                         f"{problem.summary()}){_quote(problem)}", problem)
+
+
+class CampaignsV1Client:
+    def __init__(self, site: str, auth: ApiKeyAuth, *, base_url: str | None = None,
+                 concurrency: int = 4, retry: RetryPolicy | None = None,
+                 timeout: float = 60.0) -> None:
+        self.site = site.strip().upper()
+        self.base = site_url(site, base_url)
+        self.retry = retry or RetryPolicy()
+        self.timeout = timeout
+        self.stats = ClientStats()
+        self.limiter = AdaptiveLimiter(concurrency, self.stats)
+        self._headers = auth.headers()
+        self._pool = concurrency + 4
+        self._session: aiohttp.ClientSession | None = None
+        self._sleep = asyncio.sleep  # tests may swap this to observe waits
+
+    async def __aenter__(self) -> CampaignsV1Client:
+        if self._session is None:
+            # TLS verification stays on (aiohttp's default context); no option turns it off.
+            self._session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=self._pool, ttl_dns_cache=300),
+                timeout=aiohttp.ClientTimeout(total=self.timeout, connect=min(self.timeout, 30)),
+                headers={**self._headers, "User-Agent": f"bulk-loader/{__version__}"},
+                raise_for_status=False)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    async def _attempt(self, method: str, url: str, what: str, body: bytes) -> Reply:
+        """One request through the limiter, counted."""
+        if self._session is None:
+            raise RuntimeError("use `async with CampaignsV1Client(...)` before calling it")
+        async with self.limiter.slot() as slot:
+            self.stats.requests += 1
+            try:
+                async with self._session.request(method, url, data=body) as resp:
+                    reply = Reply(resp.status, await resp.read(), resp.headers.get("Retry-After"))
+            except NETWORK_ERRORS as exc:
+                self.stats.network_errors += 1
+                raise _translate(exc, what, self.timeout) from exc
+            if reply.status == 429:
+                slot.throttled()
+                self.stats.throttled += 1
+            elif reply.status >= 500:
+                self.stats.server_errors += 1
+            else:
+                slot.ok = reply.status < 400
+            return reply
+
+    async def _call(self, method: str, url: str, what: str,
+                    body: bytes) -> tuple[Reply | TransientError, bool]:
+        """Retry 429/5xx and network failures per policy: (the first other answer, or the last
+        failure once attempts run out; whether an attempt may have been acted on unseen)."""
+        failures, resent = 0, False
+        while True:
+            try:
+                reply = await self._attempt(method, url, what, body)
+                if reply.status not in RETRYABLE_STATUS:
+                    return reply, resent
+                summary = parse_problem(reply.status, reply.body).summary()
+                raise ServerBusy(f"{what} was answered HTTP {reply.status} ({summary})",
+                                 status=reply.status,
+                                 retry_after=parse_retry_after(reply.retry_after))
+            except (ConnectionFailed, RequestTimeout, ServerBusy, BadResponse) as exc:
+                failures += 1
+                resent = resent or _ambiguous(exc)
+                if failures >= self.retry.max_attempts:
+                    return exc, resent
+                self.stats.retries += 1
+                retry_after = exc.retry_after if isinstance(exc, ServerBusy) else None
+                wait = self.retry.delay(failures, retry_after)
+                if retry_after is not None:
+                    self.limiter.hold(wait)  # the server asked everyone to wait
+                await self._sleep(wait)
+
+    async def add_batch(self, campaign_id: str, records: Sequence[V1Record]) -> Verdict:
+        """One batch (1-100 records) until it has an answer: the `send` of `isolate`."""
+        if not 1 <= len(records) <= MAX_BATCH:
+            raise ValueError(f"a batch holds 1 to {MAX_BATCH} records (got {len(records)})")
+        what = f"a batch of {len(records)} records"
+        result, resent = await self._call("POST", f"{self.base}/{campaign_id}/records", what,
+                                          encode_batch(records))
+        if isinstance(result, TransientError):
+            return Failed(str(result), resent)
+        return judge_add(campaign_id, records, result, resent, self.site)
+
+    async def add_records(self, campaign_id: str,
+                          records: Sequence[V1Record]) -> list[RecordResult]:
+        """One outcome per record (Decision 2); ids must be unique in the batch."""
+        if len({r.crm_id for r in records}) != len(records):
+            raise ValueError("a batch must not hold the same crmRecordId twice")
+        return await isolate(records, partial(self.add_batch, campaign_id))
+
+    async def change_state(self, campaign_id: str, action: str, *, enabled: bool | None = None,
+                           build_on_start: bool | None = None) -> Campaign:
+        """Send one action; the Campaign after it. A 409 (not valid now) raises CampaignRefused."""
+        if action not in VALID_FROM:
+            raise UsageError(f"the action must be one of {', '.join(VALID_FROM)} (got {action!r})")
+        body: dict[str, Any] = {"action": action}
+        if enabled is not None:
+            body["enabled"] = enabled
+        if build_on_start is not None:
+            body["buildOnStart"] = build_on_start
+        what = f"the action {action} on campaign {campaign_id}"
+        result, resent = await self._call("PATCH", f"{self.base}/{campaign_id}", what,
+                                          orjson.dumps(body))
+        if isinstance(result, TransientError):
+            raise result
+        if 200 <= result.status < 300:
+            return parse_campaign(result.body, campaign_id)
+        problem = parse_problem(result.status, result.body)
+        if result.status in (401, 403):
+            raise _auth_error(problem)
+        if result.status == 404:
+            raise CampaignNotFound(
+                f"campaign {campaign_id} was not found (HTTP 404: {problem.summary()}); check the "
+                f"campaign's id, the site ({self.site}) and the tenant ({TENANT_ENV})", status=404)
+        if result.status == 409:
+            lost = ("; an earlier attempt whose answer was lost may have applied it"
+                    if resent else "")
+            raise CampaignRefused(f"campaign {campaign_id} refused {action} (HTTP 409: "
+                                  f"{problem.summary()}){lost}", problem)
+        raise RequestRefused(f"{what} was refused (HTTP {result.status}: {problem.summary()})"
+                             f"{_quote(problem)}", problem)
+
+
+def parse_campaign(body: bytes, campaign_id: str) -> Campaign:
+    try:
+        data = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        data = None
+    if not isinstance(data, dict) or not isinstance(data.get("state"), str):
+        raise BadResponse(f"the answer for campaign {campaign_id} is not a Campaign with a state")
+    counts = data.get("recordCounts")
+    count = data.get("recordCount")
+    return Campaign(
+        str(data.get("id") or campaign_id), data["state"],
+        data["displayStatus"] if isinstance(data.get("displayStatus"), str) else None,
+        count if isinstance(count, int) and not isinstance(count, bool) else None,
+        tuple(c for c in counts if isinstance(c, dict)) if isinstance(counts, list) else (),
+        data)

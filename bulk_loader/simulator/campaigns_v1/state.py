@@ -1,0 +1,128 @@
+"""Everything a running v1 simulator holds: campaigns, their records, counters, clock, faults.
+
+Records live in memory only, one dict entry per record: about 265 bytes each with id, schedule,
+priority and rank (tracemalloc over 200,000 records added through check_body), so 1M records hold
+about 265 MB. The v1 API has no read or delete, so nothing but the add needs them; tests read
+them through `records(campaign_id)`.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections import Counter
+from datetime import UTC, datetime
+from typing import Any
+
+from bulk_loader.api.campaigns_v1.spec import PRIORITIES
+from bulk_loader.simulator.campaigns_v1.config import V1Config
+from bulk_loader.simulator.campaigns_v1.machine import DISPLAY, CampaignRun
+from bulk_loader.simulator.campaigns_v1.rules import NewRecord
+from bulk_loader.simulator.clock import Clock
+from bulk_loader.simulator.config import FAULT_KINDS
+from bulk_loader.simulator.faults import FaultPlan
+
+COUNTERS = ("requests", "records_received", "records_added", "batches_added", "batches_refused",
+            "auth_failures", "faults_total", "rate_limited")
+PRIORITY_DEFAULT = "HIGH"
+SHARED: dict[str | None, str] = {p: p for p in PRIORITIES}
+
+
+def iso_ms(epoch_ms: int) -> str:
+    """`2026-04-22T10:30:00Z`: the contract's timestamp style (whole seconds, UTC)."""
+    return datetime.fromtimestamp(epoch_ms / 1000, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class RateLimit:
+    """A token bucket of `rate` requests a second (burst = one second's worth); 0 = off."""
+
+    def __init__(self, rate: float) -> None:
+        self.rate = rate
+        self.tokens = max(rate, 1.0)
+        self.at = time.monotonic()
+
+    def take(self) -> bool:
+        if self.rate <= 0:
+            return True
+        now = time.monotonic()
+        self.tokens = min(max(self.rate, 1.0), self.tokens + (now - self.at) * self.rate)
+        self.at = now
+        if self.tokens < 1.0:
+            return False
+        self.tokens -= 1.0
+        return True
+
+
+class V1State:
+    def __init__(self, config: V1Config) -> None:
+        self.config = config
+        self.clock = Clock()
+        self.faults = FaultPlan(config)
+        self.limit = RateLimit(config.rate_limit)
+        self.runs = {c: CampaignRun(c, cfg.state, cfg.enabled, cfg.dynamic)
+                     for c, cfg in config.campaigns.items()}
+        # campaign -> crmRecordId -> (priority, rank, nextAttemptAfter)
+        self.stored: dict[str, dict[str, tuple[str, float | int, str]]] = {
+            c: {} for c in config.campaigns}
+        self.counters: Counter[str] = Counter({k: 0 for k in COUNTERS})
+        self.by_route: Counter[str] = Counter()
+        self.by_status: Counter[int] = Counter()
+        self.fault_counts: Counter[str] = Counter()
+
+    def run(self, campaign_id: str) -> CampaignRun | None:
+        run = self.runs.get(campaign_id)
+        if run is not None:
+            run.settle(self.clock.now_ms())
+        return run
+
+    def add(self, campaign_id: str, records: list[NewRecord]) -> list[dict[str, Any]]:
+        """Store every record (the caller checked them all) and return their Record objects."""
+        run, held = self.runs[campaign_id], self.stored[campaign_id]
+        now = iso_ms(self.clock.now_ms())
+        out = []
+        for rec in records:
+            priority = SHARED.get(rec.priority, PRIORITY_DEFAULT)  # one string, not one a record
+            run.by_priority[priority] += 1
+            rank = rec.rank if rec.rank is not None else run.by_priority[priority]
+            after = rec.schedule_at or now
+            held[rec.crm_id] = (priority, rank, after)
+            out.append({"id": _uuid(campaign_id, rec.crm_id), "type": "DYNAMIC",
+                        "crmRecordId": rec.crm_id, "priority": priority, "rank": rank,
+                        "nextAttemptAfter": after, "retryCount": 0, "state": "PENDING"})
+        self.counters["records_added"] += len(records)
+        self.counters["batches_added"] += 1
+        return out
+
+    def campaign(self, campaign_id: str) -> dict[str, Any]:
+        """The Campaign object of the contract; unknown fields are left out, not null."""
+        run = self.runs[campaign_id]
+        count = len(self.stored[campaign_id])
+        out: dict[str, Any] = {
+            "id": campaign_id, "tenantId": self.config.tenant, "integrationType": "API",
+            "state": run.state, "displayStatus": DISPLAY[run.state],
+            "recordCount": count,
+            "recordCounts": [{"type": "DYNAMIC", "state": "PENDING", "count": count}] if count else [],
+        }
+        out.update({k: iso_ms(v) for k, v in sorted(run.times.items())})
+        return out
+
+    def records(self, campaign_id: str) -> dict[str, tuple[str, float | int, str]]:
+        return dict(self.stored[campaign_id])
+
+    def count_fault(self, kind: str) -> None:
+        self.fault_counts[kind] += 1
+        self.counters["faults_total"] += 1
+
+    def stats(self) -> dict[str, Any]:
+        out: dict[str, Any] = dict(self.counters)
+        out["faults"] = {k: self.fault_counts.get(k, 0)
+                         for k in (*FAULT_KINDS, "drop_after_commit")}
+        out["by_route"] = dict(self.by_route)
+        out["by_status"] = {str(k): v for k, v in sorted(self.by_status.items())}
+        out["records_held"] = {c: len(r) for c, r in sorted(self.stored.items())}
+        return out
+
+
+def _uuid(campaign_id: str, crm_id: str) -> str:
+    """A stable server id for a record (the same record, the same id, run after run)."""
+    return str(uuid.uuid5(uuid.UUID(campaign_id), crm_id))

@@ -1,0 +1,120 @@
+"""`running_v1_simulator(**config)`: the Campaigns API v1 simulator on a free 127.0.0.1 port.
+
+Like tests/simulator_fixture.py, the app runs on its own loop in a background thread, so sync and
+async tests both talk to it over real HTTP. Overrides are V1Config fields:
+
+    with running_v1_simulator(duplicate_status=400, success_status=201) as sim:
+        sim.base_url                   # "http://127.0.0.1:PORT" (the client adds /cc/{site}/...)
+        sim.url(RUNNING_ID)            # ".../cc/US1/campaigns/v1/<id>"
+        sim.records(RUNNING_ID)        # {crmRecordId: (priority, rank, nextAttemptAfter)}
+        sim.state_of(RUNNING_ID)       # "RUNNING" (transient states settled first)
+        sim.stats()                    # counters, as GET /__simulator/campaigns-v1/stats
+        sim.advance(10)                # move the simulated clock (BUILDING -> READY ...)
+        sim.auth                       # ApiKeyAuth of the default key and tenant
+        await sim.call("POST", path, body={...})   # -> (status, json, headers), raw HTTP
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+import aiohttp
+import orjson
+from aiohttp import web
+
+from bulk_loader.api.campaigns_v1 import ApiKeyAuth
+from bulk_loader.simulator.campaigns_v1 import V1Config, V1State, make_v1_app, v1_state_of
+from bulk_loader.simulator.campaigns_v1.config import READY_ID, RUNNING_ID
+
+T = TypeVar("T")
+MEDIA = "application/vnd.campaigns.v1+json"
+__all__ = ["READY_ID", "RUNNING_ID", "RunningV1Simulator", "running_v1_simulator"]
+
+
+class RunningV1Simulator:
+    def __init__(self, config: V1Config, app: web.Application, loop: asyncio.AbstractEventLoop,
+                 port: int) -> None:
+        self.config = config
+        self.loop = loop
+        self.port = port
+        self.base_url = f"http://127.0.0.1:{port}"
+        self.state: V1State = v1_state_of(app)
+
+    def _call(self, fn: Callable[[], T]) -> T:
+        """Run `fn` on the simulator's loop, so it never sees a request half-applied."""
+        async def run() -> T:
+            return fn()
+        return asyncio.run_coroutine_threadsafe(run(), self.loop).result(timeout=60)
+
+    def url(self, campaign_id: str, site: str = "US1") -> str:
+        return f"{self.base_url}/cc/{site}/campaigns/v1/{campaign_id}"
+
+    def records(self, campaign_id: str) -> dict[str, tuple[str, float | int, str]]:
+        return self._call(lambda: self.state.records(campaign_id))
+
+    def state_of(self, campaign_id: str) -> str:
+        def read() -> str:
+            run = self.state.run(campaign_id)
+            assert run is not None
+            return run.state
+        return self._call(read)
+
+    def stats(self) -> dict[str, Any]:
+        return self._call(self.state.stats)
+
+    def advance(self, seconds: float) -> None:
+        self._call(lambda: self.state.clock.advance(seconds))
+
+    @property
+    def auth(self) -> ApiKeyAuth:
+        return ApiKeyAuth(self.config.api_key, self.config.tenant)
+
+    async def call(self, method: str, url: str, *, body: Any = None,
+                   headers: dict[str, str] | None = None) -> tuple[int, Any, dict[str, str]]:
+        """One raw request with the default key, tenant and media type unless `headers` replace
+        them: (status, parsed JSON or None, headers)."""
+        sent = {"X-API-Key": self.config.api_key, "X-8x8-Tenant": self.config.tenant,
+                "Content-Type": MEDIA, **(headers or {})}
+        data = orjson.dumps(body) if body is not None else None
+        async with aiohttp.ClientSession() as http, http.request(
+                method, url, data=data, headers=sent) as resp:
+            content = await resp.read()
+            try:
+                parsed = orjson.loads(content) if content else None
+            except orjson.JSONDecodeError:
+                parsed = content.decode("utf-8", "replace")
+            return resp.status, parsed, dict(resp.headers)
+
+
+@contextmanager
+def running_v1_simulator(**overrides: Any) -> Iterator[RunningV1Simulator]:
+    config = V1Config(**overrides)
+    app = make_v1_app(config)
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, name="simulator-v1", daemon=True)
+    thread.start()
+    runner = web.AppRunner(app, shutdown_timeout=1.0, access_log=None)
+
+    def on_loop(coro: Awaitable[T]) -> T:
+        return asyncio.run_coroutine_threadsafe(coro, loop).result(timeout=60)  # type: ignore[arg-type]
+
+    async def start() -> int:
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        return int(runner.addresses[0][1])
+
+    try:
+        port = on_loop(start())
+        yield RunningV1Simulator(config, app, loop, port)
+    finally:
+        try:
+            on_loop(runner.cleanup())
+        finally:
+            loop.call_soon_threadsafe(loop.stop)
+            thread.join(timeout=10)
+            loop.close()
