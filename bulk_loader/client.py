@@ -36,6 +36,7 @@ from bulk_loader.errors import (
     TransientError,
     UsageError,
 )
+from bulk_loader.http_trace import ATTEMPT, HttpTrace
 from bulk_loader.limiter import AdaptiveLimiter, ClientStats
 from bulk_loader.multistatus import (
     RecordOutcome,
@@ -43,6 +44,7 @@ from bulk_loader.multistatus import (
     match_answer,
     parse_multistatus,
 )
+from bulk_loader.rate import RatePacer
 from bulk_loader.retry import RetryPolicy
 from bulk_loader.transport import NotSent, Reply, Transport, raise_for_common, server_message
 
@@ -138,6 +140,8 @@ class CampaignClient:
         self.notices: list[str] = []  # sentences worth telling the user (e.g. Decision 1)
         self._refused: dict[int, CampaignRefused] = {}  # campaign -> its refusal of deletes
         self._sleep = asyncio.sleep  # tests swap this to observe waits
+        self.pacer: RatePacer | None = None  # --max-rate, for every attempt of the run
+        self.on_retry: Callable[[TransientError, float], None] | None = None  # --log-file
 
     # -- lifecycle -------------------------------------------------------------------------------
     async def __aenter__(self) -> CampaignClient:
@@ -146,6 +150,10 @@ class CampaignClient:
 
     async def __aexit__(self, *exc: object) -> None:
         await self._transport.close()
+
+    def trace_http(self, trace: HttpTrace | None) -> None:
+        """Write every request of this client to `trace` (--trace-http)."""
+        self._transport.trace = trace
 
     @property
     def delete_token_kind(self) -> str:
@@ -165,6 +173,8 @@ class CampaignClient:
         wait = self.retry.delay(failures, retry_after)
         if retry_after is not None:
             self.limiter.hold(wait)  # the server asked everyone to wait, not just this request
+        if self.on_retry is not None:
+            self.on_retry(exc, wait)
         await self._sleep(wait)
 
     async def _request(
@@ -178,6 +188,8 @@ class CampaignClient:
         self, slot: Any, method: str, path: str, kind: str, what: str, body: bytes | None = None
     ) -> Reply:
         """One request while holding `slot`; feeds the limiter and the counters."""
+        if self.pacer is not None:
+            await self.pacer.wait()
         self.stats.requests += 1
         try:
             reply = await self._transport.request(method, path, kind, what, body)
@@ -200,6 +212,7 @@ class CampaignClient:
         kind = self._transport.kind(wanted)
         failures = 0
         while True:
+            ATTEMPT.set(failures + 1)
             try:
                 reply = await self._request(method, path, kind, what, body)
                 raise_for_common(reply, kind)
@@ -336,6 +349,7 @@ class CampaignClient:
             if tries:
                 self.stats.retries += 1
             tries += 1
+            ATTEMPT.set(prior + tries)
             n = len(ids) if todo is None else len(todo)
             if body is None:
                 body = build_body(ids, schedules, todo)
@@ -419,6 +433,7 @@ class CampaignClient:
         resent = False
         while True:
             tries += 1
+            ATTEMPT.set(tries)
             try:
                 async with self.limiter.slot() as slot:
                     refused = self._refused.get(campaign_id)

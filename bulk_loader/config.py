@@ -1,14 +1,16 @@
 """Credentials and endpoint: from the environment or a TOML profile, never from flags or code.
 
 Environment: BULK_LOADER_USERNAME, BULK_LOADER_ACTION_TOKEN, BULK_LOADER_DATA_TOKEN (each one
-overrides the profile's value). Config file: --config, else $BULK_LOADER_CONFIG, else
-~/.config/bulk-loader/config.toml, with one table per profile:
+overrides the profile's value). Config file: --config, else $BULK_LOADER_CONFIG, else the
+platform's config folder (platformdirs: $XDG_CONFIG_HOME/bulk-loader/config.toml on Linux,
+~/.config by default), with one table per profile:
 
     [default]
     username = "acme"
     action_token = "..."
     data_token = "..."
 
+A profile may also hold the whole job (profile_keys.py); an unknown key is refused.
 A config file that its group or others can read is refused: it holds secrets.
 """
 
@@ -21,12 +23,21 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
+
+import platformdirs
 
 from bulk_loader import spec
 from bulk_loader.errors import ConfigError, UsageError
+from bulk_loader.profile_keys import CREDENTIAL_KEYS, KNOWN_KEYS
 
-DEFAULT_CONFIG = Path("~/.config/bulk-loader/config.toml")
+APP = "bulk-loader"
+
+
+def default_config() -> Path:
+    """$XDG_CONFIG_HOME/bulk-loader/config.toml on Linux; the platform's own place elsewhere."""
+    return platformdirs.user_config_path(APP, appauthor=False) / "config.toml"
 
 
 @dataclass(frozen=True)
@@ -51,15 +62,42 @@ class Credentials:
 
 
 def config_path(explicit: str | os.PathLike[str] | None, env: Mapping[str, str]) -> Path:
-    raw = explicit or env.get("BULK_LOADER_CONFIG") or DEFAULT_CONFIG
+    raw = explicit or env.get("BULK_LOADER_CONFIG") or default_config()
     return Path(raw).expanduser()
 
 
-def _read_profile(path: Path, profile: str) -> dict[str, str]:
+def read_profile(path: Path, profile: str, *, required: bool = False) -> dict[str, Any]:
+    """Every key of [profile] in the config file at `path`, checked against KNOWN_KEYS.
+
+    `required` (a profile named by --profile or $BULK_LOADER_PROFILE): a missing one is an
+    error that lists the profiles the file does hold."""
+    data = _read_config(path)
+    if data is None:
+        if required:
+            raise ConfigError(f"profile [{profile}] not found: there is no config file at {path}")
+        return {}
+    section = data.get(profile)
+    if section is None:
+        if required:
+            names = ", ".join(f"[{k}]" for k, v in data.items() if isinstance(v, dict))
+            raise ConfigError(f"profile [{profile}] not found in {path}; "
+                              + (f"it holds {names}" if names else "it holds no profiles"))
+        return {}
+    if not isinstance(section, dict):
+        raise ConfigError(f"config file {path}: [{profile}] must be a table")
+    unknown = sorted(set(section) - KNOWN_KEYS)
+    if unknown:
+        raise ConfigError(
+            f"config file {path}: [{profile}] has an unknown key {unknown[0]!r}; known keys: "
+            f"{', '.join(sorted(KNOWN_KEYS))}")
+    return dict(section)
+
+
+def _read_config(path: Path) -> dict[str, Any] | None:
     try:
         mode = path.stat().st_mode
     except FileNotFoundError:
-        return {}
+        return None
     except OSError as exc:
         raise ConfigError(f"cannot read config file {path}: {exc.strerror}") from exc
     if mode & (stat.S_IRWXG | stat.S_IRWXO):
@@ -68,15 +106,9 @@ def _read_profile(path: Path, profile: str) -> dict[str, str]:
             f"run: chmod 600 {path}"
         )
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"config file {path} is not valid TOML: {exc}") from exc
-    section = data.get(profile)
-    if section is None:
-        return {}
-    if not isinstance(section, dict):
-        raise ConfigError(f"config file {path}: [{profile}] must be a table")
-    return {k: str(v) for k, v in section.items() if k in ("username", "action_token", "data_token")}
 
 
 def load_credentials(
@@ -88,10 +120,10 @@ def load_credentials(
     path = config_path(config, env)
     if config and not path.exists():
         raise ConfigError(f"config file {path} does not exist")
-    values = _read_profile(path, profile or env.get("BULK_LOADER_PROFILE") or "default")
-    if profile and not values:
-        raise ConfigError(f"profile [{profile}] not found in {path}")
-    for key in ("username", "action_token", "data_token"):
+    name = profile or env.get("BULK_LOADER_PROFILE") or "default"
+    table = read_profile(path, name, required=bool(profile))
+    values = {k: str(table[k]) for k in CREDENTIAL_KEYS if k in table}
+    for key in CREDENTIAL_KEYS:
         if env.get(f"BULK_LOADER_{key.upper()}"):
             values[key] = env[f"BULK_LOADER_{key.upper()}"]
     if not values.get("username"):

@@ -158,6 +158,8 @@ class _Sent:
     tally: Tally
     stopped_by: TerminalError | None = None
     interrupted: bool = False
+    signal_name: str | None = None  # Ctrl-C or SIGTERM, when `interrupted`
+    interrupt_code: int = 130
     dead_server: str | None = None  # the breaker's sentence (breaker.py)
 
 
@@ -175,7 +177,7 @@ async def _send(opts: DeleteOptions, journal: Journal, run: Run, total: int) -> 
     sent = _Sent(tally)
     try:
         async with client, JournalThread(journal) as jt:
-            with ctrl_c(stop, opts.notice, "deletes"):
+            with ctrl_c(stop, opts.notice, "deletes") as caught:
                 try:
                     await retry_busy(jt, run, client, opts.campaign_id, stop=stop,
                                      on_page=on_chunk)
@@ -184,6 +186,7 @@ async def _send(opts: DeleteOptions, journal: Journal, run: Run, total: int) -> 
                         window=2 + opts.concurrency // opts.chunk_size, on_chunk=on_chunk)
                 except TerminalError as exc:
                     sent.stopped_by = exc
+            sent.signal_name, sent.interrupt_code = caught.name, caught.exit_code
     finally:
         progress.close()
     sent.interrupted = stop.is_set() and sent.stopped_by is None and sent.dead_server is None
@@ -199,7 +202,8 @@ def _finish(journal: Journal, run: Run, sent: _Sent, started: float,
     cut = sent.stopped_by is not None or sent.dead_server is not None or sent.interrupted
     # A run cut short names every record still to delete, busy ones included.
     ended = early_end(pending + (busy if cut else 0), "deleted", stopped_by=sent.stopped_by,
-                      dead_server=sent.dead_server, interrupted=sent.interrupted)
+                      dead_server=sent.dead_server, interrupted=sent.interrupted,
+                      interrupt_code=sent.interrupt_code, signal_name=sent.signal_name)
     if ended is not None:
         state, code, message = ended
     elif busy:  # Decision 13: open, and the same command later deletes them

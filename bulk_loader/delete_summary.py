@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import sys
 import time
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from bulk_loader import __version__
 from bulk_loader.delete import NOTE_CONFIRMED, Tally
 from bulk_loader.journal import Journal, Run
+from bulk_loader.upload_summary import iso_utc
 
 OUTCOMES = ("deleted", "absent", "busy", "left", "rejected", "invalid", "failed", "pending")
 
@@ -18,6 +21,8 @@ def build_summary(journal: Journal, run: Run, state: str, code: int, tally: Tall
     counts = journal.counts(run)
     by_outcome = {k: counts.get(k, 0) for k in OUTCOMES}
     by_outcome["pending"] += counts.get("in_flight", 0)
+    wall = time.monotonic() - started
+    finished = datetime.now(UTC)
     return {
         "run_id": run.run_id, "kind": "delete", "state": state, "exit_code": code,
         "campaign_id": run.campaign_id, "endpoint": run.endpoint, "file": run.file_path,
@@ -30,7 +35,9 @@ def build_summary(journal: Journal, run: Run, state: str, code: int, tally: Tall
         "left_reasons": [{"reason": m, "count": n} for m, n in
                          journal.top_reasons(run, limit=10, states=("left",))],
         "sent_this_time": tally.done, "resumed": resumed,
-        "wall_seconds": round(time.monotonic() - started, 3), "message": message,
+        "wall_seconds": round(wall, 3), "message": message,
+        "started_at": iso_utc(finished - timedelta(seconds=wall)), "finished_at": iso_utc(finished),
+        "version": __version__,
     }
 
 

@@ -18,9 +18,11 @@ class RunOutcome:
 
 
 def early_end(pending: int, verb: str, *, stopped_by: Exception | None, dead_server: str | None,
-              interrupted: bool) -> tuple[str, int, str] | None:
+              interrupted: bool, interrupt_code: int = EXIT_INTERRUPTED,
+              signal_name: str | None = None) -> tuple[str, int, str] | None:
     """(state, exit code, message) of a run that ended before all its records were done, else
-    None. `verb` says what was not done to the `pending` records: "sent", "deleted"."""
+    None. `verb` says what was not done to the `pending` records: "sent", "deleted".
+    `interrupt_code`/`signal_name`: 130 and Ctrl-C, or 143 and SIGTERM (interrupt.py)."""
     left = f"{pending:,} records were not {verb} yet"
     if isinstance(stopped_by, CampaignRefused):  # Decision 12: exit 4, the records stay pending
         why = str(stopped_by).rstrip(".")  # the vendor's sentence ends with its own period
@@ -31,6 +33,7 @@ def early_end(pending: int, verb: str, *, stopped_by: Exception | None, dead_ser
     if dead_server is not None:
         return "stopped", EXIT_STOPPED, dead_server
     if interrupted or pending:
-        code = EXIT_INTERRUPTED if interrupted else EXIT_STOPPED
-        return "interrupted", code, f"interrupted: {left}; {RESUME_HINT}."
+        code = interrupt_code if interrupted else EXIT_STOPPED
+        by = f" by {signal_name}" if interrupted and signal_name else ""
+        return "interrupted", code, f"interrupted{by}: {left}; {RESUME_HINT}."
     return None

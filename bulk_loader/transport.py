@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import socket
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from bulk_loader.errors import (
     RequestTimeout,
     ServerBusy,
 )
+from bulk_loader.http_trace import HttpTrace
 from bulk_loader.retry import parse_retry_after
 
 RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
@@ -128,6 +130,7 @@ class Transport:
         self.timeout = timeout
         self._pool = pool
         self._session: aiohttp.ClientSession | None = None
+        self.trace: HttpTrace | None = None  # --trace-http
         self._headers: dict[str, dict[str, str]] = {}
         for wanted in ("action", "data"):
             kind = token_kind(credentials, wanted)
@@ -168,14 +171,22 @@ class Transport:
     ) -> Reply:
         """One request, body read whole (small answers only). `what` names it in messages."""
         session = self._ensure()
+        began = time.monotonic()
         try:
             async with session.request(
                 method, self.base_url + path, data=body, headers=self._headers[kind]
             ) as resp:
                 data = await resp.read()
-                return Reply(resp.status, data, resp.headers.get("Retry-After"))
+                reply = Reply(resp.status, data, resp.headers.get("Retry-After"))
         except NETWORK_ERRORS as exc:
-            raise _translate(exc, what, self.timeout) from exc
+            error = _translate(exc, what, self.timeout)
+            if self.trace is not None:
+                self.trace.record(method, path, None, time.monotonic() - began, str(error), body)
+            raise error from exc
+        if self.trace is not None:
+            self.trace.record(method, path, reply.status, time.monotonic() - began, None, body,
+                              reply.body)
+        return reply
 
     @asynccontextmanager
     async def stream(self, path: str, kind: str, what: str) -> AsyncIterator[StreamReply]:

@@ -13,6 +13,7 @@ front; phase 2 (upload_send) posts the open chunks. See journal.py for the schem
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import hashlib
 import sys
@@ -30,16 +31,21 @@ from bulk_loader.config import Credentials
 from bulk_loader.errors import (
     EXIT_OK,
     EXIT_SOME_FAILED,
+    ApiError,
     InputFileError,
+    ServerBusy,
+    TransientError,
     UsageError,
 )
 from bulk_loader.gc_relax import relaxed_gc
+from bulk_loader.http_trace import HttpTrace
 from bulk_loader.interrupt import ctrl_c
 from bulk_loader.journal import Journal, Run
 from bulk_loader.journal_thread import JournalThread
 from bulk_loader.model import ReaderOptions
 from bulk_loader.outcome import RunOutcome, early_end
 from bulk_loader.progress import Progress
+from bulk_loader.rate import RatePacer
 from bulk_loader.results import (
     FAILED_STATES,
     check_writable,
@@ -47,8 +53,10 @@ from bulk_loader.results import (
     write_failures,
     write_results,
 )
+from bulk_loader.ride_out import Patience, describe
+from bulk_loader.run_log import RunLog
 from bulk_loader.upload_send import Sender, SendResult, Tally
-from bulk_loader.upload_summary import build_summary
+from bulk_loader.upload_summary import build_summary, iso_utc
 from bulk_loader.zones import parse_timezone
 
 
@@ -72,8 +80,14 @@ class UploadOptions:
     clock_skew: timedelta = timedelta(seconds=60)
     progress: str = "none"  # bar | plain | none
     retry: RetryPolicy | None = None
+    retry_for: float = 0.0  # seconds to ride out a dead server (ride_out.py); 0 = stop at once
+    results_dir: Path | None = None  # results/<run_id>.results.csv go here (a profile's folder)
+    max_rate: float | None = None  # requests per second for the whole run (rate.py)
+    log: RunLog | None = None  # --log-file
+    trace: HttpTrace | None = None  # --trace-http
     now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     notice: Callable[[str], None] = field(default=lambda text: print(text, file=sys.stderr))
+    _pacer: RatePacer | None = field(default=None, repr=False)
 
 
 UploadOutcome = RunOutcome
@@ -103,8 +117,21 @@ def _validator(opts: UploadOptions, info: CampaignInfo | None) -> Any:
 
 
 def _client(opts: UploadOptions) -> CampaignClient:
-    return CampaignClient(opts.endpoint, opts.credentials, concurrency=opts.concurrency,
-                          retry=opts.retry, on_notice=opts.notice)
+    client = CampaignClient(opts.endpoint, opts.credentials, concurrency=opts.concurrency,
+                            retry=opts.retry, on_notice=opts.notice)
+    if opts.max_rate:
+        if opts._pacer is None:  # one pace for the preflight and every send pass
+            opts._pacer = RatePacer(opts.max_rate)
+        client.pacer = opts._pacer
+    client.trace_http(opts.trace)
+    log = opts.log
+    if log is not None:
+        def on_retry(exc: TransientError, wait: float) -> None:
+            throttled = isinstance(exc, ServerBusy) and exc.status == 429
+            log.burst("throttled" if throttled else "retry", str(exc), wait)
+
+        client.on_retry = on_retry
+    return client
 
 
 def _preflight(opts: UploadOptions) -> CampaignInfo | None:
@@ -115,7 +142,29 @@ def _preflight(opts: UploadOptions) -> CampaignInfo | None:
         async with _client(opts) as c:
             return await preflight(c, opts.campaign_id)
 
-    return asyncio.run(go())
+    patience = Patience(opts.retry_for)
+    while True:
+        try:
+            info = asyncio.run(go())
+        except TransientError as exc:
+            wait = patience.next_wait()
+            _log(opts, "preflight", ok=False, reason=str(exc), retry_in_seconds=wait)
+            if wait is None:
+                raise
+            opts.notice(f"the preflight failed ({exc}); trying again in {wait:.0f} s "
+                        f"({describe(patience.left())} of --retry-for left)")
+            time.sleep(wait)  # Ctrl-C or SIGTERM unwinds from here: nothing was sent yet
+        except ApiError as exc:
+            _log(opts, "preflight", ok=False, reason=str(exc))
+            raise
+        else:
+            _log(opts, "preflight", ok=True, campaign_name=info.name, timezone=info.timezone)
+            return info
+
+
+def _log(opts: UploadOptions, event: str, **fields: Any) -> None:
+    if opts.log is not None:
+        opts.log.event(event, **fields)
 
 
 def _check(opts: UploadOptions) -> None:
@@ -148,7 +197,7 @@ def run_upload(opts: UploadOptions) -> UploadOutcome:
         if not opts.new_run:
             earlier = journal.find_run("upload", sha, opts.campaign_id, opts.endpoint)
             if earlier is not None and earlier.state == "completed":
-                return _finished(earlier)
+                return _finished(earlier, opts.file)
         info = _preflight(opts)
         run, _ = journal.find_or_create_run(
             "upload", sha, opts.campaign_id, opts.endpoint, new=opts.new_run,
@@ -157,7 +206,7 @@ def run_upload(opts: UploadOptions) -> UploadOutcome:
         with journal.lock_run(run), relaxed_gc():
             run = journal.refresh(run)
             if run.state == "completed":
-                return _finished(run)
+                return _finished(run, opts.file)
             return _run_locked(opts, journal, run, info, started)
 
 
@@ -169,17 +218,33 @@ def _settings(opts: UploadOptions) -> dict[str, Any]:
             "results": str(opts.results) if opts.results else None}
 
 
-def _finished(run: Run) -> UploadOutcome:
+def _finished(run: Run, file: Path) -> UploadOutcome:
+    """A finished run reprinted: nothing is sent now, and the summary says so."""
     summary = dict(run.summary or {})
-    summary["already_finished"] = True
-    summary["note"] = (f"run {run.run_id} already finished on {run.finished_at}; nothing was sent "
-                       "(use --new-run to upload the file again)")
+    summary.update(already_finished=True, sent_this_time=0, reprinted_at=iso_utc(datetime.now(UTC)))
+    same_file = str(file.resolve()) == run.file_path
+    if not same_file:
+        # The same bytes under another name (e.g. a dated file that did not change).
+        summary["already_sent_as"] = {"run_id": run.run_id, "file": run.file_path,
+                                      "finished_at": run.finished_at}
+    if not summary.get("rows"):
+        summary["note"] = (f"nothing to send: {file.name} has a header and no rows "
+                           f"(as run {run.run_id} found on {run.finished_at})")
+    elif same_file:
+        summary["note"] = (f"run {run.run_id} already finished on {run.finished_at}; nothing was "
+                           "sent (use --new-run to upload the file again)")
+    else:
+        summary["note"] = (f"{file.name} holds the same bytes as {run.file_path}, which run "
+                           f"{run.run_id} sent on {run.finished_at}; nothing was sent (use "
+                           "--new-run to upload it again)")
     return UploadOutcome(summary, run.exit_code if run.exit_code is not None else EXIT_OK)
 
 
 def _results_path(opts: UploadOptions, run: Run) -> Path:
     if opts.results:
         return opts.results
+    if opts.results_dir:
+        return opts.results_dir / f"{run.run_id}.results.csv"
     if run.settings.get("results"):
         return Path(run.settings["results"])
     return opts.journal_path.expanduser().parent / "results" / f"{run.run_id}.results.csv"
@@ -196,11 +261,19 @@ def _run_locked(opts: UploadOptions, journal: Journal, run: Run, info: CampaignI
     if run.state == "loading":
         journal.reset_run_records(run)
         from bulk_loader.upload_load import load_file  # not needed to resume: no numpy then
+        from bulk_loader.validate_file import NoRowsError
 
         validator = _validator(opts, info)
         try:
             loaded = load_file(journal, run, str(opts.file), opts.reader, validator,
                                opts.chunk_size, progress.reading)
+        except NoRowsError:
+            # An empty delta is a normal night: a completed run with nothing to send (exit 0).
+            journal.reset_run_records(run)
+            journal.update_settings(run, settings)
+            return _finish(opts, journal, journal.refresh(run), SendResult(Tally()), results,
+                           False, started, note=f"nothing to send: {opts.file.name} has a "
+                                                 "header and no rows")
         except (InputFileError, UsageError) as exc:
             summary = {"run_id": run.run_id, "state": "failed", "exit_code": exc.exit_code,
                        "error": str(exc)}
@@ -236,19 +309,48 @@ async def _send(opts: UploadOptions, journal: Journal, run: Run,
     async with _client(opts) as client, JournalThread(journal) as jt:
         def on_progress(t: Tally) -> None:
             progress.sending(t.accepted + t.rejected + t.failed + t.invalid + t.already_present,
-                             t.accepted,
-                             t.rejected, t.failed)
+                             t.accepted, t.rejected, t.failed)
 
-        sender = Sender(jt, run, client, opts.campaign_id, concurrency=opts.concurrency,
-                        now=opts.now, clock_skew=opts.clock_skew, on_progress=on_progress,
-                        skip_known=opts.skip_known, reschedule=opts.reschedule)
-        with ctrl_c(sender.stop, opts.notice, "requests"):
-            result = await sender.send_all()
+        stop, tally, patience = asyncio.Event(), Tally(), Patience(opts.retry_for)
+        with ctrl_c(stop, opts.notice, "requests") as caught:
+            while True:
+                sender = Sender(jt, run, client, opts.campaign_id, concurrency=opts.concurrency,
+                                now=opts.now, clock_skew=opts.clock_skew,
+                                on_progress=on_progress, skip_known=opts.skip_known,
+                                reschedule=opts.reschedule)
+                sender.stop, sender.tally = stop, tally  # one stop and one tally for all passes
+                result = await sender.send_all()
+                if result.dead_server is None or caught.name:
+                    break
+                if not await _ride_out(opts, patience, stop, result.dead_server):
+                    break
+                if caught.name:  # a signal while waiting: an interruption, not a dead server
+                    result.dead_server, result.interrupted = None, True
+                    break
+        result.signal_name, result.interrupt_code = caught.name, caught.exit_code
         st = client.stats
         result.http = {"requests": st.requests, "retries": st.retries, "throttled": st.throttled,
                        "server_errors": st.server_errors, "network_errors": st.network_errors,
                        "bad_answers": st.bad_answers, "splits": st.splits}
         return result
+
+
+async def _ride_out(opts: UploadOptions, patience: Patience, stop: asyncio.Event,
+                    reason: str) -> bool:
+    """Wait before another pass over the open chunks (the held ones stay in_flight in the
+    journal, so the pass resends them like a resume would); False when --retry-for is spent."""
+    wait = patience.next_wait()
+    if wait is None:
+        return False
+    first = reason.split(";")[0].removeprefix("stopped: ")
+    opts.notice(f"{first}; trying again in {wait:.0f} s "
+                f"({describe(patience.left())} of --retry-for left)")
+    _log(opts, "waiting", reason=reason, seconds=round(wait, 3),
+         retry_for_left_seconds=round(patience.left(), 3))
+    stop.clear()  # the breaker set it; a signal during the wait sets it again
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), wait)
+    return True
 
 
 def _read_rows(opts: UploadOptions, run: Run) -> Iterator[tuple[int, Sequence[Any]]]:
@@ -259,11 +361,12 @@ def _read_rows(opts: UploadOptions, run: Run) -> Iterator[tuple[int, Sequence[An
 
 
 def _finish(opts: UploadOptions, journal: Journal, run: Run, sent: SendResult, results: Path,
-            resumed: bool, started: float) -> UploadOutcome:
+            resumed: bool, started: float, note: str | None = None) -> UploadOutcome:
     counts = journal.counts(run)
     pending = counts.get("pending", 0) + counts.get("in_flight", 0)
     ended = early_end(pending, "sent", stopped_by=sent.stopped_by,
-                      dead_server=sent.dead_server, interrupted=sent.interrupted)
+                      dead_server=sent.dead_server, interrupted=sent.interrupted,
+                      interrupt_code=sent.interrupt_code, signal_name=sent.signal_name)
     if ended is not None:
         state, code, message = ended
     else:
@@ -280,5 +383,7 @@ def _finish(opts: UploadOptions, journal: Journal, run: Run, sent: SendResult, r
     summary = build_summary(journal, run, state=state, exit_code=code, counts=counts,
                             tally=sent.tally, tally_http=sent.http, message=message, resumed=resumed,
                             wall=time.monotonic() - started, results=results, failures=failures)
+    if note:
+        summary["note"] = note
     journal.set_state(run, state, exit_code=code, summary=summary)
     return UploadOutcome(summary, code)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from bulk_loader.errors import EXIT_OK, EXIT_SOME_FAILED
 from bulk_loader.model import Batch, Validated
 from bulk_loader.validate import Validator
-from bulk_loader.validate_file import FileOptions, validate_file
+from bulk_loader.validate_file import FileOptions, FileSummary, NoRowsError, validate_file
 
 SHOWN_INVALID = 10  # as many as `validate` shows
 
@@ -36,8 +36,12 @@ def dry_run(opts: UploadOptions, info: CampaignInfo | None,
             first.extend((bad.row, bad.reason) for bad in validated.invalid[:room])
 
     # The same loop, validator and cap check as the real run's load (upload_load.load_file).
-    s = validate_file(opts.file, FileOptions(**opts.reader.kwargs()), validator=make_validator(opts, info),
-                      on_batch=on_batch, cap_each_batch=True)
+    try:
+        s = validate_file(opts.file, FileOptions(**opts.reader.kwargs()),
+                          validator=make_validator(opts, info), on_batch=on_batch,
+                          cap_each_batch=True)
+    except NoRowsError:  # an empty delta, as the real run sees it: nothing to send, exit 0
+        s = FileSummary(path=opts.file)
     chunks = -(-s.valid // opts.chunk_size)
     summary = {
         "dry_run": True,

@@ -68,6 +68,8 @@ class SendResult:
     interrupted: bool = False
     dead_server: str | None = None  # the breaker's sentence when a dead server stopped the run
     http: dict[str, int] = field(default_factory=dict)  # the client's counters
+    signal_name: str | None = None  # Ctrl-C or SIGTERM, when `interrupted`
+    interrupt_code: int = 130
 
 
 def classify(outcomes: list[RecordOutcome], rows: list[int], schedules: list[str | None],

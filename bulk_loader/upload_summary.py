@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from bulk_loader import __version__
 from bulk_loader.journal import Journal, Run
 from bulk_loader.upload_send import Tally
 
@@ -21,6 +23,7 @@ def build_summary(journal: Journal, run: Run, *, state: str, exit_code: int,
     by_outcome = {k: counts.get(k, 0) for k in OUTCOMES}
     by_outcome["pending"] += counts.get("in_flight", 0)
     by_outcome[ALREADY_KEY] = counts.get(ALREADY, 0)
+    finished = datetime.now(UTC)
     return {
         "run_id": run.run_id,
         "state": state,
@@ -39,6 +42,10 @@ def build_summary(journal: Journal, run: Run, *, state: str, exit_code: int,
         "resumed": resumed,
         "http": tally_http,
         "wall_seconds": round(wall, 3),
+        "started_at": iso_utc(finished - timedelta(seconds=wall)),
+        "finished_at": iso_utc(finished),
+        "version": __version__,
+        "already_finished": False,
         "results": str(results),
         "failures": str(failures),
         "message": message,
@@ -50,6 +57,11 @@ def _already_line(s: dict[str, Any], width: int) -> str:
     how = f"; {skipped:,} not sent (--skip-known)" if skipped else ""
     return (f"  {ALREADY} {n:>{width},}  (already in the campaign, not added by this run: "
             f"not a failure{how})")
+
+
+def iso_utc(when: datetime) -> str:
+    """ISO 8601 UTC to the second, `Z`-suffixed: what cron logs and jq sort as text."""
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def format_summary(s: dict[str, Any]) -> str:

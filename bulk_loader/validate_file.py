@@ -25,7 +25,7 @@ from bulk_loader.spec import MAX_RECORDS
 from bulk_loader.validate import Summary, Validator
 from bulk_loader.zones import parse_timezone
 
-__all__ = ["FileOptions", "FileSummary", "open_file", "parse_timezone", "validate_file"]
+__all__ = ["FileOptions", "FileSummary", "NoRowsError", "open_file", "parse_timezone", "validate_file"]
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,10 @@ def open_file(path: str | Path, options: FileOptions) -> Table:
     return open_table(path, **options.kwargs())
 
 
+class NoRowsError(InputFileError):
+    """A header and no rows: `validate` refuses it (exit 2); `upload` calls it an empty delta."""
+
+
 def validate_file(path: str | Path, options: FileOptions, *,
                   now: Callable[[], datetime] = utc_now,
                   on_table: Callable[[Table], None] | None = None,
@@ -81,7 +85,7 @@ def validate_file(path: str | Path, options: FileOptions, *,
                 on_batch(batch, validated)
         s = validator.summary()
         if s.rows == 0:
-            raise InputFileError(f"{table.path.name} has a header but no rows below it.")
+            raise NoRowsError(f"{table.path.name} has a header but no rows below it.")
         validator.check_cap()
         return FileSummary(**vars(s), path=table.path, described=table.describe(),
                            headers=list(table.headers))

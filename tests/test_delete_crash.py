@@ -88,7 +88,7 @@ def test_ctrl_c_finishes_chunks_in_flight_and_exits_130(tmp_path: Path) -> None:
         out, err = proc.communicate(timeout=60)
         assert proc.returncode == 130, err
         assert "stopping: waiting for the deletes in flight" in err
-        assert "records were not deleted yet; run the same command again to resume." in out
+        assert "records were not deleted yet; run the same command again to resume." in err
         with sqlite3.connect(jp) as conn:  # nothing left half-done: no chunk in flight
             states = dict(conn.execute("SELECT state, count(*) FROM chunks GROUP BY state"))
         assert "in_flight" not in states and states.get("pending", 0) > 0

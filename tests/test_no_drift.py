@@ -159,14 +159,18 @@ def test_validate_dry_run_and_upload_agree(simulator: RunningSimulator, tmp_path
     assert len(accepted) == found["valid"] == len(simulator.records(125))
 
 
-def test_header_only_file_refused_alike(simulator: RunningSimulator, tmp_path: Path) -> None:
+def test_header_only_file_is_refused_by_validate_and_nothing_to_send_for_upload_alike(
+        simulator: RunningSimulator, tmp_path: Path) -> None:
     file = write_csv(tmp_path / "empty.csv", [])
-    message = "error: empty.csv has a header but no rows below it.\n"
     vr = CliRunner().invoke(cli, ["validate", str(file)])
-    dr = upload(simulator, file, tmp_path / "dry.sqlite", "--dry-run")
-    ur = upload(simulator, file, tmp_path / "j.sqlite")
-    assert [x.exit_code for x in (vr, dr, ur)] == [2, 2, 2]
-    assert vr.stderr == dr.stderr == ur.stderr == message
+    assert vr.exit_code == 2 and vr.stderr == "error: empty.csv has a header but no rows below it.\n"
+    dr = upload(simulator, file, tmp_path / "dry.sqlite", "--dry-run", "--json")
+    ur = upload(simulator, file, tmp_path / "j.sqlite", "--json")
+    assert (dr.exit_code, dr.stderr, ur.exit_code, ur.stderr) == (0, "", 0, "")
+    assert json.loads(dr.stdout)["would_send"] == 0
+    summary = json.loads(ur.stdout)
+    assert (summary["state"], summary["rows"], summary["sent_this_time"]) == ("completed", 0, 0)
+    assert summary["note"] == "nothing to send: empty.csv has a header and no rows"
 
 
 plans = st.lists(st.tuples(st.sampled_from(KINDS), st.one_of(st.none(), st.integers(0, 30))),

@@ -116,5 +116,8 @@ def test_delete_timezone_refusal_is_json_with_json(tmp_path: Path) -> None:
                        "http://127.0.0.1:9", "--timezone", "UTC", "--yes", "--json")
     assert code == 2
     first = out.splitlines()[0]  # stdout's JSON object; the sentence follows on stderr
-    assert json.loads(first) == {"error": "--timezone does not apply to delete: only the "
-                                          "customer ids are read", "exit_code": 2}
+    got = json.loads(first)
+    assert {k: got[k] for k in ("error", "exit_code")} == {
+        "error": "--timezone does not apply to delete: only the customer ids are read",
+        "exit_code": 2}
+    assert set(got) == {"error", "exit_code", "finished_at", "version"}

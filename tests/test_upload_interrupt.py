@@ -37,7 +37,7 @@ def _run(tmp_path: Path, presses: int) -> None:
         assert "sending:" in err  # plain progress lines without a terminal
         if presses == 1:
             assert "stopping: waiting for the requests in flight" in err
-            assert "state" not in err and "interrupted:" in out
+            assert "state" not in err and "interrupted by Ctrl-C:" in err
         held = len(sim.records(125))
         assert 0 < held < N
         proc = spawn(argv, env_for(sim))

@@ -76,3 +76,12 @@ def spawn(argv: list[str], env: dict[str, str]) -> subprocess.Popen[str]:
 def read_csv(path: Path) -> list[list[str]]:
     with open(path, newline="", encoding="utf-8") as f:
         return list(csv.reader(f))
+
+
+def free_port() -> int:
+    """A port nothing listens on now (the kernel's pick, released at once)."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])

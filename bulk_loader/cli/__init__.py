@@ -54,10 +54,13 @@ class LazyGroup(click.Group):
         except BulkLoaderError as exc:
             click.echo(f"error: {exc}", err=True)
             ctx.exit(exc.exit_code)
-        except KeyboardInterrupt:
-            click.echo("interrupted; nothing was lost. Run the same command again to resume.",
-                       err=True)
-            ctx.exit(EXIT_INTERRUPTED)
+        except KeyboardInterrupt as exc:
+            from bulk_loader.interrupt import EXIT_TERMINATED, Terminated
+
+            by = "SIGTERM" if isinstance(exc, Terminated) else "Ctrl-C"
+            click.echo(f"interrupted by {by}; nothing was lost. Run the same command again "
+                       "to resume.", err=True)
+            ctx.exit(EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED)
 
 
 @click.group(cls=LazyGroup)
@@ -67,5 +70,8 @@ def cli() -> None:
 
 
 def main() -> None:
+    from bulk_loader.interrupt import install_sigterm
+
+    install_sigterm()  # SIGTERM (systemd, timeout, docker stop) unwinds like Ctrl-C: exit 143
     cli(prog_name="bulk-loader")
     sys.exit(0)

@@ -11,11 +11,13 @@ import click
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-DEFAULT_JOURNAL = Path("~/.local/share/bulk-loader/journal.sqlite")
-
-
 def default_journal() -> Path:
-    return Path(os.environ.get("BULK_LOADER_JOURNAL") or DEFAULT_JOURNAL).expanduser()
+    """$BULK_LOADER_JOURNAL, else the platform's data folder (platformdirs: on Linux
+    $XDG_DATA_HOME/bulk-loader/journal.sqlite, ~/.local/share by default)."""
+    import platformdirs
+
+    fallback = platformdirs.user_data_path("bulk-loader", appauthor=False) / "journal.sqlite"
+    return Path(os.environ.get("BULK_LOADER_JOURNAL") or fallback).expanduser()
 
 
 def _stack(*decorators: Callable[[F], F]) -> Callable[[F], F]:
@@ -40,14 +42,17 @@ file_options = _stack(
 endpoint_options = _stack(
     click.option("--platform", help="8x8 CC platform prefix, e.g. na12 (https://vcc-na12.8x8.com)."),
     click.option("--base-url", help="API root instead of --platform (the simulator, tests)."),
-    click.option("--profile", help="Profile in the config file (credentials)."),
+    click.option("--profile", help="Profile in the config file (credentials; for upload, the "
+                                   "whole job)."),
     click.option("--config", "config_file", type=click.Path(dir_okay=False),
-                 help="Config file (default: $BULK_LOADER_CONFIG or ~/.config/bulk-loader/config.toml)."),
+                 help="Config file (default: $BULK_LOADER_CONFIG or "
+                      "$XDG_CONFIG_HOME/bulk-loader/config.toml)."),
 )
 
 journal_option = click.option(
     "--journal", type=click.Path(dir_okay=False, path_type=Path), default=None,
-    help="SQLite journal (default: $BULK_LOADER_JOURNAL or ~/.local/share/bulk-loader/journal.sqlite).",
+    help="SQLite journal (default: $BULK_LOADER_JOURNAL or "
+         "$XDG_DATA_HOME/bulk-loader/journal.sqlite).",
 )
 
 

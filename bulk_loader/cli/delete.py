@@ -9,6 +9,7 @@ import click
 
 from bulk_loader.cli.common import default_journal, endpoint_options, file_options, journal_option
 from bulk_loader.cli.outcome import finish, json_errors
+from bulk_loader.cli.profile import WHERE_KEYS, with_profile
 from bulk_loader.errors import UsageError
 
 
@@ -16,7 +17,8 @@ from bulk_loader.errors import UsageError
 @click.argument("file", type=click.Path(path_type=Path), required=False)
 @click.option("--run", "source_run", metavar="RUN_ID",
               help="Undo an upload: delete the records that run added and still holds.")
-@click.option("--campaign", "campaign_id", type=int, required=True, help="Campaign id.")
+@click.option("--campaign", "campaign_id", type=int,
+              help="Campaign id (or campaign in the profile, or $BULK_LOADER_CAMPAIGN).")
 @endpoint_options
 @journal_option
 @file_options
@@ -27,7 +29,8 @@ from bulk_loader.errors import UsageError
 @click.option("--quiet", is_flag=True, help="No progress output.")
 @click.option("--no-preflight", is_flag=True, help="Skip the campaign-status check.")
 @click.option("--new-run", is_flag=True, help="Start a new delete run even if this one finished.")
-def delete(file: Path | None, source_run: str | None, campaign_id: int, platform: str | None,
+def delete(file: Path | None, source_run: str | None, campaign_id: int | None,
+           platform: str | None,
            base_url: str | None, profile: str | None, config_file: str | None,
            journal: Path | None, sheet: str | None, id_column: str | None,
            schedule_column: str | None, encoding: str | None, delimiter: str | None,
@@ -41,7 +44,7 @@ def delete(file: Path | None, source_run: str | None, campaign_id: int, platform
     command later. The delete is a journal run of its own: running the same command again
     resumes it. Exit codes: 0 all deleted or absent, 1 some failed, 2 usage or input error
     (nothing sent), 3 stopped early or some busy (re-run later), 4 the campaign refuses deletes
-    (fix it, then re-run), 130 Ctrl-C.
+    (fix it, then re-run), 130 Ctrl-C, 143 SIGTERM.
     """
     from bulk_loader.config import load_credentials, resolve_endpoint
     from bulk_loader.delete_run import DeleteOptions, run_delete
@@ -50,6 +53,12 @@ def delete(file: Path | None, source_run: str | None, campaign_id: int, platform
     from bulk_loader.progress import choose_mode
 
     with json_errors(as_json):
+        p = with_profile(click.get_current_context(), locals(), keys=WHERE_KEYS)
+        campaign_id, platform, base_url, journal = (
+            p["campaign_id"], p["platform"], p["base_url"], p["journal"])
+        if campaign_id is None:
+            raise UsageError("give --campaign ID (or campaign in the profile, or "
+                             "$BULK_LOADER_CAMPAIGN)")
         if timezone_name:
             raise UsageError("--timezone does not apply to delete: only the customer ids are read")
         if (file is None) == (source_run is None):

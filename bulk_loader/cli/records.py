@@ -10,6 +10,7 @@ import click
 import orjson
 
 from bulk_loader.cli.common import endpoint_options
+from bulk_loader.cli.profile import WHERE_KEYS, with_profile
 from bulk_loader.config import load_credentials, resolve_endpoint
 from bulk_loader.errors import UsageError
 
@@ -32,8 +33,20 @@ def _noting(records: Iterator[T], every: int = 250_000) -> Iterator[T]:
         yield record
 
 
+CAMPAIGN_HELP = "Campaign id (or campaign in the profile, or $BULK_LOADER_CAMPAIGN)."
+
+
+def _where(params: dict[str, Any]) -> tuple[int, str]:
+    """Campaign and endpoint from flags, else the environment, else the profile."""
+    p = with_profile(click.get_current_context(), params, keys=WHERE_KEYS)
+    if p["campaign_id"] is None:
+        raise UsageError("give --campaign ID (or campaign in the profile, or "
+                         "$BULK_LOADER_CAMPAIGN)")
+    return p["campaign_id"], resolve_endpoint(p["platform"], p["base_url"])
+
+
 @click.command()
-@click.option("--campaign", "campaign_id", type=int, required=True, help="Campaign id.")
+@click.option("--campaign", "campaign_id", type=int, help=CAMPAIGN_HELP)
 @endpoint_options
 @click.option("--output", type=click.Path(dir_okay=False, allow_dash=True),
               help="Write every record to FILE (.csv, .json, .jsonl or .xlsx); - for stdout "
@@ -44,7 +57,7 @@ def _noting(records: Iterator[T], every: int = 250_000) -> Iterator[T]:
               help="Only records with this status (New, Queued, Accepted, Completed, Scheduled); "
                    "repeatable.")
 def records(
-    campaign_id: int, platform: str | None, base_url: str | None, profile: str | None,
+    campaign_id: int | None, platform: str | None, base_url: str | None, profile: str | None,
     config_file: str | None, output: str | None, fmt: str | None, statuses: tuple[str, ...],
 ) -> None:
     """Show what a campaign holds: a summary by status, status-code and disposition.
@@ -67,7 +80,7 @@ def records(
     if output:
         fmt = output_format(output, fmt)  # a bad extension fails before the download
     err = output == STDOUT  # the records go to stdout: the words go to stderr
-    endpoint = resolve_endpoint(platform, base_url)
+    campaign_id, endpoint = _where(locals())
     creds = load_credentials(profile, config_file)
     summary = RecordSummary()
     rows = decoded_rows(_noting(stream_records(endpoint, creds, campaign_id)), summary, wanted)
@@ -87,17 +100,17 @@ def records(
 
 
 @click.command()
-@click.option("--campaign", "campaign_id", type=int, required=True, help="Campaign id.")
+@click.option("--campaign", "campaign_id", type=int, help=CAMPAIGN_HELP)
 @endpoint_options
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (for scripts).")
 def campaign(
-    campaign_id: int, platform: str | None, base_url: str | None, profile: str | None,
+    campaign_id: int | None, platform: str | None, base_url: str | None, profile: str | None,
     config_file: str | None, as_json: bool,
 ) -> None:
     """Show a campaign's status in plain words (the data token's campaign-status call)."""
     from bulk_loader.campaign_fetch import campaign_status
 
-    endpoint = resolve_endpoint(platform, base_url)
+    campaign_id, endpoint = _where(locals())
     creds = load_credentials(profile, config_file)
     info = campaign_status(endpoint, creds, campaign_id)
     window = (f"{_when(info.start)} to {_when(info.end)}" if info.window

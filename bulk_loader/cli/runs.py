@@ -11,6 +11,7 @@ import orjson
 from bulk_loader.cli.common import default_journal, endpoint_options, journal_option
 from bulk_loader.errors import JournalError, UsageError
 
+RUN_STATES = ("loading", "sending", "completed", "stopped", "interrupted", "declined", "failed")
 OUTCOME_ORDER = ("accepted", "deleted", "absent", "rejected", "invalid", "failed", "pending",
                  "in_flight")
 
@@ -39,11 +40,21 @@ def _when(ts: str | None) -> str:
 @click.option("--kind", type=click.Choice(["upload", "delete"]), help="Only runs of this kind.")
 @click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True,
               help="Newest runs to list.")
+@click.option("--campaign", "campaign_id", type=int, help="Only runs on this campaign.")
+@click.option("--since", help="Only runs started since WHEN: a UTC date or time "
+                              "(2026-11-28, 2026-11-28T02:00) or a duration back from now (24h, 7d).")
+@click.option("--state", "states", multiple=True, type=click.Choice(RUN_STATES),
+              help="Only runs in this state (repeat for several).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per run, one per line.")
-def runs(journal: Path | None, kind: str | None, limit: int, as_json: bool) -> None:
+def runs(journal: Path | None, kind: str | None, limit: int, campaign_id: int | None,
+         since: str | None, states: tuple[str, ...], as_json: bool) -> None:
     """List the journal's runs, newest first, with their counts by outcome."""
+    from bulk_loader.runs_filter import RunFilter, since_iso
+
+    wanted = RunFilter(kind=kind, campaign_id=campaign_id, since=since_iso(since),
+                       states=states)
     with _open_existing(journal) as j:
-        listed = j.list_runs(kind=kind, limit=limit)
+        listed = wanted.runs(j, limit)
         undone: dict[str, list[str]] = {}
         for run_id, source in j.conn.execute(
                 "SELECT run_id, source_run FROM runs WHERE source_run IS NOT NULL ORDER BY seq"):

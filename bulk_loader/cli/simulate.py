@@ -44,6 +44,9 @@ from bulk_loader.simulator.config import DELETE_TOKENS, FAULT_KINDS, SimulatorCo
               help="Known customer ids, one per line (default: 10000000-15999999).")
 @click.option("--delete-token", type=click.Choice(DELETE_TOKENS), default="action",
               show_default=True, help="Which token DELETE accepts.")
+@click.option("--rate-limit", default=0.0, show_default=True, type=click.FloatRange(min=0),
+              help="Requests per second per tenant (token bucket); beyond it 429 with "
+                   "Retry-After. 0 = no limit.")
 @click.option("--tenant", envvar="BULK_LOADER_SIM_TENANT", default="demo", show_default=True)
 @click.option("--action-token", envvar="BULK_LOADER_SIM_ACTION_TOKEN", default="demo-action",
               show_default=True)
@@ -53,8 +56,9 @@ from bulk_loader.simulator.config import DELETE_TOKENS, FAULT_KINDS, SimulatorCo
 def simulate(host: str, port: int, state_path: str | None, seed: int, latency_ms: float,
              jitter_ms: float, fault_rate: float, fault_kinds: str, retry_after_s: int,
              slow_ms: float, drop_after_commit_rate: float, max_chunk: int,
-             stage_seconds: float, crm_file: str | None, delete_token: str, tenant: str,
-             action_token: str, data_token: str, api: str, **v1_opts: Any) -> None:
+             stage_seconds: float, crm_file: str | None, delete_token: str, rate_limit: float,
+             tenant: str, action_token: str, data_token: str, api: str,
+             **v1_opts: Any) -> None:
     """Run a local 8x8 Dynamic Campaigns API simulator until Ctrl-C.
 
     Campaigns: 125 dynamic, 126 dynamic with a 3-day window, 127 not dynamic.
@@ -71,7 +75,7 @@ def simulate(host: str, port: int, state_path: str | None, seed: int, latency_ms
             stage_seconds=stage_seconds, latency_ms=latency_ms, jitter_ms=jitter_ms,
             fault_rate=fault_rate, fault_kinds=kinds, retry_after_s=retry_after_s,
             slow_ms=slow_ms, drop_after_commit_rate=drop_after_commit_rate,
-            state_path=state_path)
+            state_path=state_path, rate_limit=rate_limit)
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
     v1 = v1_config(config, v1_opts)

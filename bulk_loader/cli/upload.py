@@ -1,9 +1,15 @@
-"""`bulk-loader upload FILE --campaign ID (--platform P | --base-url URL) ...`"""
+"""`bulk-loader upload FILE --campaign ID (--platform P | --base-url URL) ...`
+
+Every option may instead come from the environment (BULK_LOADER_<KEY>) or a profile
+(--profile NAME): flags first, then the environment, then the profile (cli/profile.py).
+"""
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -14,12 +20,17 @@ from bulk_loader.cli.common import (
     file_options,
     journal_option,
 )
+from bulk_loader.cli.job_outputs import JobOutputs
 from bulk_loader.cli.outcome import finish, json_errors
+from bulk_loader.cli.profile import with_profile
+from bulk_loader.errors import UsageError
+
+FILE_PATH = click.Path(dir_okay=False, path_type=Path)
 
 
 @click.command()
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option("--campaign", "campaign_id", type=int, required=True, help="Dynamic campaign id.")
+@click.option("--campaign", "campaign_id", type=int, help="Dynamic campaign id.")
 @endpoint_options
 @journal_option
 @file_options
@@ -28,11 +39,31 @@ from bulk_loader.cli.outcome import finish, json_errors
 @click.option("--concurrency", type=click.IntRange(1, 64), default=4, show_default=True,
               help="Requests in flight at once (a 429 lowers it; it recovers slowly).")
 @clock_skew_option
-@click.option("--results", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--results", type=FILE_PATH,
               help="Results CSV (default: results/<run_id>.results.csv beside the journal). "
                    "The failures CSV goes beside it as <name>.failures.csv.")
+@click.option("--results-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for <run_id>.results.csv and .failures.csv (instead of --results).")
+@click.option("--retry-for", default=None, metavar="DURATION",
+              help="Ride out a server that does not answer (preflight or mid-run) for up to "
+                   "this long, e.g. 15m or 2h, before stopping with exit 3 (default: stop at "
+                   "once).")
+@click.option("--max-rate", type=click.FloatRange(min=0, min_open=True),
+              help="At most this many requests per second for the whole run.")
+@click.option("--metrics-file", type=FILE_PATH,
+              help="Write the run's figures here in the Prometheus text format (node_exporter "
+                   "textfile collector), at the end and on every stop.")
+@click.option("--log-file", type=FILE_PATH,
+              help="Append the run's events here as JSON lines (start, preflight, retries, "
+                   "stops, end).")
+@click.option("--trace-http", type=FILE_PATH,
+              help="Append every HTTP request here as a JSON line (method, path, status, "
+                   "attempt, ms; no headers).")
+@click.option("--trace-bodies", is_flag=True,
+              help="With --trace-http, also write request and answer bodies (customer ids).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
-@click.option("--quiet", is_flag=True, help="No progress output.")
+@click.option("--quiet", is_flag=True,
+              help="No progress output (the reason of a stop still goes to stderr).")
 @click.option("--dry-run", is_flag=True, help="Read, validate and preflight; send nothing.")
 @click.option("--no-preflight", is_flag=True,
               help="Skip the campaign-status check (and with it the campaign time zone/window).")
@@ -43,52 +74,73 @@ from bulk_loader.cli.outcome import finish, json_errors
 @click.option("--reschedule", is_flag=True,
               help="For an id already in the campaign whose call time in the file differs from "
                    "the journal's, delete it, then add it with the new time.")
-def upload(file: Path, campaign_id: int, platform: str | None, base_url: str | None,
-           profile: str | None, config_file: str | None, journal: Path | None,
-           sheet: str | None, id_column: str | None, schedule_column: str | None,
-           encoding: str | None, delimiter: str | None, timezone_name: str | None,
-           chunk_size: int, concurrency: int, clock_skew: float, results: Path | None,
-           as_json: bool, quiet: bool, dry_run: bool, no_preflight: bool, new_run: bool,
-           skip_known: bool, reschedule: bool) -> None:
+def upload(**given: Any) -> None:
     """Upload FILE (CSV or XLSX) into a dynamic campaign, resumably.
 
     Running the same command again resumes an interrupted run; a finished run prints its
-    summary again and sends nothing. Exit codes: 0 all accepted (or already present), 1 some
+    summary again and sends nothing. Exit codes: 0 all accepted (or already present, or nothing to send), 1 some
     rows rejected, invalid or failed, 2 usage or input error (nothing sent), 3 stopped early
-    (resumable), 4 the campaign refuses records (fix it, then re-run), 130 Ctrl-C.
+    (resumable), 4 the campaign refuses records (fix it, then re-run), 130 Ctrl-C,
+    143 SIGTERM.
     """
+    started = time.monotonic()
+    with json_errors(given["as_json"]):
+        p = with_profile(click.get_current_context(), given)
+    outputs = JobOutputs(p, started)
+    with outputs:
+        with json_errors(p["as_json"]):
+            outputs.open()
+            outcome = _run(p, outputs)
+        outputs.summary = outcome.summary
+        if p["dry_run"]:
+            from bulk_loader.upload_dry import format_dry_run  # only here: it imports the validator
+
+            finish(outcome.summary, outcome.exit_code, p["as_json"], format_dry_run)
+        else:
+            from bulk_loader.upload_summary import format_summary
+
+            finish(outcome.summary, outcome.exit_code, p["as_json"], format_summary)
+
+
+def _run(p: dict[str, Any], outputs: JobOutputs) -> Any:
     from bulk_loader.config import load_credentials, resolve_endpoint
     from bulk_loader.model import ReaderOptions
     from bulk_loader.progress import choose_mode
+    from bulk_loader.ride_out import parse_duration
     from bulk_loader.upload import UploadOptions, run_upload
-    from bulk_loader.upload_summary import format_summary
 
-    with json_errors(as_json):
-        opts = UploadOptions(
-            file=file,
-            campaign_id=campaign_id,
-            endpoint=resolve_endpoint(platform, base_url),
-            credentials=load_credentials(profile, config_file),
-            journal_path=journal or default_journal(),
-            chunk_size=chunk_size,
-            concurrency=concurrency,
-            timezone=timezone_name,
-            reader=ReaderOptions(sheet=sheet, encoding=encoding, delimiter=delimiter,
-                                 id_column=id_column, schedule_column=schedule_column),
-            results=results,
-            dry_run=dry_run,
-            preflight=not no_preflight,
-            new_run=new_run,
-            skip_known=skip_known,
-            reschedule=reschedule,
-            clock_skew=timedelta(seconds=clock_skew),
-            progress=choose_mode(quiet),
-            notice=lambda text: None if quiet else click.echo(text, err=True),
-        )
-        outcome = run_upload(opts)
-    if dry_run:
-        from bulk_loader.upload_dry import format_dry_run  # only here: it imports the validator
-
-        finish(outcome.summary, outcome.exit_code, as_json, format_dry_run)
-    else:
-        finish(outcome.summary, outcome.exit_code, as_json, format_summary)
+    if p["campaign_id"] is None:
+        raise UsageError("give --campaign ID (or campaign in the profile, or "
+                         "$BULK_LOADER_CAMPAIGN)")
+    if p["results"] and p["results_dir"]:
+        raise UsageError("give --results or --results-dir, not both")
+    quiet = p["quiet"]
+    opts = UploadOptions(
+        file=p["file"],
+        campaign_id=p["campaign_id"],
+        endpoint=resolve_endpoint(p["platform"], p["base_url"]),
+        credentials=outputs.credentials(load_credentials(p["profile"], p["config_file"])),
+        journal_path=p["journal"] or default_journal(),
+        chunk_size=p["chunk_size"],
+        concurrency=p["concurrency"],
+        timezone=p["timezone_name"],
+        reader=ReaderOptions(sheet=p["sheet"], encoding=p["encoding"],
+                             delimiter=p["delimiter"], id_column=p["id_column"],
+                             schedule_column=p["schedule_column"]),
+        results=p["results"],
+        results_dir=p["results_dir"],
+        dry_run=p["dry_run"],
+        preflight=not p["no_preflight"],
+        new_run=p["new_run"],
+        skip_known=p["skip_known"],
+        reschedule=p["reschedule"],
+        clock_skew=timedelta(seconds=p["clock_skew"]),
+        progress=choose_mode(quiet),
+        notice=lambda text: None if quiet else click.echo(text, err=True),
+        retry_for=parse_duration(p["retry_for"]),
+        max_rate=p["max_rate"],
+        log=outputs.log,
+        trace=outputs.trace,
+    )
+    outputs.started(opts)
+    return run_upload(opts)

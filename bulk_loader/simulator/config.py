@@ -74,6 +74,8 @@ class SimulatorConfig:
     stop_after_adds: int = 0
     # Stream the view in pieces of this many records.
     view_piece: int = 2_000
+    # Requests per second per tenant (token bucket of as many tokens); 0 = no limit (invented).
+    rate_limit: float = 0.0
 
     def __post_init__(self) -> None:
         if self.delete_token not in DELETE_TOKENS:
@@ -83,6 +85,8 @@ class SimulatorConfig:
             raise ValueError(f"unknown fault kinds {sorted(unknown)}; known: {FAULT_KINDS}")
         if not 0.0 <= self.fault_rate <= 1.0 or not 0.0 <= self.drop_after_commit_rate <= 1.0:
             raise ValueError("fault rates must be between 0 and 1")
+        if self.rate_limit < 0 or self.rate_limit != self.rate_limit:
+            raise ValueError("rate_limit must be 0 (none) or a positive number of requests/s")
         if self.max_chunk < 1:
             raise ValueError("max_chunk must be at least 1")
         if self.started_ms is None:

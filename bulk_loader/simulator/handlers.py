@@ -19,6 +19,7 @@ from bulk_loader.simulator.auth import authorized
 from bulk_loader.simulator.config import CampaignConfig
 from bulk_loader.simulator.ingest import IngestRules, format_ms, ingest
 from bulk_loader.simulator.lifecycle import mix, phone_list, record_state
+from bulk_loader.simulator.rate_limit import retry_after_header, tenant_of
 from bulk_loader.simulator.state import SimulatorState
 from bulk_loader.simulator.store import CampaignStore
 
@@ -71,6 +72,12 @@ async def _prelude(request: web.Request, route: str, token: str,
     state = request.app[STATE_KEY]
     state.counters["requests"] += 1
     state.by_route[route] += 1
+    if state.buckets is not None:  # --rate-limit: refused before any work, like a gateway
+        wait = state.buckets.take(tenant_of(request.headers.get("Authorization")))
+        if wait is not None:
+            state.counters["rate_limited"] += 1
+            raise _error(state, 429, "Too many requests; retry later.",
+                         {"Retry-After": retry_after_header(wait)})
     delay = state.faults.delay_s()
     if delay > 0:
         await asyncio.sleep(delay)

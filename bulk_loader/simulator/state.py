@@ -12,11 +12,12 @@ from bulk_loader.simulator.crm import Crm
 from bulk_loader.simulator.faults import FaultPlan
 from bulk_loader.simulator.ingest import format_ms
 from bulk_loader.simulator.persist import StateFile
+from bulk_loader.simulator.rate_limit import TenantBuckets
 from bulk_loader.simulator.store import NO_SCHEDULE, CampaignStore
 
 COUNTERS = (
     "requests", "records_received", "records_added", "records_rejected", "records_deleted",
-    "auth_failures", "faults_total", "views_abandoned",
+    "auth_failures", "faults_total", "views_abandoned", "rate_limited",
 )
 
 
@@ -31,6 +32,7 @@ class SimulatorState:
         self.status: dict[int, int] = {c: cfg.status for c, cfg in self.campaigns.items()}
         self._stores: dict[int, CampaignStore] = {}
         self.faults = FaultPlan(config)
+        self.buckets = TenantBuckets(config.rate_limit) if config.rate_limit > 0 else None
         self.counters: Counter[str] = Counter({k: 0 for k in COUNTERS})
         self.by_route: Counter[str] = Counter()
         self.by_status: Counter[int] = Counter()
