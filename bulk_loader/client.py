@@ -43,6 +43,7 @@ from bulk_loader.multistatus import (
 )
 from bulk_loader.retry import RetryPolicy
 from bulk_loader.transport import NotSent, Reply, Transport, raise_for_common, server_message
+from bulk_loader.waits import announce, pause, too_long
 
 __all__ = [
     "AddResult",
@@ -131,7 +132,9 @@ class CampaignClient:
         self._delete_kind = self._transport.kind("action")
         self._delete_confirmed = False
         self.notices: list[str] = []  # sentences worth telling the user (e.g. Decision 1)
-        self._sleep = asyncio.sleep  # tests swap this to observe waits
+        self.stop: asyncio.Event | None = None  # the run's stop event: it cuts every wait
+        self._sleep = self._pause  # tests swap this to observe waits
+        self.limiter._sleep = self._pause
 
     # -- lifecycle -------------------------------------------------------------------------------
     async def __aenter__(self) -> CampaignClient:
@@ -151,11 +154,19 @@ class CampaignClient:
         if self._on_notice is not None:
             self._on_notice(text)
 
+    async def _pause(self, seconds: float) -> None:
+        await pause(seconds, self.stop)
+
     async def _wait(self, failures: int, exc: TransientError) -> None:
         retry_after = exc.retry_after if isinstance(exc, ServerBusy) else None
+        if retry_after is not None and retry_after > self.retry.max_retry_after:
+            raise too_long(retry_after, self.retry.max_retry_after)
         wait = self.retry.delay(failures, retry_after)
         if retry_after is not None:
             self.limiter.hold(wait)  # the server asked everyone to wait, not just this request
+        reason = "as the server asked (Retry-After)" if retry_after is not None and \
+            wait == retry_after else "before trying again"
+        announce(wait, f"{reason} after: {exc}", self._notice)
         await self._sleep(wait)
 
     async def _request(

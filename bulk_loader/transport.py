@@ -21,17 +21,23 @@ import orjson
 from bulk_loader import __version__
 from bulk_loader.config import Credentials
 from bulk_loader.errors import (
+    AnswerTooLarge,
     AuthError,
     BadResponse,
     CertificateError,
     ConnectionFailed,
+    RedirectRefused,
     RequestTimeout,
     ServerBusy,
 )
 from bulk_loader.retry import parse_retry_after
+from bulk_loader.safe_text import safe
 
 RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
 READ_BYTES = 256 * 1024  # streamed reads: big enough that per-read overhead vanishes
+# An answer read whole (add, delete, status) is refused past this: a 1000-record add answer is
+# about 100 KB, so 64 MB is far above any honest one and keeps a hostile one bounded.
+ANSWER_CAP = 64 * 1024 * 1024
 TOKEN_ENV = {"action": "BULK_LOADER_ACTION_TOKEN", "data": "BULK_LOADER_DATA_TOKEN"}
 
 
@@ -60,7 +66,7 @@ def server_message(body: bytes, limit: int = 300) -> str:
         text = data["message"]
     else:
         text = body[:limit].decode("utf-8", "replace")
-    text = " ".join(text.split())
+    text = safe(" ".join(text.split()))
     return text[:limit]
 
 
@@ -80,6 +86,33 @@ def raise_for_common(reply: Reply, kind: str) -> None:
             status=status,
             retry_after=parse_retry_after(reply.retry_after),
         )
+
+
+def refuse_redirect(resp: aiohttp.ClientResponse, what: str) -> None:
+    """A 3xx is never followed: the records would go to a host nobody configured."""
+    if 300 <= resp.status < 400:
+        where = safe(resp.headers.get("Location", "(no Location)"))[:300]
+        raise RedirectRefused(
+            f"the server redirected {what} (HTTP {resp.status}) to {where}; API calls never "
+            "follow redirects: check --base-url or --platform", status=resp.status)
+
+
+async def read_capped(resp: aiohttp.ClientResponse, cap: int, what: str) -> bytes:
+    """The whole body, refused past `cap` bytes (an add answer is a few MB at most)."""
+    declared = resp.content_length
+    if declared is not None and declared > cap:
+        raise too_large(what, cap)
+    out = bytearray()
+    while piece := await resp.content.read(READ_BYTES):
+        out += piece
+        if len(out) > cap:
+            raise too_large(what, cap)
+    return bytes(out)
+
+
+def too_large(what: str, cap: int) -> AnswerTooLarge:
+    return AnswerTooLarge(f"the answer to {what} is larger than {cap >> 20} MB, the most this "
+                          "tool reads; the server is not answering as the API promises")
 
 
 class NotSent(ConnectionFailed):
@@ -170,9 +203,11 @@ class Transport:
         session = self._ensure()
         try:
             async with session.request(
-                method, self.base_url + path, data=body, headers=self._headers[kind]
+                method, self.base_url + path, data=body, headers=self._headers[kind],
+                allow_redirects=False,
             ) as resp:
-                data = await resp.read()
+                refuse_redirect(resp, what)
+                data = await read_capped(resp, ANSWER_CAP, what)
                 return Reply(resp.status, data, resp.headers.get("Retry-After"))
         except NETWORK_ERRORS as exc:
             raise _translate(exc, what, self.timeout) from exc
@@ -186,9 +221,14 @@ class Transport:
         )
         try:
             resp = await session.get(self.base_url + path, headers=self._headers[kind],
-                                     timeout=timeout)
+                                     timeout=timeout, allow_redirects=False)
         except NETWORK_ERRORS as exc:
             raise _translate(exc, what, self.timeout) from exc
+        try:
+            refuse_redirect(resp, what)
+        except RedirectRefused:
+            resp.release()
+            raise
         try:  # only the connect is translated here: the caller's own errors pass untouched
             yield StreamReply(resp, what, self.timeout)
         finally:

@@ -13,6 +13,7 @@ front; phase 2 (upload_send) posts the open chunks. See journal.py for the schem
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import hashlib
 import sys
@@ -30,6 +31,7 @@ from bulk_loader.config import Credentials
 from bulk_loader.errors import (
     EXIT_OK,
     EXIT_SOME_FAILED,
+    DiskFull,
     InputFileError,
     UsageError,
 )
@@ -70,6 +72,7 @@ class UploadOptions:
     clock_skew: timedelta = timedelta(seconds=60)
     progress: str = "none"  # bar | plain | none
     retry: RetryPolicy | None = None
+    timeout: float = 60.0  # seconds per request (--timeout)
     now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     notice: Callable[[str], None] = field(default=lambda text: print(text, file=sys.stderr))
 
@@ -102,7 +105,7 @@ def _validator(opts: UploadOptions, info: CampaignInfo | None) -> Any:
 
 def _client(opts: UploadOptions) -> CampaignClient:
     return CampaignClient(opts.endpoint, opts.credentials, concurrency=opts.concurrency,
-                          retry=opts.retry, on_notice=opts.notice)
+                          retry=opts.retry, on_notice=opts.notice, timeout=opts.timeout)
 
 
 def _preflight(opts: UploadOptions) -> CampaignInfo | None:
@@ -146,7 +149,7 @@ def run_upload(opts: UploadOptions) -> UploadOutcome:
         if not opts.new_run:
             earlier = journal.find_run("upload", sha, opts.campaign_id, opts.endpoint)
             if earlier is not None and earlier.state == "completed":
-                return _finished(earlier)
+                return _finished(opts, journal, earlier, locked=False)
         info = _preflight(opts)
         run, _ = journal.find_or_create_run(
             "upload", sha, opts.campaign_id, opts.endpoint, new=opts.new_run,
@@ -155,7 +158,7 @@ def run_upload(opts: UploadOptions) -> UploadOutcome:
         with journal.lock_run(run), relaxed_gc():
             run = journal.refresh(run)
             if run.state == "completed":
-                return _finished(run)
+                return _finished(opts, journal, run, locked=True)
             return _run_locked(opts, journal, run, info, started)
 
 
@@ -166,7 +169,11 @@ def _settings(opts: UploadOptions) -> dict[str, Any]:
             "results": str(opts.results) if opts.results else None}
 
 
-def _finished(run: Run) -> UploadOutcome:
+def _finished(opts: UploadOptions, journal: Journal, run: Run, *, locked: bool) -> UploadOutcome:
+    if (run.summary or {}).get("outputs_written") is False:  # a full disk stopped them
+        with contextlib.nullcontext() if locked else journal.lock_run(run):
+            _write_outputs(opts, journal, run, dict(run.summary or {}))
+        run = journal.refresh(run)
     summary = dict(run.summary or {})
     summary["already_finished"] = True
     summary["note"] = (f"run {run.run_id} already finished on {run.finished_at}; nothing was sent "
@@ -237,6 +244,7 @@ async def _send(opts: UploadOptions, journal: Journal, run: Run,
 
         sender = Sender(jt, run, client, opts.campaign_id, concurrency=opts.concurrency,
                         now=opts.now, clock_skew=opts.clock_skew, on_progress=on_progress)
+        client.stop = sender.stop  # Ctrl-C cuts a backoff or Retry-After wait at once
         with ctrl_c(sender.stop, opts.notice, "requests"):
             result = await sender.send_all()
         st = client.stats
@@ -266,14 +274,30 @@ def _finish(opts: UploadOptions, journal: Journal, run: Run, sent: SendResult, r
         bad = sum(counts.get(s, 0) for s in FAILED_STATES)
         code = EXIT_SOME_FAILED if bad else EXIT_OK
         message = None
-    write_results(journal, run, results)
-    failures = failures_path_for(results)
-    headers = run.settings.get("headers")
-    # Lazy: the file is re-read only if some row failed (its original cells are copied).
-    read_rows = _read_rows(opts, run) if headers else None
-    write_failures(journal, run, failures, headers, read_rows)
     summary = build_summary(journal, run, state=state, exit_code=code, counts=counts,
                             tally=sent.tally, tally_http=sent.http, message=message, resumed=resumed,
-                            wall=time.monotonic() - started, results=results, failures=failures)
+                            wall=time.monotonic() - started, results=results,
+                            failures=failures_path_for(results))
+    # The run's fate is journaled first, apart from its outputs: a disk that fills while they
+    # are written leaves a finished run whose outputs the next invocation writes again.
+    summary["outputs_written"] = False
     journal.set_state(run, state, exit_code=code, summary=summary)
+    _write_outputs(opts, journal, journal.refresh(run), summary)
     return UploadOutcome(summary, code)
+
+
+def _write_outputs(opts: UploadOptions, journal: Journal, run: Run,
+                   summary: dict[str, Any]) -> None:
+    """The results and failures CSVs (each written aside and renamed); marks them written."""
+    results, failures = Path(summary["results"]), Path(summary["failures"])
+    try:
+        write_results(journal, run, results)
+        headers = run.settings.get("headers")
+        # Lazy: the file is re-read only if some row failed (its original cells are copied).
+        read_rows = _read_rows(opts, run) if headers else None
+        write_failures(journal, run, failures, headers, read_rows)
+    except DiskFull as exc:
+        raise DiskFull(f"run {run.run_id} is {run.state}, but its results could not be "
+                       f"written: {exc}") from exc
+    summary["outputs_written"] = True
+    journal.set_state(run, run.state, summary=summary)

@@ -226,7 +226,8 @@ class Sender:
             answer = await self.client.add_chunk(self.campaign_id, ids, schedules)
         except TerminalError as exc:
             # Leave the chunk in_flight: part of it may have been taken before the refusal.
-            if self.stopped_by is None:
+            # A wait cut by Ctrl-C is no refusal: the run is interrupted, not stopped.
+            if self.stopped_by is None and not getattr(exc, "cut", False):
                 self.stopped_by = exc
             self.stop.set()
             return None

@@ -7,7 +7,13 @@ from pathlib import Path
 
 import click
 
-from bulk_loader.cli.common import default_journal, endpoint_options, file_options, journal_option
+from bulk_loader.cli.common import (
+    default_journal,
+    endpoint_options,
+    file_options,
+    journal_option,
+    timeout_option,
+)
 from bulk_loader.cli.outcome import finish, json_errors
 from bulk_loader.errors import UsageError
 
@@ -22,6 +28,7 @@ from bulk_loader.errors import UsageError
 @file_options
 @click.option("--concurrency", type=click.IntRange(1, 64), default=8, show_default=True,
               help="DELETE requests in flight at once (a 429 lowers it; it recovers slowly).")
+@timeout_option
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation (scripts, cron).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
 @click.option("--quiet", is_flag=True, help="No progress output.")
@@ -31,7 +38,7 @@ def delete(file: Path | None, source_run: str | None, campaign_id: int, platform
            base_url: str | None, profile: str | None, config_file: str | None,
            journal: Path | None, sheet: str | None, id_column: str | None,
            schedule_column: str | None, encoding: str | None, delimiter: str | None,
-           timezone_name: str | None, concurrency: int, yes: bool, as_json: bool, quiet: bool,
+           timezone_name: str | None, concurrency: int, timeout: float, yes: bool, as_json: bool, quiet: bool,
            no_preflight: bool, new_run: bool) -> None:
     """Remove records from a campaign so they are not dialed again.
 
@@ -68,6 +75,7 @@ def delete(file: Path | None, source_run: str | None, campaign_id: int, platform
             reader=ReaderOptions(sheet=sheet, encoding=encoding, delimiter=delimiter,
                                  id_column=id_column, schedule_column=schedule_column),
             concurrency=concurrency,
+            timeout=timeout,
             preflight=not no_preflight,
             new_run=new_run,
             confirm=confirm,

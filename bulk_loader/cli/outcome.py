@@ -9,7 +9,8 @@ from typing import Any, NoReturn
 
 import click
 
-from bulk_loader.errors import BulkLoaderError
+from bulk_loader.errors import EXIT_INTERNAL, BulkLoaderError
+from bulk_loader.failure import translate
 
 
 @contextlib.contextmanager
@@ -20,6 +21,12 @@ def json_errors(as_json: bool) -> Iterator[None]:
     except BulkLoaderError as exc:
         if as_json:
             click.echo(json.dumps({"error": str(exc), "exit_code": exc.exit_code}))
+        raise
+    except Exception as exc:
+        if as_json:  # a full disk, a damaged journal, or a bug (exit 5): still one JSON object
+            known = translate(exc, "the journal or an output file")
+            click.echo(json.dumps({"error": str(known or exc),
+                                   "exit_code": known.exit_code if known else EXIT_INTERNAL}))
         raise
 
 

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 import click
 import orjson
 
-from bulk_loader.cli.common import endpoint_options
+from bulk_loader.cli.common import endpoint_options, timeout_option
 from bulk_loader.config import load_credentials, resolve_endpoint
 
 T = TypeVar("T")
@@ -34,6 +34,7 @@ def _noting(records: Iterator[T], every: int = 250_000) -> Iterator[T]:
 @click.command()
 @click.option("--campaign", "campaign_id", type=int, required=True, help="Campaign id.")
 @endpoint_options
+@timeout_option
 @click.option("--output", type=click.Path(dir_okay=False),
               help="Write every record to FILE (.csv, .json, .jsonl or .xlsx).")
 @click.option("--status", "statuses", multiple=True,
@@ -41,7 +42,7 @@ def _noting(records: Iterator[T], every: int = 250_000) -> Iterator[T]:
                    "repeatable.")
 def records(
     campaign_id: int, platform: str | None, base_url: str | None, profile: str | None,
-    config_file: str | None, output: str | None, statuses: tuple[str, ...],
+    config_file: str | None, timeout: float, output: str | None, statuses: tuple[str, ...],
 ) -> None:
     """Show what a campaign holds: a summary by status, status-code and disposition.
 
@@ -63,7 +64,7 @@ def records(
     endpoint = resolve_endpoint(platform, base_url)
     creds = load_credentials(profile, config_file)
     summary = RecordSummary()
-    rows = decoded_rows(_noting(stream_records(endpoint, creds, campaign_id)), summary, wanted)
+    rows = decoded_rows(_noting(stream_records(endpoint, creds, campaign_id, timeout=timeout)), summary, wanted)
     if output:
         written = write_records(output, rows, summary, campaign_id=campaign_id)
     else:
@@ -81,17 +82,18 @@ def records(
 @click.command()
 @click.option("--campaign", "campaign_id", type=int, required=True, help="Campaign id.")
 @endpoint_options
+@timeout_option
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (for scripts).")
 def campaign(
     campaign_id: int, platform: str | None, base_url: str | None, profile: str | None,
-    config_file: str | None, as_json: bool,
+    config_file: str | None, timeout: float, as_json: bool,
 ) -> None:
     """Show a campaign's status in plain words (the data token's campaign-status call)."""
     from bulk_loader.campaign_fetch import campaign_status
 
     endpoint = resolve_endpoint(platform, base_url)
     creds = load_credentials(profile, config_file)
-    info = campaign_status(endpoint, creds, campaign_id)
+    info = campaign_status(endpoint, creds, campaign_id, timeout=timeout)
     window = (f"{_when(info.start)} to {_when(info.end)}" if info.window
               else "none (no start and end time set)")
     state = "unknown" if info.status is None else f"{info.status_name or 'unknown'} ({info.status})"

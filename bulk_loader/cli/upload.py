@@ -13,6 +13,7 @@ from bulk_loader.cli.common import (
     endpoint_options,
     file_options,
     journal_option,
+    timeout_option,
 )
 from bulk_loader.cli.outcome import finish, json_errors
 
@@ -28,6 +29,7 @@ from bulk_loader.cli.outcome import finish, json_errors
 @click.option("--concurrency", type=click.IntRange(1, 64), default=4, show_default=True,
               help="Requests in flight at once (a 429 lowers it; it recovers slowly).")
 @clock_skew_option
+@timeout_option
 @click.option("--results", type=click.Path(dir_okay=False, path_type=Path),
               help="Results CSV (default: results/<run_id>.results.csv beside the journal). "
                    "The failures CSV goes beside it as <name>.failures.csv.")
@@ -41,13 +43,14 @@ def upload(file: Path, campaign_id: int, platform: str | None, base_url: str | N
            profile: str | None, config_file: str | None, journal: Path | None,
            sheet: str | None, id_column: str | None, schedule_column: str | None,
            encoding: str | None, delimiter: str | None, timezone_name: str | None,
-           chunk_size: int, concurrency: int, clock_skew: float, results: Path | None,
+           chunk_size: int, concurrency: int, clock_skew: float, timeout: float, results: Path | None,
            as_json: bool, quiet: bool, dry_run: bool, no_preflight: bool, new_run: bool) -> None:
     """Upload FILE (CSV or XLSX) into a dynamic campaign, resumably.
 
     Running the same command again resumes an interrupted run; a finished run prints its
     summary again and sends nothing. Exit codes: 0 all accepted, 1 some rows rejected, invalid
-    or failed, 2 usage or input error (nothing sent), 3 stopped early (resumable), 130 Ctrl-C.
+    or failed, 2 usage or input error (nothing sent), 3 stopped early (resumable), 5 internal
+    error, 130 Ctrl-C.
     """
     from bulk_loader.config import load_credentials, resolve_endpoint
     from bulk_loader.model import ReaderOptions
@@ -72,6 +75,7 @@ def upload(file: Path, campaign_id: int, platform: str | None, base_url: str | N
             preflight=not no_preflight,
             new_run=new_run,
             clock_skew=timedelta(seconds=clock_skew),
+            timeout=timeout,
             progress=choose_mode(quiet),
             notice=lambda text: None if quiet else click.echo(text, err=True),
         )
