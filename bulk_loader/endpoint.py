@@ -20,12 +20,19 @@ def split(base_url: str) -> SplitResult:
     """The URL's parts; a bad URL or one carrying credentials is a UsageError (exit 2)."""
     try:
         parts = urlsplit(base_url.strip())
-        parts.port  # noqa: B018  raises for a port out of range
+        has_user = parts.username is not None or parts.password is not None
     except ValueError as exc:
-        raise UsageError(f"--base-url is not a valid URL: {exc}") from None
-    if parts.username is not None or parts.password is not None:
+        if "@" not in base_url:
+            raise UsageError(f"--base-url is not a valid URL: {exc} (got {base_url!r})") \
+                from None
+        has_user = True
+    if has_user:  # checked before any message echoes the URL: it holds a secret
         raise UsageError("--base-url must not hold a user name or password: put the "
                          "credentials in the environment or a profile (see README, Credentials)")
+    try:
+        parts.port  # noqa: B018  raises for a port out of range
+    except ValueError as exc:
+        raise UsageError(f"--base-url is not a valid URL: {exc} (got {base_url!r})") from None
     return parts
 
 

@@ -49,6 +49,7 @@ from bulk_loader.results import (
     write_failures,
     write_results,
 )
+from bulk_loader.run_key import Stamp, left_behind, left_behind_notice
 from bulk_loader.upload_send import Sender, SendResult, Tally
 from bulk_loader.upload_summary import build_summary
 from bulk_loader.zones import parse_timezone
@@ -144,6 +145,7 @@ def run_upload(opts: UploadOptions) -> UploadOutcome:
         from bulk_loader.upload_dry import dry_run
 
         return dry_run(opts, _preflight(opts), _validator, started)
+    stamp = Stamp.of(opts.file)  # before the hash: a file still being written is caught
     sha = file_sha256(opts.file)
     with Journal.open(opts.journal_path) as journal:
         if not opts.new_run:
@@ -151,15 +153,21 @@ def run_upload(opts: UploadOptions) -> UploadOutcome:
             if earlier is not None and earlier.state == "completed":
                 return _finished(opts, journal, earlier, locked=False)
         info = _preflight(opts)
-        run, _ = journal.find_or_create_run(
+        file_path = str(opts.file.resolve())
+        run, created = journal.find_or_create_run(
             "upload", sha, opts.campaign_id, opts.endpoint, new=opts.new_run,
-            file_path=str(opts.file.resolve()), settings=_settings(opts))
+            file_path=file_path, settings=_settings(opts))
+        if created:
+            older = [r for r in left_behind(journal, sha, opts.campaign_id, opts.endpoint,
+                                            file_path) if r[0] != run.run_id]
+            if older:
+                opts.notice(left_behind_notice(older, file_path))
         # The whole run, results included, not only the hot loops: fewer GC passes throughout.
         with journal.lock_run(run), relaxed_gc():
             run = journal.refresh(run)
             if run.state == "completed":
                 return _finished(opts, journal, run, locked=True)
-            return _run_locked(opts, journal, run, info, started)
+            return _run_locked(opts, journal, run, info, started, stamp)
 
 
 def _settings(opts: UploadOptions) -> dict[str, Any]:
@@ -190,7 +198,7 @@ def _results_path(opts: UploadOptions, run: Run) -> Path:
 
 
 def _run_locked(opts: UploadOptions, journal: Journal, run: Run, info: CampaignInfo | None,
-                started: float) -> UploadOutcome:
+                started: float, stamp: Stamp) -> UploadOutcome:
     progress = Progress(opts.progress)
     resumed = run.state != "loading"  # a load cut short starts over: not a resume
     settings = dict(run.settings)
@@ -205,6 +213,7 @@ def _run_locked(opts: UploadOptions, journal: Journal, run: Run, info: CampaignI
         try:
             loaded = load_file(journal, run, str(opts.file), opts.reader, validator,
                                opts.chunk_size, progress.reading)
+            stamp.check(opts.file)  # the hash was taken before the read: did the file hold still?
         except (InputFileError, UsageError) as exc:
             summary = {"run_id": run.run_id, "state": "failed", "exit_code": exc.exit_code,
                        "error": str(exc)}
