@@ -76,6 +76,8 @@ class UploadOptions:
     timeout: float = 60.0  # seconds per request (--timeout)
     now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     notice: Callable[[str], None] = field(default=lambda text: print(text, file=sys.stderr))
+    # What must be said even with --quiet (e.g. the unfinished run a new run leaves behind).
+    warn: Callable[[str], None] = field(default=lambda text: print(text, file=sys.stderr))
 
 
 UploadOutcome = RunOutcome
@@ -161,7 +163,7 @@ def run_upload(opts: UploadOptions) -> UploadOutcome:
             older = [r for r in left_behind(journal, sha, opts.campaign_id, opts.endpoint,
                                             file_path) if r[0] != run.run_id]
             if older:
-                opts.notice(left_behind_notice(older, file_path))
+                opts.warn(left_behind_notice(older, file_path))
         # The whole run, results included, not only the hot loops: fewer GC passes throughout.
         with journal.lock_run(run), relaxed_gc():
             run = journal.refresh(run)
