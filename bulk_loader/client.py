@@ -43,7 +43,7 @@ from bulk_loader.multistatus import (
 )
 from bulk_loader.retry import RetryPolicy
 from bulk_loader.transport import NotSent, Reply, Transport, raise_for_common, server_message
-from bulk_loader.waits import announce, pause, too_long
+from bulk_loader.waits import LOUD_WAIT, announce, pause, too_long
 
 __all__ = [
     "AddResult",
@@ -166,6 +166,10 @@ class CampaignClient:
             self.limiter.hold(wait)  # the server asked everyone to wait, not just this request
         reason = "as the server asked (Retry-After)" if retry_after is not None and \
             wait == retry_after else "before trying again"
+        if isinstance(exc, RequestTimeout) and self._transport.timeout > LOUD_WAIT:
+            # The silence was the wait for the answer itself: say so before the next one.
+            self._notice(f"{exc}; trying again (attempt {failures + 1} of "
+                         f"{self.retry.max_attempts})")
         announce(wait, f"{reason} after: {exc}", self._notice)
         await self._sleep(wait)
 

@@ -252,3 +252,39 @@ def test_a_fifo_is_refused_not_waited_on(tmp_path: Path) -> None:
     assert r.exit_code == 2
     assert r.output == (f"error: {fifo} is not a regular file (a pipe or a device?): give a "
                         "CSV or XLSX file.\n")
+
+
+def test_control_characters_from_the_file_are_escaped(tmp_path: Path) -> None:
+    f = tmp_path / "c.csv"
+    f.write_text("customer-id,name\n10000001,Ann\n\x1b]0;owned\x07\x1b[2J,Bob\n", encoding="utf-8")
+    r = CliRunner().invoke(cli, ["validate", str(f)])
+    assert r.exit_code == 1
+    assert "\x1b" not in r.output and "\x07" not in r.output
+    assert "\\x1b]0;owned\\x07\\x1b[2J" in r.output
+
+
+def test_a_full_disk_while_sending_stops_with_exit_3_and_loses_nothing(tmp_path: Path) -> None:
+    rows = valid_rows(20_000, scheduled_every=0)
+    f = write_csv(tmp_path / "c.csv", rows)
+    results = str(tmp_path / "out.csv")
+    with tmpfs(tmp_path / "small", "8m") as small, running_simulator() as sim:
+        journal = small / "j.sqlite"
+        # Loaded, then stopped by a refused token: every chunk is journaled, none sent.
+        refused = upload(sim, f, journal, "--results", results, "--chunk-size", "100",
+                         env=env_for(sim, BULK_LOADER_ACTION_TOKEN="wrong"))
+        assert refused.exit_code == 3 and sim.stats()["records_added"] == 0
+        free = os.statvfs(small)
+        filler = small / "filler"
+        filler.write_bytes(b"\0" * (free.f_bavail * free.f_frsize - 48 * 1024))
+        r = upload(sim, f, journal, "--results", results, "--chunk-size", "100")
+        assert r.exit_code == 3
+        assert r.output.startswith("error: no space left on the disk while writing ")
+        assert r.output.count("\n") == 1
+        with Journal.open(journal) as j:
+            assert j.get_run("upload-1").state == "sending"  # where it stopped
+        assert sim.stats()["records_added"] < 20_000  # 400 here: it stopped part way
+        filler.unlink()
+        again = upload(sim, f, journal, "--results", results, "--chunk-size", "100", "--json")
+        assert again.exit_code == 0, again.output
+        assert orjson.loads(again.output)["counts"]["accepted"] == 20_000
+        assert len(sim.records(125)) == 20_000

@@ -15,6 +15,7 @@ from bulk_loader.cli.common import (
     timeout_option,
 )
 from bulk_loader.cli.outcome import finish, json_errors
+from bulk_loader.cli.say import say
 from bulk_loader.errors import UsageError
 
 
@@ -80,7 +81,7 @@ def delete(file: Path | None, source_run: str | None, campaign_id: int, platform
             new_run=new_run,
             confirm=confirm,
             progress=choose_mode(quiet),
-            notice=lambda text: None if quiet else click.echo(text, err=True),
+            notice=lambda text: None if quiet else say(text, err=True),
         )
         outcome = run_delete(opts)
     finish(outcome.summary, outcome.exit_code, as_json, format_summary)

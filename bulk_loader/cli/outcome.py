@@ -9,6 +9,7 @@ from typing import Any, NoReturn
 
 import click
 
+from bulk_loader.cli.say import say
 from bulk_loader.errors import EXIT_INTERNAL, BulkLoaderError
 from bulk_loader.failure import translate
 
@@ -37,8 +38,8 @@ def finish(summary: dict[str, Any], exit_code: int, as_json: bool,
     if as_json:
         click.echo(json.dumps(summary))
     elif summary.get("state") == "stopped" and summary.get("message"):
-        click.echo(text({**summary, "message": None}))
-        click.echo(f"error: {summary['message']}", err=True)
+        say(text({**summary, "message": None}))
+        say(f"error: {summary['message']}", err=True)
     else:
-        click.echo(text(summary))
+        say(text(summary))
     click.get_current_context().exit(exit_code)

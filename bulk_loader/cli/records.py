@@ -10,6 +10,7 @@ import click
 import orjson
 
 from bulk_loader.cli.common import endpoint_options, timeout_option
+from bulk_loader.cli.say import say
 from bulk_loader.config import load_credentials, resolve_endpoint
 
 T = TypeVar("T")
@@ -71,7 +72,7 @@ def records(
         written = sum(1 for _ in rows)
     click.echo(f"Campaign {campaign_id}: {summary.total:,} records")
     for line in summary.lines():
-        click.echo(line)
+        say(line)
     which = f" with status {', '.join(statuses)}" if wanted is not None else ""
     if output:
         click.echo(f"Wrote {written:,} records{which} to {output}")
@@ -106,7 +107,7 @@ def campaign(
     if as_json:
         click.echo(orjson.dumps(facts).decode())
         return
-    click.echo(f"Campaign {info.campaign_id}" + (f" \"{info.name}\"" if info.name else ""))
+    say(f"Campaign {info.campaign_id}" + (f" \"{info.name}\"" if info.name else ""))
     lines = [
         ("dynamic", _yes_no(info.dynamic)),
         ("enabled", _yes_no(info.enabled)),
@@ -116,6 +117,6 @@ def campaign(
         ("records", "unknown" if info.record_count is None else f"{info.record_count:,}"),
     ]
     for name, value in lines:
-        click.echo(f"  {name + ':':<17}{value}")
+        say(f"  {name + ':':<17}{value}")
     if info.dynamic is False:
         click.echo("  Not a dynamic campaign: records cannot be added to it through this API.")

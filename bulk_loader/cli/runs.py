@@ -9,6 +9,7 @@ import click
 import orjson
 
 from bulk_loader.cli.common import default_journal, endpoint_options, journal_option
+from bulk_loader.cli.say import say
 from bulk_loader.errors import JournalError, UsageError
 
 OUTCOME_ORDER = ("accepted", "deleted", "absent", "rejected", "invalid", "failed", "pending",
@@ -76,7 +77,7 @@ def runs(journal: Path | None, kind: str | None, limit: int, as_json: bool) -> N
                       _when(it["started"]), _when(it["finished"]), outcomes, source))
     widths = [max(len(line[i]) for line in lines) for i in range(len(head) - 1)]
     for line in lines:
-        click.echo("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=False))
+        say("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=False))
                    + "  " + line[-1])
 
 
@@ -152,10 +153,10 @@ def _print_summary(summary: dict[str, Any]) -> None:
         click.echo("Reconciliation:")
         for key, value in recon.items():
             text = f"{value:,}" if isinstance(value, int) else str(value)
-            click.echo(f"  {key}: {text}")
+            say(f"  {key}: {text}")
         camp = summary.get("Campaign records", {})
         for key in ("by-status", "by-status-code", "by-disposition"):
             parts = ", ".join(f"{k} {n:,}" for k, n in camp.get(key, {}).items())
-            click.echo(f"  campaign {key}: {parts or 'none'}")
+            say(f"  campaign {key}: {parts or 'none'}")
         if summary.get("Note"):
-            click.echo(f"Note: {summary['Note']}")
+            say(f"Note: {summary['Note']}")

@@ -16,6 +16,7 @@ from bulk_loader.cli.common import (
     timeout_option,
 )
 from bulk_loader.cli.outcome import finish, json_errors
+from bulk_loader.cli.say import say
 
 
 @click.command()
@@ -77,7 +78,8 @@ def upload(file: Path, campaign_id: int, platform: str | None, base_url: str | N
             clock_skew=timedelta(seconds=clock_skew),
             timeout=timeout,
             progress=choose_mode(quiet),
-            notice=lambda text: None if quiet else click.echo(text, err=True),
+            notice=lambda text: None if quiet else say(text, err=True),
+            warn=lambda text: say(text, err=True),
         )
         outcome = run_upload(opts)
     if dry_run:
