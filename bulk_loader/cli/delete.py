@@ -46,7 +46,8 @@ def delete(file: Path | None, source_run: str | None, campaign_id: int, platform
     FILE lists customer ids (read like an upload file); --run RUN_ID removes what that upload
     got accepted. 204 counts as deleted and 404 as already absent. The delete is a journal run
     of its own: running the same command again resumes it. Exit codes: 0 all deleted or absent,
-    1 some failed, 2 usage or input error (nothing sent), 3 stopped early (resumable), 130 Ctrl-C.
+    1 some failed, 2 usage or input error (nothing sent), 3 stopped early (resumable), 5 internal
+    error, 130 Ctrl-C.
     """
     from bulk_loader.config import load_credentials, resolve_endpoint
     from bulk_loader.delete_run import DeleteOptions, run_delete
