@@ -145,3 +145,21 @@ def test_a_long_wait_is_announced_and_ctrl_c_cuts_it(tmp_path: Path) -> None:
     summary = orjson.loads(out)
     assert summary["state"] == "interrupted" and summary["counts"]["accepted"] == 0
     assert len(api.requests) == 1
+
+
+def test_a_redirect_stops_the_status_and_the_records_view_too(tmp_path: Path) -> None:
+    async def redirect(request: web.Request) -> web.Response:
+        raise web.HTTPMovedPermanently("https://elsewhere.example/x")
+
+    with hostile(redirect) as api:
+        status = run_cli("campaign", "--campaign", "125", "--base-url", api.base_url)
+        view = run_cli("records", "--campaign", "125", "--base-url", api.base_url)
+    assert status[0] == 3 and status[2] == (
+        "error: the server redirected the status of campaign 125 (HTTP 301) to "
+        "https://elsewhere.example/x; API calls never follow redirects: check --base-url or "
+        "--platform\n")
+    assert view[0] == 3 and view[2] == (
+        "error: the server redirected the records of campaign 125 (HTTP 301) to "
+        "https://elsewhere.example/x; API calls never follow redirects: check --base-url or "
+        "--platform\n")
+    assert len(api.requests) == 2  # one each: a redirect is not retried
