@@ -121,7 +121,9 @@ def check_intact(conn: sqlite3.Connection, path: Path) -> None:
                 .fetchone()
             last = f"{row[0]} ({row[1]})" if row else None
         conn.close()
-        raise damaged(path, sqlite3.DatabaseError("; ".join(problems)[:200]), last)
+        lines = [line.strip() for p in problems for line in str(p).splitlines()
+                 if line.strip() and not line.startswith("***")]
+        raise damaged(path, sqlite3.DatabaseError("; ".join(lines[:3])[:200]), last)
 
 
 def now_iso() -> str:

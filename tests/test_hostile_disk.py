@@ -63,6 +63,7 @@ def test_a_damaged_journal_is_found_before_anything_is_sent(tmp_path: Path) -> N
     assert second.output.startswith(f"error: the journal {journal} is damaged (")
     assert (f"nothing was sent. Move it aside (mv {journal} {journal}.damaged) and run the "
             "command again") in second.output
+    assert second.output.endswith("The last run it could read: upload-1 (completed).\n")
     assert second.output.count("\n") == 1
     runs = CliRunner().invoke(cli, ["runs", "--journal", str(journal)])
     assert runs.exit_code == 2 and "is damaged" in runs.output
