@@ -44,7 +44,7 @@ def hostile(handler: Handler) -> Iterator[Hostile]:
         await runner.setup()
         site = web.TCPSite(runner, "127.0.0.1", 0)
         await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        port = runner.addresses[0][1]
         info.base_url = f"http://127.0.0.1:{port}"
         runner_box.append(runner)
         ready.set()
