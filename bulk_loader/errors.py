@@ -40,6 +40,7 @@ EXIT_USAGE = 2
 EXIT_STOPPED = 3
 EXIT_INTERNAL = 5  # unexpected internal error; see --debug
 EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141  # stdout was closed (`| head`), as a shell reports SIGPIPE
 
 
 class BulkLoaderError(Exception):

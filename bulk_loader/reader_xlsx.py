@@ -38,7 +38,7 @@ from bulk_loader.xlsx_limits import ROW_MAX, SHEET_PART_MAX, check_part, too_lon
 _ROW_NUMBER = re.compile(r'<row(?: r="([0-9]+)")?')
 _ATTR_T = re.compile(r'\st="(\w+)"')
 _ATTR_S = re.compile(r'\ss="([0-9]+)"')
-_ROW_END = re.compile(r"</\w+:row>|<row\b[^>]*/>")
+_ROW_END = re.compile(r"</\w+:row>|<row\b[^<>]*/>")
 READ_MAX = 4 << 20  # characters inflated per read at most
 _REDO = object()  # the fast path could not read this cell: decode its row the slow way
 
@@ -51,12 +51,12 @@ def _cells_pattern(letters: str) -> re.Pattern[str]:
     engine skip the other cells fast (measured: cheaper than one pattern and a split).
     """
     return re.compile(
-        r'<c r="' + letters + r'([0-9]+)"([^>]*)>(?:<f\b[^>]*>(?:[^<]*</f>)?)?'
+        r'<c r="' + letters + r'([0-9]+)"([^<>]*)>(?:<f\b[^<>]*>(?:[^<]*</f>)?)?'
         r"(?:<v>([^<]*)</v>|<is><t>([^<]*)</t></is>)?")
 
 
 _ANY_CELL = re.compile(
-    r'<c r="([A-Z]{1,3})([0-9]+)"([^>]*)>(?:<f\b[^>]*>(?:[^<]*</f>)?)?'
+    r'<c r="([A-Z]{1,3})([0-9]+)"([^<>]*)>(?:<f\b[^<>]*>(?:[^<]*</f>)?)?'
     r"(?:<v>([^<]*)</v>|<is><t>([^<]*)</t></is>)?")
 
 

@@ -24,6 +24,7 @@ from bulk_loader.xlsx_limits import (
     STRINGS_PART_MAX,
     WHOLE_PART_MAX,
     check_part,
+    inside,
     refuse,
     too_long,
 )
@@ -34,10 +35,10 @@ _DATE_FORMAT_IDS = set(range(14, 18)) | {22} | set(range(27, 37)) | set(range(50
 _TIME_FORMAT_IDS = set(range(18, 22)) | {45, 46, 47}
 _QUOTED_OR_BRACKETED = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.|_.|\*.')
 _XML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
-_T_TEXT = re.compile(r"<(?:\w+:)?t\b[^>]*>([^<]*)</(?:\w+:)?t>|<(?:\w+:)?t\b[^>]*/>")
-_PHONETIC = re.compile(r"<(?:\w+:)?rPh\b.*?</(?:\w+:)?rPh>", re.S)
+_T_TEXT = re.compile(r"<(?:\w+:)?t\b[^<>]*>([^<]*)</(?:\w+:)?t>|<(?:\w+:)?t\b[^<>]*/>")
+_PHONETIC = re.compile(r"<(?:\w+:)?rPh\b" + inside("rPh") + r"</(?:\w+:)?rPh>")
 _SI_END = re.compile(r"</(?:\w+:)?si>")
-_SI = re.compile(r"<(?:\w+:)?si>(.*?)</(?:\w+:)?si>|<(?:\w+:)?si/>", re.S)
+_SI = re.compile(r"<(?:\w+:)?si>" + inside("si") + r"</(?:\w+:)?si>|<(?:\w+:)?si/>")
 
 
 @dataclass(frozen=True)

@@ -49,3 +49,11 @@ def check_part(path: Path, info: zipfile.ZipInfo, cap: int) -> None:
 
 def too_long(path: Path, part: str, what: str, cap: int) -> InputFileError:
     return refuse(path, f"{what} in its part {part} is longer than the cap of {cap:,} characters")
+
+
+def inside(tag: str) -> str:
+    """A regex group for an element's content up to its end tag that stops at the next start or
+    end of the same tag, so that every match attempt ends there and a scan stays linear however
+    hostile the XML. (`(.*?)</c>` tried from each of n unclosed `<c>` is quadratic: measured,
+    16 s for 120 KB.)"""
+    return rf"([^<]*+(?:<(?!/?(?:\w+:)?{tag}\b)[^<]*+)*+)"

@@ -20,11 +20,13 @@ _LAUNCH = ("import resource, subprocess, sys\n"
            "sys.exit(code if code >= 0 else 128 - code)\n")
 
 
-def run_measured(argv: list[str], env: dict[str, str]) -> tuple[int, str, str, int]:
-    """(exit code, stdout, stderr, peak RSS in KB) of `bulk-loader argv`."""
+def run_measured(argv: list[str], env: dict[str, str],
+                 hang: float = 600) -> tuple[int, str, str, int]:
+    """(exit code, stdout, stderr, peak RSS in KB) of `bulk-loader argv`; `hang` bounds a run
+    that never ends (subprocess.TimeoutExpired), it is not a speed assertion."""
     with tempfile.TemporaryDirectory() as tmp:
         peak_file = Path(tmp) / "peak"
         proc = spawn([sys.executable, "-c", _LAUNCH, str(peak_file), sys.executable, "-m",
                       "bulk_loader", *argv], env)
-        out, err = proc.communicate(timeout=600)
+        out, err = proc.communicate(timeout=hang)
         return proc.returncode, out, err, int(peak_file.read_text())

@@ -12,6 +12,7 @@ import contextlib
 import os
 import signal
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,6 +25,7 @@ from bulk_loader.cli import cli
 from bulk_loader.journal import Journal
 from tests.simulator_fixture import running_simulator
 from tests.upload_support import (
+    ROOT,
     env_for,
     read_csv,
     spawn,
@@ -289,3 +291,14 @@ def test_a_full_disk_while_sending_stops_with_exit_3_and_loses_nothing(tmp_path:
         assert again.exit_code == 0, again.output
         assert orjson.loads(again.output)["counts"]["accepted"] == 20_000
         assert len(sim.records(125)) == 20_000
+
+
+def test_a_closed_output_pipe_is_exit_141_not_a_crash(tmp_path: Path) -> None:
+    f = write_csv(tmp_path / "c.csv", valid_rows(10))
+    proc = subprocess.Popen([sys.executable, "-m", "bulk_loader", "validate", str(f)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # `| head` that has already left
+    err = proc.stderr.read()
+    assert proc.wait(timeout=60) == 141
+    assert err == b""

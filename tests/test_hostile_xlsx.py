@@ -143,6 +143,37 @@ def test_too_many_shared_strings_are_refused(tmp_path: Path,
                           "limits); nothing was sent.\n")
 
 
+SST = '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+# A cell without its r="" reference sends the sheet to the general decoder, which reads every
+# row and cell by regex: the scans that an unclosed tag made quadratic.
+ODD_ROW = '<row r="2"><c><v>10000001</v></c></row><row r="3"><c r="A3"><v>10000002</v></c>'
+TAGS = 200_000  # under 1 MiB: below the ratio cap, so only the scan's own cost is left
+END = "</row></sheetData></worksheet>"
+HOSTILE_XML = {
+    "cells that never close": {"xl/worksheets/sheet1.xml": HEAD + ODD_ROW + "<c>" * TAGS + END},
+    "rows that never close": {"xl/worksheets/sheet1.xml": HEAD + ODD_ROW + "</row>"
+                              + "<row>" * TAGS},
+    "inline strings that never close": {
+        "xl/worksheets/sheet1.xml": HEAD + ODD_ROW + '<c r="B3" t="inlineStr"><is>'
+        + "<is>" * TAGS + "</c>" + END},
+    "shared strings that never close": {
+        "xl/sharedStrings.xml": SST + "<si><t>10000001</t></si><si><t>10000002</t></si>"
+        + "<si><r><t>x</t></r>" + "<rPh>" * TAGS,
+        "xl/worksheets/sheet1.xml": HEAD + '<row r="2"><c r="A2" t="s"><v>0</v></c></row>'
+        '<row r="3"><c r="A3" t="s"><v>1</v></c>' + END},
+}
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE_XML))
+def test_unclosed_tags_are_scanned_in_linear_time(tmp_path: Path, case: str) -> None:
+    # Each unclosed tag made the next match attempt rescan the rest: 16 s for 40,000 of them,
+    # some 7 minutes for these. `hang` only bounds a hang; it asserts no speed.
+    f = bomb(tmp_path / "tags.xlsx", HOSTILE_XML[case])
+    code, out, err, _ = run_measured(["validate", str(f)], ENV, hang=120)
+    assert code == 0, err
+    assert "rows read             2" in out and "valid                 2" in out
+
+
 # -- the fast reader against openpyxl --------------------------------------------------------
 
 # No control characters (openpyxl refuses them); no "_x" (openpyxl neither writes nor reads

@@ -16,7 +16,7 @@ import click
 
 from bulk_loader import __version__
 from bulk_loader.cli import crash
-from bulk_loader.errors import EXIT_INTERRUPTED, BulkLoaderError
+from bulk_loader.errors import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED, BulkLoaderError
 
 # name -> "module:attribute"; each module holds one click command.
 COMMANDS = {
@@ -61,6 +61,9 @@ class LazyGroup(click.Group):
             ctx.exit(EXIT_INTERRUPTED)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
+        except BrokenPipeError:  # `... | head`: the reader left; what was done is journaled
+            crash.quiet_stdout()
+            ctx.exit(EXIT_BROKEN_PIPE)
         except Exception as exc:  # noqa: BLE001  a crash must not look like a result
             ctx.exit(crash.unexpected(exc))
 

@@ -10,6 +10,9 @@ modules that translate them is still told as what it is (failure.translate).
 
 from __future__ import annotations
 
+import contextlib
+import os
+import sys
 import traceback
 
 import click
@@ -39,6 +42,13 @@ def unexpected(exc: Exception) -> int:
     click.echo(f"error: unexpected internal error ({what}){hint}. Nothing that was journaled "
                "is lost; please report this.", err=True)
     return EXIT_INTERNAL
+
+
+def quiet_stdout() -> None:
+    """Point stdout at /dev/null: the reader of a pipe left, and Python's final flush of stdout
+    must not raise a second BrokenPipeError on the way out."""
+    with contextlib.suppress(OSError, ValueError):  # no real file behind stdout: a test runner
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def report(exc: BulkLoaderError) -> int:
