@@ -42,7 +42,14 @@ from bulk_loader.multistatus import (
     parse_multistatus,
 )
 from bulk_loader.retry import RetryPolicy
-from bulk_loader.transport import NotSent, Reply, Transport, raise_for_common, server_message
+from bulk_loader.transport import (
+    NotSent,
+    Reply,
+    Transport,
+    check_entries,
+    raise_for_common,
+    server_message,
+)
 from bulk_loader.waits import LOUD_WAIT, announce, pause, too_long
 
 __all__ = [
@@ -288,6 +295,7 @@ class CampaignClient:
         reply = await self._request("POST", path, kind, f"a request of {n} records", body)
         status = reply.status
         if 200 <= status < 300:
+            check_entries(reply.body, n, f"a request of {n} records")
             try:
                 return parse_multistatus(reply.body)
             except BadResponse:

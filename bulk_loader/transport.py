@@ -38,6 +38,7 @@ READ_BYTES = 256 * 1024  # streamed reads: big enough that per-read overhead van
 # An answer read whole (add, delete, status) is refused past this: a 1000-record add answer is
 # about 100 KB, so 64 MB is far above any honest one and keeps a hostile one bounded.
 ANSWER_CAP = 64 * 1024 * 1024
+ENTRY_COMMAS = 16  # commas per record an add answer may hold (an entry has 2 or 3 fields)
 TOKEN_ENV = {"action": "BULK_LOADER_ACTION_TOKEN", "data": "BULK_LOADER_DATA_TOKEN"}
 
 
@@ -108,6 +109,15 @@ async def read_capped(resp: aiohttp.ClientResponse, cap: int, what: str) -> byte
         if len(out) > cap:
             raise too_large(what, cap)
     return bytes(out)
+
+
+def check_entries(body: bytes, records: int, what: str) -> None:
+    """Refuse, before parsing, an answer with far more JSON values than the records sent: 60 MB
+    of `{},` would parse into 20 million dicts (1.3 GB). An honest entry holds a few commas;
+    counting them runs at memchr speed (measured: 15 ms for 60 MB)."""
+    if body.count(b",") > ENTRY_COMMAS * records + 64:
+        raise AnswerTooLarge(f"the answer to {what} holds far more entries than the {records:,} "
+                             "records sent; the server is not answering as the API promises")
 
 
 def too_large(what: str, cap: int) -> AnswerTooLarge:

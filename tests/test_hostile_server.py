@@ -163,3 +163,18 @@ def test_a_redirect_stops_the_status_and_the_records_view_too(tmp_path: Path) ->
         "https://elsewhere.example/x; API calls never follow redirects: check --base-url or "
         "--platform\n")
     assert len(api.requests) == 2  # one each: a redirect is not retried
+
+
+def test_an_answer_with_millions_of_entries_is_refused_before_parsing(tmp_path: Path) -> None:
+    body = b"[" + b"{}," * 20_000_000 + b"{}]"  # 60 MB: under the size cap, 1.3 GB parsed
+
+    async def swamp(request: web.Request) -> web.Response:
+        return web.Response(body=body, status=207, content_type="application/json")
+
+    with hostile(swamp) as api:
+        code, out, err, peak_kb = run_cli(*upload_args(api.base_url, tmp_path))
+    assert code == 3
+    assert ("the answer to a request of 3 records holds far more entries than the 3 records "
+            "sent") in err
+    assert len(api.requests) == 1
+    assert peak_kb < 400 * 1024
