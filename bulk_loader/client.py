@@ -43,6 +43,8 @@ from bulk_loader.multistatus import (
 )
 from bulk_loader.retry import RetryPolicy
 from bulk_loader.transport import (
+    ANSWER_CAP,
+    SMALL_ANSWER_CAP,
     NotSent,
     Reply,
     Transport,
@@ -181,19 +183,21 @@ class CampaignClient:
         await self._sleep(wait)
 
     async def _request(
-        self, method: str, path: str, kind: str, what: str, body: bytes | None = None
+        self, method: str, path: str, kind: str, what: str, body: bytes | None = None,
+        cap: int = ANSWER_CAP,
     ) -> Reply:
         """One attempt through the limiter, counted."""
         async with self.limiter.slot() as slot:
-            return await self._attempt(slot, method, path, kind, what, body)
+            return await self._attempt(slot, method, path, kind, what, body, cap)
 
     async def _attempt(
-        self, slot: Any, method: str, path: str, kind: str, what: str, body: bytes | None = None
+        self, slot: Any, method: str, path: str, kind: str, what: str, body: bytes | None = None,
+        cap: int = ANSWER_CAP,
     ) -> Reply:
         """One request while holding `slot`; feeds the limiter and the counters."""
         self.stats.requests += 1
         try:
-            reply = await self._transport.request(method, path, kind, what, body)
+            reply = await self._transport.request(method, path, kind, what, body, cap)
         except (ConnectionFailed, RequestTimeout):
             self.stats.network_errors += 1
             raise
@@ -214,7 +218,7 @@ class CampaignClient:
         failures = 0
         while True:
             try:
-                reply = await self._request(method, path, kind, what, body)
+                reply = await self._request(method, path, kind, what, body, SMALL_ANSWER_CAP)
                 raise_for_common(reply, kind)
                 return reply
             except TransientError as exc:
@@ -415,7 +419,8 @@ class CampaignClient:
             try:
                 async with self.limiter.slot() as slot:
                     kind = self._delete_kind  # read once we may send: an earlier answer may switch it
-                    reply = await self._attempt(slot, "DELETE", path, kind, what)
+                    reply = await self._attempt(slot, "DELETE", path, kind, what,
+                                                cap=SMALL_ANSWER_CAP)
                 if reply.status in (401, 403):
                     if self._switch_delete_token(kind):
                         continue

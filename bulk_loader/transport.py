@@ -38,6 +38,7 @@ READ_BYTES = 256 * 1024  # streamed reads: big enough that per-read overhead van
 # An answer read whole (add, delete, status) is refused past this: a 1000-record add answer is
 # about 100 KB, so 64 MB is far above any honest one and keeps a hostile one bounded.
 ANSWER_CAP = 64 * 1024 * 1024
+SMALL_ANSWER_CAP = 1024 * 1024  # a campaign status or a delete answer: a few hundred bytes
 ENTRY_COMMAS = 16  # commas per record an add answer may hold (an entry has 2 or 3 fields)
 TOKEN_ENV = {"action": "BULK_LOADER_ACTION_TOKEN", "data": "BULK_LOADER_DATA_TOKEN"}
 
@@ -122,7 +123,7 @@ def check_entries(body: bytes, records: int, what: str) -> None:
 
 def too_large(what: str, cap: int) -> AnswerTooLarge:
     return AnswerTooLarge(f"the answer to {what} is larger than {cap >> 20} MB, the most this "
-                          "tool reads; the server is not answering as the API promises")
+                          "tool reads for it; the server is not answering as the API promises")
 
 
 class NotSent(ConnectionFailed):
@@ -207,9 +208,10 @@ class Transport:
         return self._session
 
     async def request(
-        self, method: str, path: str, kind: str, what: str, body: bytes | None = None
+        self, method: str, path: str, kind: str, what: str, body: bytes | None = None,
+        cap: int = ANSWER_CAP,
     ) -> Reply:
-        """One request, body read whole (small answers only). `what` names it in messages."""
+        """One request, body read whole up to `cap` bytes. `what` names it in messages."""
         session = self._ensure()
         try:
             async with session.request(
@@ -217,7 +219,7 @@ class Transport:
                 allow_redirects=False,
             ) as resp:
                 refuse_redirect(resp, what)
-                data = await read_capped(resp, ANSWER_CAP, what)
+                data = await read_capped(resp, cap, what)
                 return Reply(resp.status, data, resp.headers.get("Retry-After"))
         except NETWORK_ERRORS as exc:
             raise _translate(exc, what, self.timeout) from exc

@@ -104,7 +104,7 @@ def test_a_huge_answer_is_refused_past_64_mb_in_bounded_memory(tmp_path: Path) -
         code, out, err, peak_kb = run_cli(*upload_args(api.base_url, tmp_path))
     assert code == 3
     assert ("the answer to a request of 3 records is larger than 64 MB, the most this tool "
-            "reads") in err
+            "reads for it") in err
     assert len(api.requests) == 1 and sent[0] < 1024
     assert peak_kb < 400 * 1024  # reading 1 GiB whole took 2.17 GB
 
@@ -178,3 +178,16 @@ def test_an_answer_with_millions_of_entries_is_refused_before_parsing(tmp_path: 
             "sent") in err
     assert len(api.requests) == 1
     assert peak_kb < 400 * 1024
+
+
+def test_a_campaign_status_answer_is_capped_at_1_mb(tmp_path: Path) -> None:
+    async def bloated(request: web.Request) -> web.Response:
+        return web.json_response({"name": "x" * (2 << 20)})
+
+    with hostile(bloated) as api:
+        code, out, err, _ = run_cli("campaign", "--campaign", "125", "--base-url", api.base_url)
+    assert code == 3
+    assert err == ("error: the answer to the status of campaign 125 is larger than 1 MB, the "
+                   "most this tool reads for it; the server is not answering as the API "
+                   "promises\n")
+    assert len(api.requests) == 1
