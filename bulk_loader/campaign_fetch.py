@@ -28,11 +28,12 @@ async def _take(agen: AsyncIterator[dict[str, Any]], n: int) -> list[dict[str, A
 
 
 def stream_records(
-    base_url: str, credentials: Credentials, campaign_id: int, *, batch: int = BATCH
+    base_url: str, credentials: Credentials, campaign_id: int, *, batch: int = BATCH,
+    timeout: float = 60.0,
 ) -> Iterator[dict[str, Any]]:
     """Every record of the campaign, as the API's dicts, parsed as a stream."""
     loop = asyncio.new_event_loop()
-    client = CampaignClient(base_url, credentials, concurrency=1)
+    client = CampaignClient(base_url, credentials, concurrency=1, timeout=timeout)
     agen: AsyncIterator[dict[str, Any]] | None = None
     try:
         loop.run_until_complete(client.__aenter__())
@@ -54,9 +55,11 @@ def stream_records(
             loop.close()
 
 
-def campaign_status(base_url: str, credentials: Credentials, campaign_id: int) -> CampaignInfo:
+def campaign_status(base_url: str, credentials: Credentials, campaign_id: int,
+                    timeout: float = 60.0) -> CampaignInfo:
     async def run() -> CampaignInfo:
-        async with CampaignClient(base_url, credentials, concurrency=1) as client:
+        async with CampaignClient(base_url, credentials, concurrency=1,
+                                  timeout=timeout) as client:
             return await client.campaign_status(campaign_id)
 
     return asyncio.run(run())

@@ -46,7 +46,17 @@ from bulk_loader.multistatus import (
 )
 from bulk_loader.rate import RatePacer
 from bulk_loader.retry import RetryPolicy
-from bulk_loader.transport import NotSent, Reply, Transport, raise_for_common, server_message
+from bulk_loader.transport import (
+    ANSWER_CAP,
+    SMALL_ANSWER_CAP,
+    NotSent,
+    Reply,
+    Transport,
+    check_entries,
+    raise_for_common,
+    server_message,
+)
+from bulk_loader.waits import LOUD_WAIT, announce, pause, too_long
 
 __all__ = [
     "AddResult",
@@ -139,9 +149,11 @@ class CampaignClient:
         self._delete_confirmed = False
         self.notices: list[str] = []  # sentences worth telling the user (e.g. Decision 1)
         self._refused: dict[int, CampaignRefused] = {}  # campaign -> its refusal of deletes
-        self._sleep = asyncio.sleep  # tests swap this to observe waits
         self.pacer: RatePacer | None = None  # --max-rate, for every attempt of the run
         self.on_retry: Callable[[TransientError, float], None] | None = None  # --log-file
+        self.stop: asyncio.Event | None = None  # the run's stop event: it cuts every wait
+        self._sleep = self._pause  # tests swap this to observe waits
+        self.limiter._sleep = self._pause
 
     # -- lifecycle -------------------------------------------------------------------------------
     async def __aenter__(self) -> CampaignClient:
@@ -168,31 +180,45 @@ class CampaignClient:
         if self._on_notice is not None:
             self._on_notice(text)
 
+    async def _pause(self, seconds: float) -> None:
+        await pause(seconds, self.stop)
+
     async def _wait(self, failures: int, exc: TransientError) -> None:
         retry_after = exc.retry_after if isinstance(exc, ServerBusy) else None
+        if retry_after is not None and retry_after > self.retry.max_retry_after:
+            raise too_long(retry_after, self.retry.max_retry_after)
         wait = self.retry.delay(failures, retry_after)
         if retry_after is not None:
             self.limiter.hold(wait)  # the server asked everyone to wait, not just this request
         if self.on_retry is not None:
             self.on_retry(exc, wait)
+        reason = "as the server asked (Retry-After)" if retry_after is not None and \
+            wait == retry_after else "before trying again"
+        if isinstance(exc, RequestTimeout) and self._transport.timeout > LOUD_WAIT:
+            # The silence was the wait for the answer itself: say so before the next one.
+            self._notice(f"{exc}; trying again (attempt {failures + 1} of "
+                         f"{self.retry.max_attempts})")
+        announce(wait, f"{reason} after: {exc}", self._notice)
         await self._sleep(wait)
 
     async def _request(
-        self, method: str, path: str, kind: str, what: str, body: bytes | None = None
+        self, method: str, path: str, kind: str, what: str, body: bytes | None = None,
+        cap: int = ANSWER_CAP,
     ) -> Reply:
         """One attempt through the limiter, counted."""
         async with self.limiter.slot() as slot:
-            return await self._attempt(slot, method, path, kind, what, body)
+            return await self._attempt(slot, method, path, kind, what, body, cap)
 
     async def _attempt(
-        self, slot: Any, method: str, path: str, kind: str, what: str, body: bytes | None = None
+        self, slot: Any, method: str, path: str, kind: str, what: str, body: bytes | None = None,
+        cap: int = ANSWER_CAP,
     ) -> Reply:
         """One request while holding `slot`; feeds the limiter and the counters."""
         if self.pacer is not None:
             await self.pacer.wait()
         self.stats.requests += 1
         try:
-            reply = await self._transport.request(method, path, kind, what, body)
+            reply = await self._transport.request(method, path, kind, what, body, cap)
         except (ConnectionFailed, RequestTimeout):
             self.stats.network_errors += 1
             raise
@@ -214,7 +240,7 @@ class CampaignClient:
         while True:
             ATTEMPT.set(failures + 1)
             try:
-                reply = await self._request(method, path, kind, what, body)
+                reply = await self._request(method, path, kind, what, body, SMALL_ANSWER_CAP)
                 raise_for_common(reply, kind)
                 return reply
             except TransientError as exc:
@@ -300,6 +326,7 @@ class CampaignClient:
         reply = await self._request("POST", path, kind, f"a request of {n} records", body)
         status = reply.status
         if 200 <= status < 300:
+            check_entries(reply.body, n, f"a request of {n} records")
             try:
                 return parse_multistatus(reply.body)
             except BadResponse:
@@ -440,7 +467,8 @@ class CampaignClient:
                     if refused is not None:  # the campaign refused deletes: do not even send
                         raise type(refused)(str(refused), status=refused.status)
                     kind = self._delete_kind  # read once we may send: an earlier answer may switch it
-                    reply = await self._attempt(slot, "DELETE", path, kind, what)
+                    reply = await self._attempt(slot, "DELETE", path, kind, what,
+                                                cap=SMALL_ANSWER_CAP)
                 if reply.status in (401, 403):
                     if self._switch_delete_token(kind):
                         continue

@@ -24,11 +24,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import platformdirs
 
 from bulk_loader import spec
+from bulk_loader.endpoint import normalise, split
 from bulk_loader.errors import ConfigError, UsageError
 from bulk_loader.profile_keys import CREDENTIAL_KEYS, KNOWN_KEYS
 
@@ -160,15 +160,14 @@ def resolve_endpoint(platform: str | None, base_url: str | None) -> str:
             )
         return spec.base_url_for_platform(platform)
     assert base_url is not None
-    try:
-        parts = urlsplit(base_url)
-        host, _ = parts.hostname, parts.port  # .port raises for a port out of range
-    except ValueError as exc:
-        raise UsageError(f"--base-url is not a valid URL: {exc} (got {base_url!r})") from None
-    if parts.scheme not in ("http", "https") or not host:
+    parts = split(base_url)
+    host = (parts.hostname or "").lower()
+    if parts.scheme.lower() not in ("http", "https") or not host:
         raise UsageError(f"--base-url must be an http(s) URL (got {base_url!r})")
-    if parts.scheme == "http" and not _is_loopback(host):
+    if parts.query or parts.fragment:
+        raise UsageError(f"--base-url must be the API root, without ? or # (got {base_url!r})")
+    if parts.scheme.lower() == "http" and not _is_loopback(host):
         raise UsageError(
             f"--base-url must use https unless it points at this machine (got {base_url!r})"
         )
-    return base_url.rstrip("/")
+    return normalise(parts)

@@ -66,6 +66,7 @@ class DeleteOptions:
     confirm: Callable[[str], bool] = field(default=lambda text: True)
     progress: str = "none"  # bar | plain | none
     retry: RetryPolicy | None = None
+    timeout: float = 60.0  # seconds per request (--timeout)
     notice: Callable[[str], None] = field(default=lambda text: print(text, file=sys.stderr))
 
 
@@ -173,7 +174,8 @@ async def _send(opts: DeleteOptions, journal: Journal, run: Run, total: int) -> 
         progress.update(tally)
 
     client = CampaignClient(opts.endpoint, opts.credentials, concurrency=opts.concurrency,
-                            retry=opts.retry, on_notice=opts.notice)
+                            retry=opts.retry, on_notice=opts.notice, timeout=opts.timeout)
+    client.stop = stop  # Ctrl-C cuts a backoff or Retry-After wait at once
     sent = _Sent(tally)
     try:
         async with client, JournalThread(journal) as jt:
@@ -185,7 +187,8 @@ async def _send(opts: DeleteOptions, journal: Journal, run: Run, total: int) -> 
                         jt, run, client, opts.campaign_id, stop=stop,
                         window=2 + opts.concurrency // opts.chunk_size, on_chunk=on_chunk)
                 except TerminalError as exc:
-                    sent.stopped_by = exc
+                    if not getattr(exc, "cut", False):  # a wait cut by Ctrl-C: interrupted
+                        sent.stopped_by = exc
             sent.signal_name, sent.interrupt_code = caught.name, caught.exit_code
     finally:
         progress.close()

@@ -9,7 +9,9 @@ one sentence and exits with ``error.exit_code``. No message ever carries a token
     ├── ConfigError                      missing credentials, unsafe config file
     ├── InputFileError                   unreadable file, no id column, over the 5M cap
     ├── JournalError                     the SQLite journal cannot be used
-    │   └── RunLockedError               another process holds this run (exit 3)
+    │   ├── RunLockedError               another process holds this run (exit 3)
+    │   └── JournalDamaged               the journal file is corrupt: move it aside (exit 2)
+    ├── DiskFull                         no space left (journal, results, report) (exit 3)
     └── ApiError                         anything the remote API did        (exit 3)
         ├── TransientError               worth retrying: may succeed later
         │   ├── ConnectionFailed         refused, reset, dropped, DNS, TLS handshake
@@ -22,7 +24,13 @@ one sentence and exits with ``error.exit_code``. No message ever carries a token
             │   ├── CampaignNotFound     404 for the campaign itself
             │   └── CampaignNotUsable    not dynamic / not enabled / stopped / never started
             │                            (preflight, or a campaign-level 400: Decision 12)
-            └── CertificateError         the server's TLS certificate is not trusted
+            ├── CertificateError         the server's TLS certificate is not trusted
+            ├── RedirectRefused          a 3xx: API calls never follow redirects
+            ├── AnswerTooLarge           an answer over its size cap
+            └── WaitTooLong              Retry-After beyond the cap, or a wait cut by Ctrl-C
+
+Anything else that escapes a command is a bug: the CLI prints one sentence and exits with
+EXIT_INTERNAL (5); `--debug` prints the traceback (cli/crash.py).
 """
 
 from __future__ import annotations
@@ -35,7 +43,9 @@ EXIT_STOPPED = 3
 # The campaign refuses records (unknown, stopped, never started, not dynamic, not enabled): fix the
 # campaign or the command, then re-run. Unlike 3, waiting alone will not help.
 EXIT_CAMPAIGN = 4
+EXIT_INTERNAL = 5  # unexpected internal error; see --debug
 EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141  # stdout was closed (`| head`), as a shell reports SIGPIPE
 
 
 class BulkLoaderError(Exception):
@@ -59,6 +69,14 @@ class JournalError(BulkLoaderError):
 
 
 class RunLockedError(JournalError):
+    exit_code = EXIT_STOPPED
+
+
+class JournalDamaged(JournalError):
+    pass
+
+
+class DiskFull(BulkLoaderError):
     exit_code = EXIT_STOPPED
 
 
@@ -120,3 +138,19 @@ class CampaignNotUsable(CampaignRefused):
 
 class CertificateError(TerminalError):
     pass
+
+
+class RedirectRefused(TerminalError):
+    pass
+
+
+class AnswerTooLarge(TerminalError):
+    pass
+
+
+class WaitTooLong(TerminalError):
+    """The server asked for a wait beyond the cap; `cut` when Ctrl-C ended a wait instead."""
+
+    def __init__(self, message: str, *, cut: bool = False) -> None:
+        super().__init__(message)
+        self.cut = cut

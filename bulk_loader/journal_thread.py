@@ -20,6 +20,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from bulk_loader.errors import JournalError
+from bulk_loader.failure import translate
 from bulk_loader.journal import Journal
 
 T = TypeVar("T")
@@ -75,7 +76,9 @@ class JournalThread:
                         results.append((None, exc))
                 conn.execute("COMMIT")
             except sqlite3.DatabaseError as exc:
-                err = JournalError(f"journal {self.journal.path}: {exc}")
+                err = translate(exc, f"the journal {self.journal.path}",
+                                journal=self.journal.path) or \
+                    JournalError(f"journal {self.journal.path}: {exc}")
                 results = [(None, err)] * len(group)
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 
@@ -50,7 +51,7 @@ class AdaptiveLimiter:
         self._changed_at = 0.0
         self._hold_until = 0.0
         self._clock = time.monotonic  # tests swap both for a virtual clock
-        self._sleep = asyncio.sleep
+        self._sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
 
     @property
     def limit(self) -> int:

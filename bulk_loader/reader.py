@@ -12,6 +12,7 @@ Every problem becomes an InputFileError (or UsageError for a flag that cannot ap
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
@@ -84,6 +85,13 @@ def delimiter_name(delimiter: str | None) -> str:
 
 def sniff_format(path: Path) -> str:
     """'csv' or 'xlsx', from the content; InputFileError for what cannot be read at all."""
+    try:  # a FIFO or a device would block the open or never end: regular files only
+        mode = path.stat().st_mode
+    except OSError as exc:
+        raise InputFileError(f"cannot open {path}: {exc.strerror or exc}.") from exc
+    if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+        raise InputFileError(f"{path} is not a regular file (a pipe or a device?): give a CSV "
+                             "or XLSX file.")
     try:
         with path.open("rb") as f:
             head = f.read(8)

@@ -49,6 +49,27 @@ def _is_utf8(raw: io.BufferedReader) -> bool:
     return True
 
 
+def bad_byte_line(path: Path, encoding: str) -> int | None:
+    """The line holding the first byte `encoding` cannot decode (None if not found, or for an
+    encoding where a newline is not the byte 0x0A). Read in blocks: bounded memory."""
+    if codecs.lookup(encoding).name.startswith("utf-16"):
+        return None
+    decoder = codecs.getincrementaldecoder(encoding)()
+    lines = 1
+    try:
+        with path.open("rb") as raw:
+            while block := raw.read(1 << 20):
+                pending = len(decoder.getstate()[0])
+                try:
+                    decoder.decode(block)
+                except UnicodeDecodeError as exc:
+                    return lines + block.count(b"\n", 0, max(0, exc.start - pending))
+                lines += block.count(b"\n")
+    except OSError:
+        return None
+    return None
+
+
 class CsvTable(Table):
     format = "csv"
 
@@ -126,8 +147,10 @@ class CsvTable(Table):
                         "missing?")
             raise InputFileError(f"{self.path.name}, near line {line}: {text}.") from exc
         except UnicodeError as exc:  # UnicodeDecodeError, or a codec's own (utf-16 BOM)
+            # The decoder reads ahead of the csv module: find the bad byte's own line.
+            line = bad_byte_line(self.path, self.encoding or "utf-8") or self._reader.line_num + 1
             raise InputFileError(
-                f"{self.path.name}, near line {self._reader.line_num + 1}: bytes that are not "
+                f"{self.path.name}, near line {line}: bytes that are not "
                 f"{self.encoding}; pass --encoding with the file's encoding.") from exc
 
     def progress(self) -> tuple[int, int]:

@@ -12,7 +12,6 @@ files are slower, never wrong.
 
 from __future__ import annotations
 
-import codecs
 import re
 import zipfile
 import zlib
@@ -24,7 +23,7 @@ from bulk_loader.columns import HEADER_SEARCH_ROWS, cell_text, find_columns, pic
 from bulk_loader.errors import InputFileError
 from bulk_loader.model import Batch
 from bulk_loader.reader import DEFAULT_BATCH, Table
-from bulk_loader.xlsx_book import Workbook, unescape
+from bulk_loader.xlsx_book import Workbook, unescape, whole_items
 from bulk_loader.xlsx_cells import (
     ROW_ANY,
     CellDecoder,
@@ -34,10 +33,13 @@ from bulk_loader.xlsx_cells import (
     col_letters,
     row_number,
 )
+from bulk_loader.xlsx_limits import ROW_MAX, SHEET_PART_MAX, check_part, too_long
 
 _ROW_NUMBER = re.compile(r'<row(?: r="([0-9]+)")?')
 _ATTR_T = re.compile(r'\st="(\w+)"')
 _ATTR_S = re.compile(r'\ss="([0-9]+)"')
+_ROW_END = re.compile(r"</\w+:row>|<row\b[^<>]*/>")
+READ_MAX = 4 << 20  # characters inflated per read at most
 _REDO = object()  # the fast path could not read this cell: decode its row the slow way
 
 
@@ -49,12 +51,12 @@ def _cells_pattern(letters: str) -> re.Pattern[str]:
     engine skip the other cells fast (measured: cheaper than one pattern and a split).
     """
     return re.compile(
-        r'<c r="' + letters + r'([0-9]+)"([^>]*)>(?:<f\b[^>]*>(?:[^<]*</f>)?)?'
+        r'<c r="' + letters + r'([0-9]+)"([^<>]*)>(?:<f\b[^<>]*>(?:[^<]*</f>)?)?'
         r"(?:<v>([^<]*)</v>|<is><t>([^<]*)</t></is>)?")
 
 
 _ANY_CELL = re.compile(
-    r'<c r="([A-Z]{1,3})([0-9]+)"([^>]*)>(?:<f\b[^>]*>(?:[^<]*</f>)?)?'
+    r'<c r="([A-Z]{1,3})([0-9]+)"([^<>]*)>(?:<f\b[^<>]*>(?:[^<]*</f>)?)?'
     r"(?:<v>([^<]*)</v>|<is><t>([^<]*)</t></is>)?")
 
 
@@ -88,29 +90,19 @@ class XlsxTable(Table):
 
     # -- the XML stream ------------------------------------------------------------------------
     def _read_pieces(self) -> Iterator[str]:
-        """Decoded XML, cut after a whole row; each piece aims at about `self._want` characters."""
+        """Decoded XML, cut after a whole row; each piece aims at about `self._want` characters.
+        Linear in the sheet's size; a row over ROW_MAX characters is refused (xlsx_limits)."""
         self._want = 256 * 1024
-        decoder = codecs.getincrementaldecoder("utf-8")()
-        rest = ""
+
+        def count(n: int) -> None:
+            self._done += n
+
         try:
-            with self._book.zip.open(self._part) as stream:
-                while True:
-                    block = stream.read(self._want)
-                    self._done += len(block)
-                    text = rest + decoder.decode(block, final=not block)
-                    if not block:
-                        if text:
-                            yield text
-                        return
-                    cut = text.rfind("</row>") + 6
-                    if cut < 6:
-                        ends = [m.end() for m in re.finditer(r"</\w+:row>|<row\b[^>]*/>", text)]
-                        cut = ends[-1] if ends else 0
-                    if cut:
-                        rest = text[cut:]
-                        yield text[:cut]
-                    else:
-                        rest = text
+            check_part(self.path, self._book.zip.getinfo(self._part), SHEET_PART_MAX)
+            yield from whole_items(
+                self._book.zip, self._part, "</row>", _ROW_END, lambda: self._want,
+                lambda: too_long(self.path, self._part, f"a row of sheet {self.sheet!r}", ROW_MAX),
+                ROW_MAX, count)
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, UnicodeDecodeError) as exc:
             raise InputFileError(f"{self.path.name} is damaged: sheet {self.sheet!r} cannot be "
                                  f"read ({exc}).") from exc
@@ -172,7 +164,9 @@ class XlsxTable(Table):
                 rows, ids, schedules, cells = self._piece(text)
                 if rows:
                     # Aim the next read at `size` rows, from this piece's characters per row.
-                    self._want = max(16 * 1024, int(len(text) / len(rows) * size * 0.9))
+                    # Capped: a few huge rows must not make the next read inflate gigabytes.
+                    self._want = min(READ_MAX, max(16 * 1024,
+                                                   int(len(text) / len(rows) * size * 0.9)))
                 for lo in range(0, len(rows), size):
                     hi = lo + size
                     yield Batch(rows[lo:hi], ids[lo:hi], schedules[lo:hi],

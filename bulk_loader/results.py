@@ -15,16 +15,20 @@ journal.encode_records promises, so no CSV quoting is ever needed there): 5M lin
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
+import os
+import tempfile
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from bulk_loader.errors import BulkLoaderError, JournalError
+from bulk_loader.failure import translate
 from bulk_loader.journal import OPEN_CHUNK_STATES, Journal, Record, Run
-from bulk_loader.report import csv_safe
+from bulk_loader.report import atomic_output, csv_safe
 
 RESULTS_HEADER = ["row", "customer-id", "schedule-date-time", "outcome", "http-status", "message"]
 FAILED_STATES = ("rejected", "invalid", "failed")
@@ -40,18 +44,20 @@ def failures_path_for(results: Path) -> Path:
 
 
 def check_writable(*paths: Path) -> None:
-    """Refuse, before anything is sent, an output that could not be written at the end.
-    Leaves an existing file as it is, and no new empty one behind."""
+    """Refuse, before anything is sent, an output that could not be written at the end: its
+    folder must take a new file (outputs are written beside it and renamed, never through an
+    existing file or symlink). Leaves nothing behind."""
     for path in paths:
-        existed = path.exists()
         _make_folder(path)
         try:
-            with open(path, "ab"):
-                pass
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         except OSError as exc:
-            raise JournalError(f"cannot write {path}: {exc.strerror}") from exc
-        if not existed:
-            path.unlink(missing_ok=True)
+            raise translate(exc, str(path)) or \
+                JournalError(f"cannot write {path}: {exc.strerror}") from exc
+        os.close(fd)
+        os.unlink(tmp)
+        if path.is_dir():
+            raise JournalError(f"cannot write {path}: it is a folder")
 
 
 def _make_folder(path: Path) -> None:
@@ -61,18 +67,26 @@ def _make_folder(path: Path) -> None:
         blocker = next(p for p in path.parents if p.exists())
         raise JournalError(f"cannot write {path}: {blocker} is a file, not a folder") from None
     except OSError as exc:
-        raise JournalError(f"cannot write {path}: {exc.strerror}") from exc
+        raise translate(exc, str(path)) or \
+            JournalError(f"cannot write {path}: {exc.strerror}") from exc
 
 
-def _open_out(path: Path) -> io.TextIOWrapper:
+@contextlib.contextmanager
+def _open_out(path: Path) -> Iterator[io.TextIOWrapper]:
     """A text file whose writes go straight to its binary buffer (.buffer), so that text and
-    bytes written in turn stay in order."""
+    bytes written in turn stay in order. Written to a temporary file beside `path` and renamed
+    over it at the end: a reader never sees half a file, a failed write leaves the old one, and
+    a symlink at `path` is replaced, never written through."""
     _make_folder(path)
     try:
-        raw = open(path, "wb")  # noqa: SIM115
+        with atomic_output(path, "wb") as raw:
+            text = io.TextIOWrapper(raw, encoding="utf-8", newline="", write_through=True)
+            yield text
+            text.flush()
+            text.detach()
     except OSError as exc:
-        raise JournalError(f"cannot write {path}: {exc.strerror}") from exc
-    return io.TextIOWrapper(raw, encoding="utf-8", newline="", write_through=True)
+        raise translate(exc, str(path)) or \
+            JournalError(f"cannot write {path}: {exc.strerror}") from exc
 
 
 # '[' starts a record: a new line; '"' and the letters of null go (ids, rows and our `...sssZ`

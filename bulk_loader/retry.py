@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
+from bulk_loader.waits import MAX_RETRY_AFTER
+
 
 @dataclass(frozen=True)
 class RetryPolicy:
@@ -14,13 +16,14 @@ class RetryPolicy:
 
     Waits use exponential backoff with full jitter: uniform(0, min(max_delay, base_delay * 2**n)),
     so that many clients throttled at once do not come back in step. A server's Retry-After is
-    honoured as a floor, capped at `max_retry_after` so a bogus header cannot stall a run for days.
+    honoured as a floor up to `max_retry_after`; the client stops the run on a longer one
+    (waits.py), so a bogus header cannot stall a run for days.
     """
 
     max_attempts: int = 6
     base_delay: float = 0.5
     max_delay: float = 30.0
-    max_retry_after: float = 300.0
+    max_retry_after: float = MAX_RETRY_AFTER
     rng: random.Random = field(default_factory=random.Random, compare=False, repr=False)
 
     def __post_init__(self) -> None:

@@ -22,18 +22,26 @@ import orjson
 from bulk_loader import __version__
 from bulk_loader.config import Credentials
 from bulk_loader.errors import (
+    AnswerTooLarge,
     AuthError,
     BadResponse,
     CertificateError,
     ConnectionFailed,
+    RedirectRefused,
     RequestTimeout,
     ServerBusy,
 )
 from bulk_loader.http_trace import HttpTrace
 from bulk_loader.retry import parse_retry_after
+from bulk_loader.safe_text import safe
 
 RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
 READ_BYTES = 256 * 1024  # streamed reads: big enough that per-read overhead vanishes
+# An answer read whole (add, delete, status) is refused past this: a 1000-record add answer is
+# about 100 KB, so 64 MB is far above any honest one and keeps a hostile one bounded.
+ANSWER_CAP = 64 * 1024 * 1024
+SMALL_ANSWER_CAP = 1024 * 1024  # a campaign status or a delete answer: a few hundred bytes
+ENTRY_COMMAS = 16  # commas per record an add answer may hold (an entry has 2 or 3 fields)
 TOKEN_ENV = {"action": "BULK_LOADER_ACTION_TOKEN", "data": "BULK_LOADER_DATA_TOKEN"}
 
 
@@ -62,7 +70,7 @@ def server_message(body: bytes, limit: int = 300) -> str:
         text = data["message"]
     else:
         text = body[:limit].decode("utf-8", "replace")
-    text = " ".join(text.split())
+    text = safe(" ".join(text.split()))
     return text[:limit]
 
 
@@ -82,6 +90,42 @@ def raise_for_common(reply: Reply, kind: str) -> None:
             status=status,
             retry_after=parse_retry_after(reply.retry_after),
         )
+
+
+def refuse_redirect(resp: aiohttp.ClientResponse, what: str) -> None:
+    """A 3xx is never followed: the records would go to a host nobody configured."""
+    if 300 <= resp.status < 400:
+        where = safe(resp.headers.get("Location", "(no Location)"))[:300]
+        raise RedirectRefused(
+            f"the server redirected {what} (HTTP {resp.status}) to {where}; API calls never "
+            "follow redirects: check --base-url or --platform", status=resp.status)
+
+
+async def read_capped(resp: aiohttp.ClientResponse, cap: int, what: str) -> bytes:
+    """The whole body, refused past `cap` bytes (an add answer is a few MB at most)."""
+    declared = resp.content_length
+    if declared is not None and declared > cap:
+        raise too_large(what, cap)
+    out = bytearray()
+    while piece := await resp.content.read(READ_BYTES):
+        out += piece
+        if len(out) > cap:
+            raise too_large(what, cap)
+    return bytes(out)
+
+
+def check_entries(body: bytes, records: int, what: str) -> None:
+    """Refuse, before parsing, an answer with far more JSON values than the records sent: 60 MB
+    of `{},` would parse into 20 million dicts (1.3 GB). An honest entry holds a few commas;
+    counting them runs at memchr speed (measured: 15 ms for 60 MB)."""
+    if body.count(b",") > ENTRY_COMMAS * records + 64:
+        raise AnswerTooLarge(f"the answer to {what} holds far more entries than the {records:,} "
+                             "records sent; the server is not answering as the API promises")
+
+
+def too_large(what: str, cap: int) -> AnswerTooLarge:
+    return AnswerTooLarge(f"the answer to {what} is larger than {cap >> 20} MB, the most this "
+                          "tool reads for it; the server is not answering as the API promises")
 
 
 class NotSent(ConnectionFailed):
@@ -167,16 +211,19 @@ class Transport:
         return self._session
 
     async def request(
-        self, method: str, path: str, kind: str, what: str, body: bytes | None = None
+        self, method: str, path: str, kind: str, what: str, body: bytes | None = None,
+        cap: int = ANSWER_CAP,
     ) -> Reply:
-        """One request, body read whole (small answers only). `what` names it in messages."""
+        """One request, body read whole up to `cap` bytes. `what` names it in messages."""
         session = self._ensure()
         began = time.monotonic()
         try:
             async with session.request(
-                method, self.base_url + path, data=body, headers=self._headers[kind]
+                method, self.base_url + path, data=body, headers=self._headers[kind],
+                allow_redirects=False,
             ) as resp:
-                data = await resp.read()
+                refuse_redirect(resp, what)
+                data = await read_capped(resp, cap, what)
                 reply = Reply(resp.status, data, resp.headers.get("Retry-After"))
         except NETWORK_ERRORS as exc:
             error = _translate(exc, what, self.timeout)
@@ -197,9 +244,14 @@ class Transport:
         )
         try:
             resp = await session.get(self.base_url + path, headers=self._headers[kind],
-                                     timeout=timeout)
+                                     timeout=timeout, allow_redirects=False)
         except NETWORK_ERRORS as exc:
             raise _translate(exc, what, self.timeout) from exc
+        try:
+            refuse_redirect(resp, what)
+        except RedirectRefused:
+            resp.release()
+            raise
         try:  # only the connect is translated here: the caller's own errors pass untouched
             yield StreamReply(resp, what, self.timeout)
         finally:

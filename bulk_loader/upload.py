@@ -32,6 +32,7 @@ from bulk_loader.errors import (
     EXIT_OK,
     EXIT_SOME_FAILED,
     ApiError,
+    DiskFull,
     InputFileError,
     ServerBusy,
     TransientError,
@@ -54,6 +55,7 @@ from bulk_loader.results import (
     write_results,
 )
 from bulk_loader.ride_out import Patience, describe
+from bulk_loader.run_key import Stamp, left_behind, left_behind_notice
 from bulk_loader.run_log import RunLog
 from bulk_loader.upload_send import Sender, SendResult, Tally
 from bulk_loader.upload_summary import build_summary, iso_utc
@@ -85,8 +87,11 @@ class UploadOptions:
     max_rate: float | None = None  # requests per second for the whole run (rate.py)
     log: RunLog | None = None  # --log-file
     trace: HttpTrace | None = None  # --trace-http
+    timeout: float = 60.0  # seconds per request (--timeout)
     now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     notice: Callable[[str], None] = field(default=lambda text: print(text, file=sys.stderr))
+    # What must be said even with --quiet (e.g. the unfinished run a new run leaves behind).
+    warn: Callable[[str], None] = field(default=lambda text: print(text, file=sys.stderr))
     _pacer: RatePacer | None = field(default=None, repr=False)
 
 
@@ -118,7 +123,8 @@ def _validator(opts: UploadOptions, info: CampaignInfo | None) -> Any:
 
 def _client(opts: UploadOptions) -> CampaignClient:
     client = CampaignClient(opts.endpoint, opts.credentials, concurrency=opts.concurrency,
-                            retry=opts.retry, on_notice=opts.notice)
+                            retry=opts.retry, on_notice=opts.notice,
+                            timeout=opts.timeout)
     if opts.max_rate:
         if opts._pacer is None:  # one pace for the preflight and every send pass
             opts._pacer = RatePacer(opts.max_rate)
@@ -192,22 +198,29 @@ def run_upload(opts: UploadOptions) -> UploadOutcome:
         from bulk_loader.upload_dry import dry_run
 
         return dry_run(opts, _preflight(opts), _validator, started)
+    stamp = Stamp.of(opts.file)  # before the hash: a file still being written is caught
     sha = file_sha256(opts.file)
     with Journal.open(opts.journal_path) as journal:
         if not opts.new_run:
             earlier = journal.find_run("upload", sha, opts.campaign_id, opts.endpoint)
             if earlier is not None and earlier.state == "completed":
-                return _finished(earlier, opts.file)
+                return _finished(opts, journal, earlier, locked=False)
         info = _preflight(opts)
-        run, _ = journal.find_or_create_run(
+        file_path = str(opts.file.resolve())
+        run, created = journal.find_or_create_run(
             "upload", sha, opts.campaign_id, opts.endpoint, new=opts.new_run,
-            file_path=str(opts.file.resolve()), settings=_settings(opts))
+            file_path=file_path, settings=_settings(opts))
+        if created:
+            older = [r for r in left_behind(journal, sha, opts.campaign_id, opts.endpoint,
+                                            file_path) if r[0] != run.run_id]
+            if older:
+                opts.warn(left_behind_notice(older, file_path))
         # The whole run, results included, not only the hot loops: fewer GC passes throughout.
         with journal.lock_run(run), relaxed_gc():
             run = journal.refresh(run)
             if run.state == "completed":
-                return _finished(run, opts.file)
-            return _run_locked(opts, journal, run, info, started)
+                return _finished(opts, journal, run, locked=True)
+            return _run_locked(opts, journal, run, info, started, stamp)
 
 
 def _settings(opts: UploadOptions) -> dict[str, Any]:
@@ -218,8 +231,14 @@ def _settings(opts: UploadOptions) -> dict[str, Any]:
             "results": str(opts.results) if opts.results else None}
 
 
-def _finished(run: Run, file: Path) -> UploadOutcome:
-    """A finished run reprinted: nothing is sent now, and the summary says so."""
+def _finished(opts: UploadOptions, journal: Journal, run: Run, *, locked: bool) -> UploadOutcome:
+    """A finished run reprinted: nothing is sent now, and the summary says so. Outputs that a
+    full disk stopped are written now."""
+    if (run.summary or {}).get("outputs_written") is False:  # a full disk stopped them
+        with contextlib.nullcontext() if locked else journal.lock_run(run):
+            _write_outputs(opts, journal, run, dict(run.summary or {}))
+        run = journal.refresh(run)
+    file = opts.file
     summary = dict(run.summary or {})
     summary.update(already_finished=True, sent_this_time=0, reprinted_at=iso_utc(datetime.now(UTC)))
     same_file = str(file.resolve()) == run.file_path
@@ -251,7 +270,7 @@ def _results_path(opts: UploadOptions, run: Run) -> Path:
 
 
 def _run_locked(opts: UploadOptions, journal: Journal, run: Run, info: CampaignInfo | None,
-                started: float) -> UploadOutcome:
+                started: float, stamp: Stamp) -> UploadOutcome:
     progress = Progress(opts.progress)
     resumed = run.state != "loading"  # a load cut short starts over: not a resume
     settings = dict(run.settings)
@@ -267,6 +286,7 @@ def _run_locked(opts: UploadOptions, journal: Journal, run: Run, info: CampaignI
         try:
             loaded = load_file(journal, run, str(opts.file), opts.reader, validator,
                                opts.chunk_size, progress.reading)
+            stamp.check(opts.file)  # the hash was taken before the read: did the file hold still?
         except NoRowsError:
             # An empty delta is a normal night: a completed run with nothing to send (exit 0).
             journal.reset_run_records(run)
@@ -319,6 +339,7 @@ async def _send(opts: UploadOptions, journal: Journal, run: Run,
                                 on_progress=on_progress, skip_known=opts.skip_known,
                                 reschedule=opts.reschedule)
                 sender.stop, sender.tally = stop, tally  # one stop and one tally for all passes
+                client.stop = stop  # a signal cuts a backoff or Retry-After wait at once
                 result = await sender.send_all()
                 if result.dead_server is None or caught.name:
                     break
@@ -374,16 +395,32 @@ def _finish(opts: UploadOptions, journal: Journal, run: Run, sent: SendResult, r
         bad = sum(counts.get(s, 0) for s in FAILED_STATES)
         code = EXIT_SOME_FAILED if bad else EXIT_OK
         message = None
-    write_results(journal, run, results)
-    failures = failures_path_for(results)
-    headers = run.settings.get("headers")
-    # Lazy: the file is re-read only if some row failed (its original cells are copied).
-    read_rows = _read_rows(opts, run) if headers else None
-    write_failures(journal, run, failures, headers, read_rows)
     summary = build_summary(journal, run, state=state, exit_code=code, counts=counts,
                             tally=sent.tally, tally_http=sent.http, message=message, resumed=resumed,
-                            wall=time.monotonic() - started, results=results, failures=failures)
+                            wall=time.monotonic() - started, results=results,
+                            failures=failures_path_for(results))
+    # The run's fate is journaled first, apart from its outputs: a disk that fills while they
+    # are written leaves a finished run whose outputs the next invocation writes again.
+    summary["outputs_written"] = False
     if note:
         summary["note"] = note
     journal.set_state(run, state, exit_code=code, summary=summary)
+    _write_outputs(opts, journal, journal.refresh(run), summary)
     return UploadOutcome(summary, code)
+
+
+def _write_outputs(opts: UploadOptions, journal: Journal, run: Run,
+                   summary: dict[str, Any]) -> None:
+    """The results and failures CSVs (each written aside and renamed); marks them written."""
+    results, failures = Path(summary["results"]), Path(summary["failures"])
+    try:
+        write_results(journal, run, results)
+        headers = run.settings.get("headers")
+        # Lazy: the file is re-read only if some row failed (its original cells are copied).
+        read_rows = _read_rows(opts, run) if headers else None
+        write_failures(journal, run, failures, headers, read_rows)
+    except DiskFull as exc:
+        raise DiskFull(f"run {run.run_id} is {run.state}, but its results could not be "
+                       f"written: {exc}") from exc
+    summary["outputs_written"] = True
+    journal.set_state(run, run.state, summary=summary)

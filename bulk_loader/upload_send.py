@@ -265,7 +265,9 @@ class Sender:
                 schedules = [schedules[i] for i in keep]
             answer = await self.client.add_chunk(self.campaign_id, ids, schedules)
         except TerminalError as exc:
-            if self.stopped_by is None:
+            # Leave the chunk in_flight: part of it may have been taken before the refusal.
+            # A wait cut by Ctrl-C is no refusal: the run is interrupted, not stopped.
+            if self.stopped_by is None and not getattr(exc, "cut", False):
                 self.stopped_by = exc
             self.stop.set()
             # Refused as a whole and never sent before: it took nothing (Decision 14).

@@ -12,11 +12,22 @@ import posixpath
 import re
 import zipfile
 import zlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
 
 from bulk_loader.errors import InputFileError
+from bulk_loader.xlsx_limits import (
+    STRING_MAX,
+    STRINGS_COUNT_MAX,
+    STRINGS_PART_MAX,
+    WHOLE_PART_MAX,
+    check_part,
+    inside,
+    refuse,
+    too_long,
+)
 
 # Built-in number formats that show dates or times (ECMA-376 18.8.30, plus the CJK/Thai ranges).
 _DATE_FORMAT_IDS = set(range(14, 18)) | {22} | set(range(27, 37)) | set(range(50, 59)) | \
@@ -24,10 +35,10 @@ _DATE_FORMAT_IDS = set(range(14, 18)) | {22} | set(range(27, 37)) | set(range(50
 _TIME_FORMAT_IDS = set(range(18, 22)) | {45, 46, 47}
 _QUOTED_OR_BRACKETED = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.|_.|\*.')
 _XML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
-_T_TEXT = re.compile(r"<(?:\w+:)?t\b[^>]*>([^<]*)</(?:\w+:)?t>|<(?:\w+:)?t\b[^>]*/>")
-_PHONETIC = re.compile(r"<(?:\w+:)?rPh\b.*?</(?:\w+:)?rPh>", re.S)
+_T_TEXT = re.compile(r"<(?:\w+:)?t\b[^<>]*>([^<]*)</(?:\w+:)?t>|<(?:\w+:)?t\b[^<>]*/>")
+_PHONETIC = re.compile(r"<(?:\w+:)?rPh\b" + inside("rPh") + r"</(?:\w+:)?rPh>")
 _SI_END = re.compile(r"</(?:\w+:)?si>")
-_SI = re.compile(r"<(?:\w+:)?si>(.*?)</(?:\w+:)?si>|<(?:\w+:)?si/>", re.S)
+_SI = re.compile(r"<(?:\w+:)?si>" + inside("si") + r"</(?:\w+:)?si>|<(?:\w+:)?si/>")
 
 
 @dataclass(frozen=True)
@@ -82,6 +93,7 @@ class Workbook:
 
     def _part(self, name: str) -> bytes:
         try:
+            check_part(self.path, self.zip.getinfo(name), WHOLE_PART_MAX)
             return self.zip.read(name)
         except KeyError:
             raise InputFileError(f"{self.path.name} is damaged: its part {name} is missing.") \
@@ -198,25 +210,64 @@ class Workbook:
         part = self._strings_part
         if part is None or part not in self.zip.NameToInfo:
             return []
+        check_part(self.path, self.zip.getinfo(part), STRINGS_PART_MAX)
         out: list[str] = []
-        decoder = codecs.getincrementaldecoder("utf-8")()
-        rest = ""
         try:
-            with self.zip.open(part) as stream:
-                while True:
-                    block = stream.read(1 << 20)
-                    text = rest + decoder.decode(block, final=not block)
-                    cut = text.rfind("</si>") + 5 if block else len(text)
-                    if block and cut < 5:  # a prefixed </x:si>, or no whole item yet
-                        ends = [m.end() for m in _SI_END.finditer(text)]
-                        cut = ends[-1] if ends else 0
-                    rest, text = text[cut:], text[:cut]
-                    _strings(text, out)
-                    if not block:
-                        return out
+            for text in whole_items(self.zip, part, "</si>", _SI_END, 1 << 20,
+                                    lambda: self._string_too_long(part)):
+                _strings(text, out)
+                if len(out) > STRINGS_COUNT_MAX:
+                    raise refuse(self.path, f"its part {part} holds more than the cap of "
+                                            f"{STRINGS_COUNT_MAX:,} shared strings")
+            return out
         except (zipfile.BadZipFile, zlib.error, OSError, EOFError, UnicodeDecodeError) as exc:
             raise InputFileError(f"{self.path.name} is damaged: its shared strings cannot be "
                                  f"read ({exc}).") from exc
+
+    def _string_too_long(self, part: str) -> InputFileError:
+        return too_long(self.path, part, "a shared string", STRING_MAX)
+
+
+def whole_items(book: zipfile.ZipFile, part: str, end: str, end_re: re.Pattern[str],
+                want: int | Callable[[], int], too_long: Callable[[], InputFileError],
+                cap: int = STRING_MAX, done: Callable[[int], None] | None = None
+                ) -> Iterator[str]:
+    """The part's XML decoded, cut after the last whole item (one ending with `end`, or with a
+    match of `end_re`: a prefixed tag) of each read; linear in the part's size.
+
+    Text after the last whole item is held as a list of pieces and joined once an item ends, so
+    an item that never ends costs one pass, not one copy per read, and is refused (`too_long`)
+    past `cap` characters. `want` is the read size (a callable: the sheet reader adapts it)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    held: list[str] = []
+    held_len = 0
+    with book.open(part) as stream:
+        while True:
+            block = stream.read(want() if callable(want) else want)
+            if done is not None:
+                done(len(block))
+            new = decoder.decode(block, final=not block)
+            if not block:
+                text = "".join(held) + new
+                if text:
+                    yield text
+                return
+            edge = held[-1][-64:] if held else ""  # an end tag may straddle two reads
+            scan = edge + new
+            at = scan.rfind(end)
+            cut = at + len(end) if at >= 0 else 0
+            if not cut:
+                ends = [m.end() for m in end_re.finditer(scan)]
+                cut = ends[-1] if ends else 0
+            if cut > len(edge):
+                cut -= len(edge)
+                yield "".join(held) + new[:cut]
+                held, held_len = [new[cut:]], len(new) - cut
+            else:
+                held.append(new)
+                held_len += len(new)
+            if held_len > cap:
+                raise too_long()
 
 
 _SIMPLE_SI = re.compile(r"<si><t>([^<]*)</t></si>")

@@ -12,12 +12,15 @@ from datetime import datetime, timedelta
 from typing import Any, overload
 
 from bulk_loader.xlsx_book import rich_text, unescape
+from bulk_loader.xlsx_limits import inside
 
-ROW_ANY = re.compile(r"<(?:\w+:)?row\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?row>)", re.S)
-CELL_ANY = re.compile(r"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
+# Attributes stop at "<" too: it cannot appear in XML attributes, and a tag that never closes
+# must not make each later match attempt rescan the rest of the text.
+ROW_ANY = re.compile(r"<(?:\w+:)?row\b([^<>]*?)(?:/>|>" + inside("row") + r"</(?:\w+:)?row>)")
+CELL_ANY = re.compile(r"<(?:\w+:)?c\b([^<>]*?)(?:/>|>" + inside("c") + r"</(?:\w+:)?c>)")
 _ATTR = re.compile(r'([\w:]+)\s*=\s*"([^"]*)"')
 _V = re.compile(r"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
-_IS = re.compile(r"<(?:\w+:)?is>(.*?)</(?:\w+:)?is>", re.S)
+_IS = re.compile(r"<(?:\w+:)?is>" + inside("is") + r"</(?:\w+:)?is>")
 _LETTERS = re.compile(r"[A-Z]+")
 _EPOCH_1900 = datetime(1899, 12, 30)
 _EPOCH_1904 = datetime(1904, 1, 1)

@@ -19,7 +19,13 @@ from aiohttp import web
 
 from bulk_loader.client import CampaignClient, RetryPolicy, preflight
 from bulk_loader.config import Credentials
-from bulk_loader.errors import AuthError, CampaignNotFound, CampaignNotUsable, ConnectionFailed
+from bulk_loader.errors import (
+    AuthError,
+    CampaignNotFound,
+    CampaignNotUsable,
+    ConnectionFailed,
+    WaitTooLong,
+)
 from tests.client_support import serving, use_virtual_clock
 
 CREDS = Credentials("demo", "secret-action-xyz", "secret-data-xyz")
@@ -146,9 +152,18 @@ async def test_retry_after_honoured_and_limit_halved() -> None:
     assert c.stats.throttled == 1 and c.stats.limit == 4
 
 
-async def test_retry_after_capped_by_policy() -> None:
+async def test_retry_after_over_the_cap_stops_instead_of_waiting() -> None:
     policy = RetryPolicy(max_attempts=3, base_delay=0, max_delay=0, max_retry_after=60)
     script = seq((429, b"", {"Retry-After": "86400"}), (207, b'[{"customer-id": 1, "http-status": 200}]'))
+    async with client(script, retry=policy) as c:
+        with pytest.raises(WaitTooLong, match="asked to wait 86,400 s .* more than the 60 s"):
+            await c.add_records(125, [1])
+    assert c.waits == []
+
+
+async def test_retry_after_at_the_cap_is_waited() -> None:
+    policy = RetryPolicy(max_attempts=3, base_delay=0, max_delay=0, max_retry_after=60)
+    script = seq((429, b"", {"Retry-After": "60"}), (207, b'[{"customer-id": 1, "http-status": 200}]'))
     async with client(script, retry=policy) as c:
         await c.add_records(125, [1])
     assert c.waits == [60.0]

@@ -2,7 +2,8 @@
 
 Subcommands load lazily (click's documented LazyGroup pattern) so that `bulk-loader --help` and
 the simulator do not pay for importing pandas. Every BulkLoaderError becomes one sentence on
-stderr and its exit code; nothing reaches the user as a traceback.
+stderr and its exit code; anything else is an internal error, exit 5 (cli/crash.py); nothing
+reaches the user as a traceback unless `--debug` asks for it.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from typing import Any
 import click
 
 from bulk_loader import __version__
-from bulk_loader.errors import EXIT_INTERRUPTED, BulkLoaderError
+from bulk_loader.cli import crash
+from bulk_loader.errors import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED, BulkLoaderError
 
 # name -> "module:attribute"; each module holds one click command.
 COMMANDS = {
@@ -52,8 +54,7 @@ class LazyGroup(click.Group):
         try:
             return super().invoke(ctx)
         except BulkLoaderError as exc:
-            click.echo(f"error: {exc}", err=True)
-            ctx.exit(exc.exit_code)
+            ctx.exit(crash.report(exc))
         except KeyboardInterrupt as exc:
             from bulk_loader.interrupt import EXIT_TERMINATED, Terminated
 
@@ -61,12 +62,22 @@ class LazyGroup(click.Group):
             click.echo(f"interrupted by {by}; nothing was lost. Run the same command again "
                        "to resume.", err=True)
             ctx.exit(EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except BrokenPipeError:  # `... | head`: the reader left; what was done is journaled
+            crash.quiet_stdout()
+            ctx.exit(EXIT_BROKEN_PIPE)
+        except Exception as exc:  # noqa: BLE001  a crash must not look like a result
+            ctx.exit(crash.unexpected(exc))
 
 
 @click.group(cls=LazyGroup)
 @click.version_option(__version__, prog_name="bulk-loader")
-def cli() -> None:
+@click.option("--debug", is_flag=True,
+              help="Print the traceback of an unexpected internal error (exit 5).")
+def cli(debug: bool) -> None:
     """Load customer files into 8x8 Contact Center dynamic campaigns, resumably."""
+    crash.DEBUG["on"] = debug
 
 
 def main() -> None:

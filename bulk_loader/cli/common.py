@@ -67,3 +67,8 @@ clock_skew_option = click.option(
     callback=_finite,
     help="Seconds of tolerance for this machine's clock in the 7-day window check.")
 
+
+
+timeout_option = click.option(
+    "--timeout", type=click.FloatRange(0.1, 3600), default=60, show_default=True,
+    callback=_finite, help="Seconds to wait for each answer before counting it as lost.")

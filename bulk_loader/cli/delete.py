@@ -7,9 +7,16 @@ from pathlib import Path
 
 import click
 
-from bulk_loader.cli.common import default_journal, endpoint_options, file_options, journal_option
+from bulk_loader.cli.common import (
+    default_journal,
+    endpoint_options,
+    file_options,
+    journal_option,
+    timeout_option,
+)
 from bulk_loader.cli.outcome import finish, json_errors
 from bulk_loader.cli.profile import WHERE_KEYS, with_profile
+from bulk_loader.cli.say import say
 from bulk_loader.errors import UsageError
 
 
@@ -24,6 +31,7 @@ from bulk_loader.errors import UsageError
 @file_options
 @click.option("--concurrency", type=click.IntRange(1, 64), default=8, show_default=True,
               help="DELETE requests in flight at once (a 429 lowers it; it recovers slowly).")
+@timeout_option
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation (scripts, cron).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
 @click.option("--quiet", is_flag=True, help="No progress output.")
@@ -34,7 +42,7 @@ def delete(file: Path | None, source_run: str | None, campaign_id: int | None,
            base_url: str | None, profile: str | None, config_file: str | None,
            journal: Path | None, sheet: str | None, id_column: str | None,
            schedule_column: str | None, encoding: str | None, delimiter: str | None,
-           timezone_name: str | None, concurrency: int, yes: bool, as_json: bool, quiet: bool,
+           timezone_name: str | None, concurrency: int, timeout: float, yes: bool, as_json: bool, quiet: bool,
            no_preflight: bool, new_run: bool) -> None:
     """Remove records from a campaign so they are not dialed again.
 
@@ -44,7 +52,7 @@ def delete(file: Path | None, source_run: str | None, campaign_id: int | None,
     command later. The delete is a journal run of its own: running the same command again
     resumes it. Exit codes: 0 all deleted or absent, 1 some failed, 2 usage or input error
     (nothing sent), 3 stopped early or some busy (re-run later), 4 the campaign refuses deletes
-    (fix it, then re-run), 130 Ctrl-C, 143 SIGTERM.
+    (fix it, then re-run), 5 internal error, 130 Ctrl-C, 143 SIGTERM.
     """
     from bulk_loader.config import load_credentials, resolve_endpoint
     from bulk_loader.delete_run import DeleteOptions, run_delete
@@ -80,11 +88,12 @@ def delete(file: Path | None, source_run: str | None, campaign_id: int | None,
             reader=ReaderOptions(sheet=sheet, encoding=encoding, delimiter=delimiter,
                                  id_column=id_column, schedule_column=schedule_column),
             concurrency=concurrency,
+            timeout=timeout,
             preflight=not no_preflight,
             new_run=new_run,
             confirm=confirm,
             progress=choose_mode(quiet),
-            notice=lambda text: None if quiet else click.echo(text, err=True),
+            notice=lambda text: None if quiet else say(text, err=True),
         )
         outcome = run_delete(opts)
     finish(outcome.summary, outcome.exit_code, as_json, format_summary)

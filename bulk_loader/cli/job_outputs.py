@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import time
+import traceback
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -21,12 +22,10 @@ import click
 
 from bulk_loader import __version__
 from bulk_loader.config import Credentials
-from bulk_loader.errors import EXIT_INTERRUPTED, BulkLoaderError
+from bulk_loader.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, BulkLoaderError
+from bulk_loader.failure import translate
 from bulk_loader.http_trace import HttpTrace
 from bulk_loader.run_log import RunLog
-
-EXIT_UNEXPECTED = 5  # issue 13's "unexpected internal error"
-
 
 def exit_code_of(exc: BaseException | None) -> int:
     from bulk_loader.interrupt import EXIT_TERMINATED, Terminated
@@ -45,7 +44,8 @@ def exit_code_of(exc: BaseException | None) -> int:
         return EXIT_TERMINATED
     if isinstance(exc, KeyboardInterrupt):
         return EXIT_INTERRUPTED
-    return EXIT_UNEXPECTED
+    known = translate(exc, "the journal or an output file") if isinstance(exc, Exception) else None
+    return known.exit_code if known is not None else EXIT_INTERNAL
 
 
 class JobOutputs:
@@ -96,6 +96,8 @@ class JobOutputs:
         if self.log is not None:
             if code not in (0, 1):
                 self.log.event("stop", exit_code=code, reason=_reason(exc, s))
+            if code == EXIT_INTERNAL and exc is not None:  # the traceback a bug report needs
+                self.log.event("crash", traceback="".join(traceback.format_exception(exc)))
             self.log.event("end", exit_code=code, state=s.get("state"), run_id=s.get("run_id"),
                            counts=s.get("counts"), sent_this_time=s.get("sent_this_time"),
                            already_finished=s.get("already_finished"),

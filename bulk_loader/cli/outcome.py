@@ -10,7 +10,9 @@ from typing import Any, NoReturn
 
 import click
 
-from bulk_loader.errors import EXIT_INTERRUPTED, BulkLoaderError
+from bulk_loader.cli.say import say
+from bulk_loader.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, BulkLoaderError
+from bulk_loader.failure import translate
 
 
 @contextlib.contextmanager
@@ -30,6 +32,11 @@ def json_errors(as_json: bool) -> Iterator[None]:
             term = isinstance(exc, Terminated)
             _json_error(f"interrupted by {'SIGTERM' if term else 'Ctrl-C'}; nothing was lost",
                         EXIT_TERMINATED if term else EXIT_INTERRUPTED)
+        raise
+    except Exception as exc:
+        if as_json:  # a full disk, a damaged journal, or a bug (exit 5): still one JSON object
+            known = translate(exc, "the journal or an output file")
+            _json_error(str(known or exc), known.exit_code if known else EXIT_INTERNAL)
         raise
 
 
@@ -60,9 +67,9 @@ def finish(summary: dict[str, Any], exit_code: int, as_json: bool,
     if as_json:
         click.echo(json.dumps(summary))
     elif reason:
-        click.echo(text({**summary, "message": None}))
+        say(text({**summary, "message": None}))
     else:
-        click.echo(text(summary))
+        say(text(summary))
     if reason:
-        click.echo(reason, err=True)
+        say(reason, err=True)
     click.get_current_context().exit(exit_code)

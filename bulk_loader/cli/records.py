@@ -9,8 +9,9 @@ from typing import Any, TypeVar
 import click
 import orjson
 
-from bulk_loader.cli.common import endpoint_options
+from bulk_loader.cli.common import endpoint_options, timeout_option
 from bulk_loader.cli.profile import WHERE_KEYS, with_profile
+from bulk_loader.cli.say import say
 from bulk_loader.config import load_credentials, resolve_endpoint
 from bulk_loader.errors import UsageError
 
@@ -48,6 +49,7 @@ def _where(params: dict[str, Any]) -> tuple[int, str]:
 @click.command()
 @click.option("--campaign", "campaign_id", type=int, help=CAMPAIGN_HELP)
 @endpoint_options
+@timeout_option
 @click.option("--output", type=click.Path(dir_okay=False, allow_dash=True),
               help="Write every record to FILE (.csv, .json, .jsonl or .xlsx); - for stdout "
                    "(with --format).")
@@ -58,7 +60,8 @@ def _where(params: dict[str, Any]) -> tuple[int, str]:
                    "repeatable.")
 def records(
     campaign_id: int | None, platform: str | None, base_url: str | None, profile: str | None,
-    config_file: str | None, output: str | None, fmt: str | None, statuses: tuple[str, ...],
+    config_file: str | None, timeout: float, output: str | None, fmt: str | None,
+    statuses: tuple[str, ...],
 ) -> None:
     """Show what a campaign holds: a summary by status, status-code and disposition.
 
@@ -83,14 +86,14 @@ def records(
     campaign_id, endpoint = _where(locals())
     creds = load_credentials(profile, config_file)
     summary = RecordSummary()
-    rows = decoded_rows(_noting(stream_records(endpoint, creds, campaign_id)), summary, wanted)
+    rows = decoded_rows(_noting(stream_records(endpoint, creds, campaign_id, timeout=timeout)), summary, wanted)
     if output:
         written = write_records(output, rows, summary, campaign_id=campaign_id, fmt=fmt)
     else:
         written = sum(1 for _ in rows)
     click.echo(f"Campaign {campaign_id}: {summary.total:,} records", err=err)
     for line in summary.lines():
-        click.echo(line, err=err)
+        say(line, err=err)
     which = f" with status {', '.join(statuses)}" if wanted is not None else ""
     if output:
         click.echo(f"Wrote {written:,} records{which} to {'stdout' if err else output}",
@@ -102,17 +105,18 @@ def records(
 @click.command()
 @click.option("--campaign", "campaign_id", type=int, help=CAMPAIGN_HELP)
 @endpoint_options
+@timeout_option
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (for scripts).")
 def campaign(
     campaign_id: int | None, platform: str | None, base_url: str | None, profile: str | None,
-    config_file: str | None, as_json: bool,
+    config_file: str | None, timeout: float, as_json: bool,
 ) -> None:
     """Show a campaign's status in plain words (the data token's campaign-status call)."""
     from bulk_loader.campaign_fetch import campaign_status
 
     campaign_id, endpoint = _where(locals())
     creds = load_credentials(profile, config_file)
-    info = campaign_status(endpoint, creds, campaign_id)
+    info = campaign_status(endpoint, creds, campaign_id, timeout=timeout)
     window = (f"{_when(info.start)} to {_when(info.end)}" if info.window
               else "none (no start and end time set)")
     state = "unknown" if info.status is None else f"{info.status_name or 'unknown'} ({info.status})"
@@ -125,7 +129,7 @@ def campaign(
     if as_json:
         click.echo(orjson.dumps(facts).decode())
         return
-    click.echo(f"Campaign {info.campaign_id}" + (f" \"{info.name}\"" if info.name else ""))
+    say(f"Campaign {info.campaign_id}" + (f" \"{info.name}\"" if info.name else ""))
     lines = [
         ("dynamic", _yes_no(info.dynamic)),
         ("enabled", _yes_no(info.enabled)),
@@ -135,6 +139,6 @@ def campaign(
         ("records", "unknown" if info.record_count is None else f"{info.record_count:,}"),
     ]
     for name, value in lines:
-        click.echo(f"  {name + ':':<17}{value}")
+        say(f"  {name + ':':<17}{value}")
     if info.dynamic is False:
         click.echo("  Not a dynamic campaign: records cannot be added to it through this API.")

@@ -9,6 +9,7 @@ import click
 import orjson
 
 from bulk_loader.cli.common import default_journal, endpoint_options, journal_option
+from bulk_loader.cli.say import say
 from bulk_loader.errors import JournalError, UsageError
 
 RUN_STATES = ("loading", "sending", "completed", "stopped", "interrupted", "declined", "failed")
@@ -87,7 +88,7 @@ def runs(journal: Path | None, kind: str | None, limit: int, campaign_id: int | 
                       _when(it["started"]), _when(it["finished"]), outcomes, source))
     widths = [max(len(line[i]) for line in lines) for i in range(len(head) - 1)]
     for line in lines:
-        click.echo("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=False))
+        say("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=False))
                    + "  " + line[-1])
 
 

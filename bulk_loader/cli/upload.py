@@ -19,10 +19,12 @@ from bulk_loader.cli.common import (
     endpoint_options,
     file_options,
     journal_option,
+    timeout_option,
 )
 from bulk_loader.cli.job_outputs import JobOutputs
 from bulk_loader.cli.outcome import finish, json_errors
 from bulk_loader.cli.profile import with_profile
+from bulk_loader.cli.say import say
 from bulk_loader.errors import UsageError
 
 FILE_PATH = click.Path(dir_okay=False, path_type=Path)
@@ -39,6 +41,7 @@ FILE_PATH = click.Path(dir_okay=False, path_type=Path)
 @click.option("--concurrency", type=click.IntRange(1, 64), default=4, show_default=True,
               help="Requests in flight at once (a 429 lowers it; it recovers slowly).")
 @clock_skew_option
+@timeout_option
 @click.option("--results", type=FILE_PATH,
               help="Results CSV (default: results/<run_id>.results.csv beside the journal). "
                    "The failures CSV goes beside it as <name>.failures.csv.")
@@ -78,10 +81,10 @@ def upload(**given: Any) -> None:
     """Upload FILE (CSV or XLSX) into a dynamic campaign, resumably.
 
     Running the same command again resumes an interrupted run; a finished run prints its
-    summary again and sends nothing. Exit codes: 0 all accepted (or already present, or nothing to send), 1 some
-    rows rejected, invalid or failed, 2 usage or input error (nothing sent), 3 stopped early
-    (resumable), 4 the campaign refuses records (fix it, then re-run), 130 Ctrl-C,
-    143 SIGTERM.
+    summary again and sends nothing. Exit codes: 0 all accepted (or already present, or nothing to
+    send), 1 some rows rejected, invalid or failed, 2 usage or input error (nothing sent), 3 stopped early
+    (resumable), 4 the campaign refuses records (fix it, then re-run), 5 internal error,
+    130 Ctrl-C, 143 SIGTERM.
     """
     started = time.monotonic()
     with json_errors(given["as_json"]):
@@ -135,8 +138,10 @@ def _run(p: dict[str, Any], outputs: JobOutputs) -> Any:
         skip_known=p["skip_known"],
         reschedule=p["reschedule"],
         clock_skew=timedelta(seconds=p["clock_skew"]),
+        timeout=p["timeout"],
         progress=choose_mode(quiet),
-        notice=lambda text: None if quiet else click.echo(text, err=True),
+        notice=lambda text: None if quiet else say(text, err=True),
+        warn=lambda text: say(text, err=True),
         retry_for=parse_duration(p["retry_for"]),
         max_rate=p["max_rate"],
         log=outputs.log,

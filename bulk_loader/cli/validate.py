@@ -14,6 +14,7 @@ from typing import IO, Any
 import click
 
 from bulk_loader.cli.common import clock_skew_option, file_options
+from bulk_loader.cli.say import say
 from bulk_loader.columns import cell_text
 from bulk_loader.errors import EXIT_OK, EXIT_SOME_FAILED, BulkLoaderError, UsageError
 from bulk_loader.model import Batch, Validated
@@ -61,18 +62,18 @@ class InvalidRowsFile:
 
 
 def _print_summary(s: FileSummary, shown: list[tuple[int, str]], out_path: Path | None) -> None:
-    click.echo(f"{s.path.name}: {s.described}")
+    say(f"{s.path.name}: {s.described}")
     click.echo(f"rows read  {s.rows:>12,}")
     click.echo(f"valid      {s.valid:>12,}  ({s.with_schedule:,} with a schedule, "
                f"{s.without_schedule:,} without)")
     click.echo(f"invalid    {s.invalid:>12,}")
     for reason, count in s.by_reason.most_common():
-        click.echo(f"  {count:>10,}  {reason}")
+        say(f"  {count:>10,}  {reason}")
     if shown:
         more = s.invalid - len(shown)
         click.echo(f"first invalid rows{f' ({more:,} more)' if more > 0 else ''}:")
         for row, reason in shown:
-            click.echo(f"  row {row}: {reason}")
+            say(f"  row {row}: {reason}")
     if out_path is not None and s.invalid:
         click.echo(f"invalid rows written to {out_path}")
 
