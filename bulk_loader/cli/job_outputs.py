@@ -27,6 +27,7 @@ from bulk_loader.failure import translate
 from bulk_loader.http_trace import HttpTrace
 from bulk_loader.run_log import RunLog
 
+
 def exit_code_of(exc: BaseException | None) -> int:
     from bulk_loader.interrupt import EXIT_TERMINATED, Terminated
 
