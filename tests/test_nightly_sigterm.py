@@ -61,7 +61,7 @@ def test_three_sigterms_at_random_moments_then_resume_lose_nothing_and_resend_li
         assert proc.returncode == 1, err  # the three bad rows need a look
         summary = json.loads(out)
         assert summary["counts"] == {"accepted": N, "rejected": 0, "invalid": 3, "failed": 0,
-                                     "pending": 0}
+                                     "pending": 0, "already_present": 0}
         assert sim.records(125) == {int(r[0]): (r[1] or None) for r in rows}
         stats = sim.stats()
     # What a stop re-sends is at most what was in flight: concurrency x chunk each time.

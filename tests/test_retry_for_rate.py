@@ -196,7 +196,7 @@ def test_runs_filters_by_campaign_since_and_state(simulator: RunningSimulator,
     assert upload(simulator, write_csv(tmp_path / "b.csv", valid_rows(5, start=11_000_000)),
                   journal, campaign=126).exit_code == 0
     assert upload(simulator, write_csv(tmp_path / "c.csv", valid_rows(5, start=12_000_000)),
-                  journal, "--no-preflight", campaign=127).exit_code == 3
+                  journal, "--no-preflight", campaign=127).exit_code == 4
 
     def listed(*args: str) -> list[tuple[str, int, str]]:
         r = CliRunner().invoke(cli, ["runs", "--journal", str(journal), "--json", *args])
