@@ -2,10 +2,11 @@
 
 results:  row,customer-id,schedule-date-time,outcome,http-status,message
           outcome: accepted | rejected | invalid | failed | pending
-failures: the input's own columns plus `reason`, for every rejected, invalid or failed row,
-          so the file can be fixed and fed again.
+failures: `row`, the input's own columns and `reason`, for every rejected, invalid or failed
+          row, so the file can be fixed and fed again (failures_file.py, shared with
+          `validate --invalid-out`; its formula guard keeps phone numbers as they are).
 
-Text cells of both go through report.csv_safe: a cell starting with = + - @ tab or CR gets a
+Text cells of the results go through report.csv_safe: a cell starting with = + - @ tab or CR gets a
 leading quote, so a hostile name like `=HYPERLINK(...)` is not run by a spreadsheet. Both stream
 from the journal in row order. A chunk with no per-record outcome is written by two byte-level
 passes over its stored JSON (_fast_lines; its values are ints and our own `...sssZ` strings, as
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from bulk_loader.errors import BulkLoaderError, JournalError
+from bulk_loader.failures_file import FailuresWriter
 from bulk_loader.journal import OPEN_CHUNK_STATES, Journal, Record, Run
 from bulk_loader.report import csv_safe
 
@@ -149,19 +151,15 @@ def write_results(journal: Journal, run: Run, path: Path) -> int:
 def write_failures(journal: Journal, run: Run, path: Path, headers: list[str] | None,
                    read_rows: Iterator[tuple[int, Sequence[Any]]] | None) -> int:
     """Rejected/invalid/failed rows with their original cells (from `read_rows`, the input file
-    re-read as (row, cells) in row order) plus `reason`. Without the file, journal columns only."""
+    re-read as (row, cells) in row order), in failures_file's shape: `row`, the input's columns,
+    `reason`. Without the file, the journal's id and schedule stand in for its columns."""
     failed = journal.iter_outcomes(run, FAILED_STATES)
-    count = 0
-    with _open_out(path) as f:
-        w = csv.writer(f, lineterminator="\n")
-        if headers is None or read_rows is None:
-            w.writerow(["row", "customer-id", "schedule-date-time", "reason"])
+    if headers is None or read_rows is None:
+        with FailuresWriter(path, ["customer-id", "schedule-date-time"]) as out:
             for f_rec in failed:
-                w.writerow((f_rec.row, _cell(f_rec.customer_id), _cell(f_rec.schedule),
-                            _cell(f_rec.message)))
-                count += 1
-            return count
-        w.writerow([*headers, "reason"])
+                out.add(f_rec.row, (f_rec.customer_id, f_rec.schedule), f_rec.message or "")
+        return out.count
+    with FailuresWriter(path, headers) as out:
         rec: Record | None = next(failed, None)
         if rec is None:
             return 0
@@ -172,9 +170,8 @@ def write_failures(journal: Journal, run: Run, path: Path, headers: list[str] | 
                 if rec is None:
                     break
                 if rec.row == row:
-                    w.writerow([*(_cell(c) for c in cells), _cell(rec.message)])
-                    count += 1
+                    out.add(row, cells, rec.message or "")
                     rec = next(failed, None)
         except BulkLoaderError:
             pass  # the file changed or vanished since the run: what was written stands
-    return count
+    return out.count

@@ -18,7 +18,7 @@ import hashlib
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,7 @@ from bulk_loader.errors import (
     InputFileError,
     UsageError,
 )
+from bulk_loader.exports import ExportOptions
 from bulk_loader.gc_relax import relaxed_gc
 from bulk_loader.interrupt import ctrl_c
 from bulk_loader.journal import Journal, Run
@@ -72,6 +73,8 @@ class UploadOptions:
     retry: RetryPolicy | None = None
     now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     notice: Callable[[str], None] = field(default=lambda text: print(text, file=sys.stderr))
+    exports: ExportOptions = field(default_factory=ExportOptions)
+    file_label: str | None = None  # what the journal records when `file` is a copy (stdin, gzip)
 
 
 UploadOutcome = RunOutcome
@@ -97,7 +100,19 @@ def _validator(opts: UploadOptions, info: CampaignInfo | None) -> Any:
 
     return Validator(now=opts.now, timezone=_zone(opts, info),
                      window=info.window if info is not None else None,
-                     clock_skew=opts.clock_skew, max_records=spec.MAX_RECORDS)
+                     clock_skew=opts.clock_skew, max_records=spec.MAX_RECORDS,
+                     formats=opts.exports.date_formats)
+
+
+def zone_source(opts: UploadOptions) -> str:
+    """Where the fallback zone comes from, for the printed mapping."""
+    if parse_timezone(opts.timezone) is not None:
+        return "--timezone"
+    return f"campaign {opts.campaign_id}'s time zone"
+
+
+def export_options(opts: UploadOptions) -> ExportOptions:
+    return replace(opts.exports, timezone_source=zone_source(opts))
 
 
 def _client(opts: UploadOptions) -> CampaignClient:
@@ -150,7 +165,7 @@ def run_upload(opts: UploadOptions) -> UploadOutcome:
         info = _preflight(opts)
         run, _ = journal.find_or_create_run(
             "upload", sha, opts.campaign_id, opts.endpoint, new=opts.new_run,
-            file_path=str(opts.file.resolve()), settings=_settings(opts))
+            file_path=opts.file_label or str(opts.file.resolve()), settings=_settings(opts))
         # The whole run, results included, not only the hot loops: fewer GC passes throughout.
         with journal.lock_run(run), relaxed_gc():
             run = journal.refresh(run)
@@ -197,7 +212,7 @@ def _run_locked(opts: UploadOptions, journal: Journal, run: Run, info: CampaignI
         validator = _validator(opts, info)
         try:
             loaded = load_file(journal, run, str(opts.file), opts.reader, validator,
-                               opts.chunk_size, progress.reading)
+                               opts.chunk_size, progress.reading, export_options(opts))
         except (InputFileError, UsageError) as exc:
             summary = {"run_id": run.run_id, "state": "failed", "exit_code": exc.exit_code,
                        "error": str(exc)}

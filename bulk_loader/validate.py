@@ -54,12 +54,12 @@ class Validator:
     def __init__(self, now: Callable[[], datetime], timezone: tzinfo | None = None,
                  window: tuple[datetime, datetime] | None = None,
                  clock_skew: timedelta = timedelta(seconds=60),
-                 max_records: int = MAX_RECORDS) -> None:
+                 max_records: int = MAX_RECORDS, formats: tuple[str, ...] = ()) -> None:
         self._now = now
         self._campaign = window
         self._skew = clock_skew
         self.max_records = max_records
-        self._schedules = ScheduleParser(timezone)
+        self._schedules = ScheduleParser(timezone, formats)
         self._seen = SeenIds()
         self._summary = Summary()
 
@@ -69,7 +69,7 @@ class Validator:
         if not n or batch.schedules[0] is None and batch.schedules.count(None) == n:
             values: list[str | None] = list(batch.schedules)
         else:
-            values, bad_times = self._schedules.parse_all(batch.schedules)
+            values, bad_times = self._schedules.parse_all(batch.schedules, batch.zones)
             for i, reason in bad_times.items():
                 bad.setdefault(i, reason)
             self._check_window(values, bad)
@@ -124,6 +124,11 @@ class Validator:
         s.without_schedule += without
         s.with_schedule += valid - without
         return out
+
+    @property
+    def schedules(self) -> ScheduleParser:
+        """The schedule parser (its zone, formats; zone_used for the printed samples)."""
+        return self._schedules
 
     def summary(self) -> Summary:
         s = self._summary

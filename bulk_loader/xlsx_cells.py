@@ -53,6 +53,7 @@ class CellDecoder:
         self.times = times
         self.epoch = _EPOCH_1904 if date1904 else _EPOCH_1900
         self._serials: dict[str, Any] = {}
+        self.date_only: frozenset[int] = frozenset()  # styles showing a date without a time
 
     def value(self, kind: str, style: str, raw: str, inline: str | None = None) -> Any:
         """A damaged cell (an index or number that is not one) comes back as its raw text, so
@@ -68,6 +69,9 @@ class CellDecoder:
             if not raw:
                 return None
             if style.isdecimal() and (int(style) in self.dates or int(style) in self.times):
+                if int(style) in self.date_only:
+                    moment = self.serial(raw)
+                    return moment.date() if isinstance(moment, datetime) else moment
                 return self.serial(raw, int(style) in self.times)
             try:
                 return self.number(raw)

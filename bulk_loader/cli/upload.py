@@ -14,6 +14,7 @@ from bulk_loader.cli.common import (
     file_options,
     journal_option,
 )
+from bulk_loader.cli.export_options import export_options
 from bulk_loader.cli.outcome import finish, json_errors
 
 
@@ -23,6 +24,7 @@ from bulk_loader.cli.outcome import finish, json_errors
 @endpoint_options
 @journal_option
 @file_options
+@export_options
 @click.option("--chunk-size", type=click.IntRange(1, 100_000), default=1000, show_default=True,
               help="Records per request (1 = one record per request).")
 @click.option("--concurrency", type=click.IntRange(1, 64), default=4, show_default=True,
@@ -41,23 +43,28 @@ def upload(file: Path, campaign_id: int, platform: str | None, base_url: str | N
            profile: str | None, config_file: str | None, journal: Path | None,
            sheet: str | None, id_column: str | None, schedule_column: str | None,
            encoding: str | None, delimiter: str | None, timezone_name: str | None,
+           date_formats: tuple[str, ...], timezone_column: str | None, no_schedule: bool,
            chunk_size: int, concurrency: int, clock_skew: float, results: Path | None,
            as_json: bool, quiet: bool, dry_run: bool, no_preflight: bool, new_run: bool) -> None:
-    """Upload FILE (CSV or XLSX) into a dynamic campaign, resumably.
+    """Upload FILE (CSV or XLSX; - for standard input) into a dynamic campaign, resumably.
 
     Running the same command again resumes an interrupted run; a finished run prints its
     summary again and sends nothing. Exit codes: 0 all accepted, 1 some rows rejected, invalid
     or failed, 2 usage or input error (nothing sent), 3 stopped early (resumable), 130 Ctrl-C.
     """
     from bulk_loader.config import load_credentials, resolve_endpoint
+    from bulk_loader.exports import ExportOptions
+    from bulk_loader.header_config import aliases_from_config
+    from bulk_loader.input_source import local_input
     from bulk_loader.model import ReaderOptions
     from bulk_loader.progress import choose_mode
     from bulk_loader.upload import UploadOptions, run_upload
     from bulk_loader.upload_summary import format_summary
 
-    with json_errors(as_json):
+    with json_errors(as_json), aliases_from_config(profile, config_file), \
+            local_input(file) as (path, label):
         opts = UploadOptions(
-            file=file,
+            file=path,
             campaign_id=campaign_id,
             endpoint=resolve_endpoint(platform, base_url),
             credentials=load_credentials(profile, config_file),
@@ -74,6 +81,8 @@ def upload(file: Path, campaign_id: int, platform: str | None, base_url: str | N
             clock_skew=timedelta(seconds=clock_skew),
             progress=choose_mode(quiet),
             notice=lambda text: None if quiet else click.echo(text, err=True),
+            exports=ExportOptions(date_formats, timezone_column, no_schedule),
+            file_label=None if path == file else label,
         )
         outcome = run_upload(opts)
     if dry_run:

@@ -1,0 +1,107 @@
+"""The failures file: one writer for `upload`'s failures CSV and `validate --invalid-out`.
+
+Shape: `row`, the input's own columns, `reason` (cells of a row wider than the header follow
+`reason`). It is made to be fixed and fed straight back:
+
+- UTF-8 with a BOM, so Excel opens "José" from a cp1252 export as José, and our reader skips it.
+- Fed back, a failures file (first header `row`, last `reason`) is read as its own columns: the
+  next failures file has the same shape, not a second `row` and `reason`.
+- The formula guard. A text cell that a spreadsheet would run (it starts with = @ tab CR, or with
+  + or - followed by anything but a number) gets a leading `'`, which Excel takes as "text" and
+  does not show. A number or phone number (`+44 20 7946 0002`, `-5`: only digits, spaces and
+  `+ - ( ) . /`) is written as it is: it names no function, cell or link, so nothing can run, and
+  a CRM reading the file gets the number unchanged. The guard is reversible: a value that starts
+  with quotes is quoted once more, so `unguard(guard(x)) == x` for every x, and the CSV reader
+  unguards the cells of a fed-back failures file, which so gives back exactly the original cells.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import IO, Any
+
+from bulk_loader.columns import cell_text
+from bulk_loader.errors import BulkLoaderError
+
+TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+ROW = "row"
+REASON = "reason"
+_NUMBER_OR_PHONE = re.compile(r"[+-][0-9 ().\-/]*[0-9][0-9 ().\-/]*", re.ASCII)
+
+
+def _runs(text: str) -> bool:
+    return text.startswith(TRIGGERS) and not _NUMBER_OR_PHONE.fullmatch(text)
+
+
+def guard(text: str) -> str:
+    """`text` as a spreadsheet must see it; see the module docstring."""
+    return "'" + text if _runs(text.lstrip("'")) else text
+
+
+def unguard(text: str) -> str:
+    """The value guard() was given."""
+    if text.startswith("'") and _runs(text.lstrip("'")):
+        return text[1:]
+    return text
+
+
+def is_failures_header(headers: Sequence[str]) -> bool:
+    """A file we wrote (and the user fixed): `row` first, `reason` last."""
+    return len(headers) >= 3 and headers[0] == ROW and headers[-1] == REASON
+
+
+def own_columns(headers: Sequence[str]) -> list[int]:
+    """Indexes of the input's own columns (a fed-back file's `row` and `reason` are ours)."""
+    if is_failures_header(headers):
+        return list(range(1, len(headers) - 1))
+    return list(range(len(headers)))
+
+
+class FailuresWriter:
+    """Streams failed rows to a CSV: open(), add(row, cells, reason)..., close()."""
+
+    def __init__(self, path: Path, headers: Sequence[str]) -> None:
+        self.path = path
+        self.columns = own_columns(headers)
+        self._width = len(headers)
+        self._header = [ROW, *(str(headers[i]) for i in self.columns), REASON]
+        self._file: IO[str] | None = None
+        self._writer: Any = None
+        self.count = 0
+
+    def open(self) -> FailuresWriter:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            raw = open(self.path, "wb")  # noqa: SIM115 - closed by close()
+        except OSError as exc:
+            raise BulkLoaderError(f"cannot write {self.path}: {exc.strerror or exc}.") from exc
+        # utf-8-sig: with a BOM, Excel reads UTF-8; write_through keeps the order of writes.
+        self._file = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="", write_through=True)
+        self._writer = csv.writer(self._file, lineterminator="\n")
+        self._writer.writerow([guard(h) for h in self._header])
+        return self
+
+    def add(self, row: int, cells: Sequence[Any], reason: str) -> None:
+        texts = [cell_text(c) for c in cells]
+        texts += [""] * (self._width - len(texts))
+        own = [guard(texts[i]) for i in self.columns]
+        extra = [guard(t) for t in texts[self._width:]]
+        self._writer.writerow([row, *own, guard(reason), *extra])
+        self.count += 1
+
+    def close(self, keep: bool = True) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+            if not keep:
+                self.path.unlink(missing_ok=True)
+
+    def __enter__(self) -> FailuresWriter:
+        return self.open()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
