@@ -99,4 +99,6 @@ def local_input(path: Path) -> Iterator[tuple[Path, str]]:
                     _copy(source, target, label)
         except OSError as exc:
             raise InputFileError(f"cannot read {label}: {exc.strerror or exc}.") from exc
+        if target.stat().st_size == 0:
+            raise InputFileError(f"{label} is empty.")
         yield target, label

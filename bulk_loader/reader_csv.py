@@ -204,7 +204,7 @@ class CsvTable(Table):
             line += 1
             if line - start > LINES_LIMIT:
                 raise InputFileError(_runaway(self.path.name, start,
-                                              f"{line - start:,} lines (more than {LINES_LIMIT})"))
+                                              f"more than {LINES_LIMIT} lines"))
             if not joined.strip():
                 continue
             if len(record) < width:
