@@ -140,7 +140,10 @@ def _check(opts: UploadOptions) -> None:
         raise InputFileError(f"{opts.file} does not exist or is not a file")
     if opts.results is not None:
         outputs = (opts.results.resolve(), failures_path_for(opts.results).resolve())
-        if opts.file.resolve() in outputs:
+        sources = {opts.file.resolve()}
+        if opts.file_label and opts.file_label != "standard input":  # a gzip file's own path
+            sources.add(Path(opts.file_label).resolve())
+        if sources & set(outputs):
             raise UsageError("--results must not name the input file: it would be overwritten")
         if opts.journal_path.expanduser().resolve() in outputs:
             raise UsageError("--results must not name the journal: it would be overwritten")

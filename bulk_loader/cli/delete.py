@@ -40,13 +40,16 @@ def delete(file: Path | None, source_run: str | None, campaign_id: int, platform
     of its own: running the same command again resumes it. Exit codes: 0 all deleted or absent,
     1 some failed, 2 usage or input error (nothing sent), 3 stopped early (resumable), 130 Ctrl-C.
     """
+    from contextlib import ExitStack
+
     from bulk_loader.config import load_credentials, resolve_endpoint
     from bulk_loader.delete_run import DeleteOptions, run_delete
     from bulk_loader.delete_summary import format_summary
+    from bulk_loader.input_source import local_input
     from bulk_loader.model import ReaderOptions
     from bulk_loader.progress import choose_mode
 
-    with json_errors(as_json):
+    with json_errors(as_json), ExitStack() as stack:
         if timezone_name:
             raise UsageError("--timezone does not apply to delete: only the customer ids are read")
         if (file is None) == (source_run is None):
@@ -54,6 +57,9 @@ def delete(file: Path | None, source_run: str | None, campaign_id: int, platform
         if not yes and not sys.stdin.isatty():
             raise UsageError("refusing to delete without confirmation: there is no terminal to "
                              "ask on, so add --yes")
+
+        if file is not None:  # standard input, a pipe or gzip: a plain copy (input_source)
+            file = stack.enter_context(local_input(file))[0]
 
         def confirm(text: str) -> bool:
             return yes or click.confirm(text, default=False, err=True)
