@@ -7,10 +7,11 @@ Shape: `row`, the input's own columns, `reason` (cells of a row wider than the h
 - Fed back, a failures file (first header `row`, last `reason`) is read as its own columns: the
   next failures file has the same shape, not a second `row` and `reason`.
 - The formula guard. A text cell that a spreadsheet would run (it starts with = @ tab CR, or with
-  + or - followed by anything but a number) gets a leading `'`, which Excel takes as "text" and
-  does not show. A number or phone number (`+44 20 7946 0002`, `-5`: only digits, spaces and
-  `+ - ( ) . /`) is written as it is: it names no function, cell or link, so nothing can run, and
-  a CRM reading the file gets the number unchanged. The guard is reversible: a value that starts
+  + or - followed by anything but a phone number or a negative number) gets a leading `'`, which
+  Excel takes as "text" and does not show. A phone number (`+44 20 7946 0002`: a + then only
+  digits, spaces and `( ) . - /`) or a negative number (`-5`) is written as it is: it names no
+  function, cell or link, so nothing harmful can run, and a CRM reading the file gets the number
+  unchanged. The guard is reversible: a value that starts
   with quotes is quoted once more, so `unguard(guard(x)) == x` for every x, and the CSV reader
   unguards the cells of a fed-back failures file, which so gives back exactly the original cells.
 """
@@ -30,7 +31,9 @@ from bulk_loader.errors import BulkLoaderError
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 ROW = "row"
 REASON = "reason"
-_NUMBER_OR_PHONE = re.compile(r"[+-][0-9 ().\-/]*[0-9][0-9 ().\-/]*", re.ASCII)
+# A negative number, or a phone number written with a leading + (digits, spaces, ( ) . - /).
+_NUMBER_OR_PHONE = re.compile(r"-[0-9]+(?:[.,][0-9]+)?|\+[0-9 ().\-/]*[0-9][0-9 ().\-/]*",
+                              re.ASCII)
 
 
 def _runs(text: str) -> bool:

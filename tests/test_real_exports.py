@@ -372,5 +372,7 @@ def test_invalid_out_feeds_straight_back(tmp_path: Path) -> None:
 def test_guard_is_reversible_and_leaves_no_formula(text: str) -> None:
     guarded = guard(text)
     assert unguard(guarded) == text
-    if guarded.startswith(TRIGGERS):  # only numbers and phone numbers are left as they are
-        assert set(guarded) <= set("+-0123456789 ().-/")
+    if guarded.startswith("-"):  # only negative numbers and phone numbers are left as they are
+        assert guarded[1:].replace(".", "", 1).replace(",", "", 1).isdigit()
+    elif guarded.startswith(TRIGGERS):
+        assert guarded[0] == "+" and set(guarded) <= set("+0123456789 ().-/")
