@@ -150,6 +150,11 @@ class CsvTable(Table):
                 return last + 1
         return None
 
+    @property
+    def last_line(self) -> int:
+        """The last physical line read so far: with header_row, what the rows account for."""
+        return self._line
+
     def progress(self) -> tuple[int, int]:
         try:
             return min(self._raw.tell(), self._size), self._size

@@ -55,6 +55,18 @@ class FileSummary(Summary):
     described: str = ""
     headers: list[str] = field(default_factory=list)
     mapping: Mapping = field(default_factory=Mapping)
+    header_row: int = 1
+    last_line: int | None = None  # CSV: the file's last line read (rows + blank + quoted lines)
+
+    def lines_note(self) -> str:
+        """How the rows account for a CSV's lines, when they are not one row a line."""
+        if self.last_line is None:
+            return ""
+        other = self.last_line - self.header_row - self.rows
+        if other <= 0:
+            return ""
+        return (f"  (lines {self.header_row + 1:,}-{self.last_line:,}: {other:,} blank or "
+                "inside quoted fields)")
 
 
 def utc_now() -> datetime:
@@ -105,7 +117,9 @@ def validate_file(path: str | Path, options: FileOptions, *,
             raise InputFileError(f"{table.path.name} has a header but no rows below it.")
         validator.check_cap()
         return FileSummary(**vars(s), path=table.path, described=table.describe(),
-                           headers=list(table.headers), mapping=mapping)
+                           headers=list(table.headers), mapping=mapping,
+                           header_row=table.header_row,
+                           last_line=getattr(table, "last_line", None))
 
 
 def _mapping(table: Table, zones: int | None, validator: Validator,

@@ -376,3 +376,28 @@ def test_guard_is_reversible_and_leaves_no_formula(text: str) -> None:
         assert guarded[1:].replace(".", "", 1).replace(",", "", 1).isdigit()
     elif guarded.startswith(TRIGGERS):
         assert guarded[0] == "+" and set(guarded) <= set("+0123456789 ().-/")
+
+
+def test_rows_read_account_for_every_line_of_a_csv(tmp_path: Path) -> None:
+    f = write(tmp_path / "m.csv", 'title\n\ncustomer-id,note\n10000001,"a\nb"\n\n10000002,x\n')
+    code, s = run_json("validate", str(f))
+    assert code == 0 and (s["rows"], s["header_row"], s["last_line"]) == (2, 3, 7)
+    code, out, _ = run("validate", str(f))
+    assert "rows read             2  (lines 4-7: 2 blank or inside quoted fields)" in out
+
+
+def test_an_xlsx_date_column_under_another_name_stops_the_run(tmp_path: Path) -> None:
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["customer-id", "Rückruf", "Name"])
+    ws.append([10000001, ahead(2, 14, 30), "Ann"])
+    ws.append([10000002, None, "Bob"])
+    wb.save(tmp_path / "c.xlsx")
+    code, out, err = run("validate", str(tmp_path / "c.xlsx"))
+    assert (code, out) == (2, "")
+    assert err.startswith("error: no schedule column was found, but column 'Rückruf' holds "
+                          "dates: pass --schedule-column Rückruf to use it")
+    code, s = run_json("validate", str(tmp_path / "c.xlsx"), "--schedule-column", "Rückruf",
+                       "--timezone", "UTC")
+    assert code == 0 and s["with_schedule"] == 1

@@ -57,7 +57,7 @@ def _print_summary(s: FileSummary, shown: list[tuple[int, str]], out_path: Path 
     click.echo(f"{name}: {s.described}")
     for line in s.mapping.lines():
         click.echo(line)
-    click.echo(f"rows read  {s.rows:>12,}")
+    click.echo(f"rows read  {s.rows:>12,}{s.lines_note()}")
     click.echo(f"valid      {s.valid:>12,}  ({s.with_schedule:,} with a schedule, "
                f"{s.without_schedule:,} without)")
     click.echo(f"invalid    {s.invalid:>12,}")
@@ -77,6 +77,7 @@ def summary_json(s: FileSummary, shown: list[tuple[int, str]], out_path: Path | 
     """`validate --json`: the summary as one object (upload --dry-run's keys where they mean
     the same)."""
     return {"file": name, "read_as": s.described, **s.mapping.as_json(), "rows": s.rows,
+            "header_row": s.header_row, "last_line": s.last_line,
             "valid": s.valid, "with_schedule": s.with_schedule,
             "without_schedule": s.without_schedule, "invalid": s.invalid,
             "top_reasons": [{"reason": r, "count": n} for r, n in s.by_reason.most_common()],
