@@ -42,6 +42,26 @@ class ExportOptions:
     no_schedule: bool = False
     timezone_source: str = ""  # where the fallback zone came from: "--timezone", "campaign 125"
 
+    def __post_init__(self) -> None:
+        for fmt in self.date_formats:
+            check_date_format(fmt)
+
+
+_YEAR_DIRECTIVES = ("%Y", "%y", "%G", "%c", "%x")
+
+
+def check_date_format(fmt: str) -> None:
+    """UsageError for a --date-format that can never read a date (before any row is read)."""
+    try:
+        datetime.strptime("", fmt)
+    except ValueError as exc:
+        if "does not match format" not in str(exc):
+            raise UsageError(f"--date-format {fmt!r} is not a strptime format: {exc} (for "
+                             "example '%d/%m/%Y %H:%M').") from None
+    if not any(d in fmt for d in _YEAR_DIRECTIVES):
+        raise UsageError(f"--date-format {fmt!r} has no year (%Y or %y): it cannot read a "
+                         "date; for example '%d/%m/%Y %H:%M'.")
+
 
 @dataclass
 class Sample:

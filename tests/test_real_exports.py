@@ -401,3 +401,16 @@ def test_an_xlsx_date_column_under_another_name_stops_the_run(tmp_path: Path) ->
     code, s = run_json("validate", str(tmp_path / "c.xlsx"), "--schedule-column", "Rückruf",
                        "--timezone", "UTC")
     assert code == 0 and s["with_schedule"] == 1
+
+
+@pytest.mark.parametrize(("fmt", "message"), [
+    ("%Q", "error: --date-format '%Q' is not a strptime format: 'Q' is a bad directive in "
+           "format '%Q' (for example '%d/%m/%Y %H:%M').\n"),
+    ("%H:%M", "error: --date-format '%H:%M' has no year (%Y or %y): it cannot read a date; for "
+              "example '%d/%m/%Y %H:%M'.\n"),
+    ("", "error: --date-format '' has no year (%Y or %y): it cannot read a date; for example "
+         "'%d/%m/%Y %H:%M'.\n")])
+def test_a_date_format_that_cannot_read_a_date_is_a_usage_error(tmp_path: Path, fmt: str,
+                                                                message: str) -> None:
+    f = write(tmp_path / "d.csv", "customer-id,schedule\n10000001,\n")
+    assert run("validate", str(f), "--date-format", fmt) == (2, "", message)
