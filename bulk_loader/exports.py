@@ -204,10 +204,12 @@ def add_samples(mapping: Mapping, batch: Batch, schedules: list[str | None],
     """Up to SAMPLES conversions of valid scheduled rows, for the printed mapping."""
     if len(mapping.samples) >= SAMPLES or mapping.schedule_column is None:
         return
-    where = {row: i for i, row in enumerate(batch.rows)}
+    where: dict[int, int] = {}
     for row, utc in zip(valid_rows, schedules, strict=True):
         if utc is None:
             continue
+        if not where:  # built only once a scheduled row is met
+            where = {r: i for i, r in enumerate(batch.rows)}
         i = where[row]
         zone_cell = zones[i] if zones is not None else None
         mapping.samples.append(Sample(row, batch.schedules[i],
