@@ -119,6 +119,8 @@ class CsvTable(Table):
             [c[2] for c in candidates], id_column, schedule_column)
         self.header_row, self._line, self.headers = candidates[n]
         self._fed_back = is_failures_header(self.headers)  # our own failures file, fixed
+        if self._fed_back:
+            self.headers = [unguard(h) for h in self.headers]
 
     def _read(self, n: int) -> list[list[str]]:
         """Up to n records; the csv module's and the decoder's errors become one sentence."""

@@ -414,3 +414,13 @@ def test_a_date_format_that_cannot_read_a_date_is_a_usage_error(tmp_path: Path, 
                                                                 message: str) -> None:
     f = write(tmp_path / "d.csv", "customer-id,schedule\n10000001,\n")
     assert run("validate", str(f), "--date-format", fmt) == (2, "", message)
+
+
+def test_a_guarded_header_comes_back_as_it_was(tmp_path: Path) -> None:
+    f = write(tmp_path / "h.csv", "customer-id,=Total\nabc,1\n")
+    first, second = tmp_path / "1.csv", tmp_path / "2.csv"
+    run("validate", str(f), "--invalid-out", str(first))
+    run("validate", str(first), "--invalid-out", str(second))
+    assert first.read_bytes() == second.read_bytes()
+    assert first.read_text(encoding="utf-8-sig").splitlines()[0] == (
+        "row,customer-id,'=Total,reason")
