@@ -25,7 +25,7 @@ from bulk_loader.errors import InputFileError
 from bulk_loader.model import Batch, Invalid, Validated
 from bulk_loader.spec import MAX_RECORDS
 from bulk_loader.validate_id import parse_ids
-from bulk_loader.validate_time import ScheduleParser, Window, send_time_reason
+from bulk_loader.validate_time import NOT_ISO, ScheduleParser, Window, send_time_reason
 
 __all__ = ["Summary", "Validator", "reason_key", "send_time_reason"]
 
@@ -59,7 +59,7 @@ class Validator:
         self._campaign = window
         self._skew = clock_skew
         self.max_records = max_records
-        self._schedules = ScheduleParser(timezone, formats)
+        self._schedules = ScheduleParser(timezone, formats, NOT_ISO)
         self._seen = SeenIds()
         self._summary = Summary()
 

@@ -130,11 +130,15 @@ def _has_time(fmt: str) -> bool:
 class ScheduleParser:
     """Raw cell -> canonical UTC string, None (no schedule) or a reason; remembers what it saw.
 
-    `zone` is the fallback (--timezone, else the campaign's); `formats` are --date-format's."""
+    `zone` is the fallback (--timezone, else the campaign's); `formats` are --date-format's;
+    `not_iso` the reason for a value that is not ISO (the bare vendor message by default, for
+    callers that have no --date-format to point at)."""
 
-    def __init__(self, zone: tzinfo | None, formats: tuple[str, ...] = ()) -> None:
+    def __init__(self, zone: tzinfo | None, formats: tuple[str, ...] = (),
+                 not_iso: str = BAD_ISO) -> None:
         self.zone = zone
         self.formats = formats
+        self.not_iso = not_iso  # a non-ISO value's reason: NOT_ISO where --date-format exists
         self._cache: dict[Any, str | None] = {None: None, "": None}
 
     def parse(self, value: Any, zone: tzinfo | None = None) -> tuple[str | None, str | None]:
@@ -204,7 +208,7 @@ class ScheduleParser:
         if self.formats:
             shown = ", ".join(repr(f) for f in self.formats)
             return None, NO_FORMAT_MATCH.format(msg=MSG_BAD_ISO, formats=shown) + got(value)
-        return None, NOT_ISO + got(value)
+        return None, self.not_iso + got(value)
 
     def _local(self, naive: datetime, value: Any,
                row: tzinfo | None = None) -> tuple[str | None, str | None]:
