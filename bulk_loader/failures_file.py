@@ -3,7 +3,10 @@
 Shape: `row`, the input's own columns, `reason` (cells of a row wider than the header follow
 `reason`). It is made to be fixed and fed straight back:
 
-- UTF-8 with a BOM, so Excel opens "José" from a cp1252 export as José, and our reader skips it.
+- A CSV input gives a CSV, UTF-8 with a BOM, so Excel opens "José" from a cp1252 export as José
+  (our reader skips the BOM). An XLSX input gives an XLSX (XlsxFailuresWriter): every cell keeps
+  its type, and text is an explicit text cell, which Excel never runs and never turns into a
+  number, so no guard is needed there.
 - Fed back, a failures file (first header `row`, last `reason`) is read as its own columns: the
   next failures file has the same shape, not a second `row` and `reason`.
 - The formula guard. A text cell that a spreadsheet would run (it starts with = @ tab CR, or with
@@ -25,7 +28,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
 
-from bulk_loader.columns import cell_text
+from bulk_loader.columns import RowProblem, cell_text
 from bulk_loader.errors import BulkLoaderError
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -108,3 +111,65 @@ class FailuresWriter:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class XlsxFailuresWriter(FailuresWriter):
+    """The same rows as an XLSX (openpyxl write-only: one row in memory at a time)."""
+
+    _book: Any = None
+    _sheet: Any = None
+
+    def open(self) -> FailuresWriter:
+        from openpyxl import Workbook
+
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with open(self.path, "ab"):
+                pass  # writable? (openpyxl writes only at close)
+        except OSError as exc:
+            raise BulkLoaderError(f"cannot write {self.path}: {exc.strerror or exc}.") from exc
+        self._book = Workbook(write_only=True)
+        self._sheet = self._book.create_sheet("Failures")
+        self._sheet.append([self._text(h) for h in self._header])
+        return self
+
+    def _text(self, value: str) -> Any:
+        from openpyxl.cell import WriteOnlyCell
+
+        cell = WriteOnlyCell(self._sheet, value=value)
+        cell.data_type = "s"  # openpyxl makes "=..." a formula; an explicit string is text
+        return cell
+
+    def _value(self, value: Any) -> Any:
+        if isinstance(value, str):
+            return self._text(value)
+        if isinstance(value, RowProblem):
+            return None
+        return value
+
+    def add(self, row: int, cells: Sequence[Any], reason: str) -> None:
+        values = list(cells) + [None] * (self._width - len(cells))
+        own = [self._value(values[i]) for i in self.columns]
+        extra = [self._value(v) for v in values[self._width:]]
+        self._sheet.append([row, *own, self._text(reason), *extra])
+        self.count += 1
+
+    def close(self, keep: bool = True) -> None:
+        book = self._book
+        if book is None:
+            return
+        self._book = None
+        if keep:
+            try:
+                book.save(self.path)
+            except OSError as exc:
+                raise BulkLoaderError(f"cannot write {self.path}: {exc.strerror or exc}.") from exc
+        else:
+            self.path.unlink(missing_ok=True)
+
+
+def failures_writer(path: Path, headers: Sequence[str]) -> FailuresWriter:
+    """The writer for `path`'s extension: .xlsx gives an XLSX, anything else a CSV."""
+    if path.suffix.lower() == ".xlsx":
+        return XlsxFailuresWriter(path, headers)
+    return FailuresWriter(path, headers)

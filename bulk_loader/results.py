@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from bulk_loader.errors import BulkLoaderError, JournalError
-from bulk_loader.failures_file import FailuresWriter
+from bulk_loader.failures_file import failures_writer
 from bulk_loader.journal import OPEN_CHUNK_STATES, Journal, Record, Run
 from bulk_loader.report import csv_safe
 
@@ -36,9 +36,10 @@ def outcome_of(state: str) -> str:
     return "pending" if state in OPEN_CHUNK_STATES else state
 
 
-def failures_path_for(results: Path) -> Path:
-    """`out/results.csv` -> `out/results.failures.csv`."""
-    return results.with_name(f"{results.stem}.failures{results.suffix or '.csv'}")
+def failures_path_for(results: Path, xlsx: bool = False) -> Path:
+    """`out/results.csv` -> `out/results.failures.csv` (`.failures.xlsx` for an XLSX input)."""
+    suffix = ".xlsx" if xlsx else results.suffix or ".csv"
+    return results.with_name(f"{results.stem}.failures{suffix}")
 
 
 def check_writable(*paths: Path) -> None:
@@ -155,11 +156,11 @@ def write_failures(journal: Journal, run: Run, path: Path, headers: list[str] | 
     `reason`. Without the file, the journal's id and schedule stand in for its columns."""
     failed = journal.iter_outcomes(run, FAILED_STATES)
     if headers is None or read_rows is None:
-        with FailuresWriter(path, ["customer-id", "schedule-date-time"]) as out:
+        with failures_writer(path, ["customer-id", "schedule-date-time"]) as out:
             for f_rec in failed:
                 out.add(f_rec.row, (f_rec.customer_id, f_rec.schedule), f_rec.message or "")
         return out.count
-    with FailuresWriter(path, headers) as out:
+    with failures_writer(path, headers) as out:
         rec: Record | None = next(failed, None)
         if rec is None:
             return 0

@@ -131,6 +131,17 @@ def _preflight(opts: UploadOptions) -> CampaignInfo | None:
     return asyncio.run(go())
 
 
+def _failures_path(opts: UploadOptions, results: Path) -> Path:
+    """Beside the results: an XLSX for an XLSX input (failures_file.XlsxFailuresWriter)."""
+    from bulk_loader.reader import sniff_format
+
+    try:
+        xlsx = sniff_format(opts.file) == "xlsx"
+    except InputFileError:
+        xlsx = False  # the file is gone: the journal's columns go to a CSV
+    return failures_path_for(results, xlsx=xlsx)
+
+
 def _check(opts: UploadOptions) -> None:
     if opts.chunk_size < 1:
         raise UsageError("--chunk-size must be at least 1")
@@ -139,7 +150,7 @@ def _check(opts: UploadOptions) -> None:
     if not opts.file.is_file():
         raise InputFileError(f"{opts.file} does not exist or is not a file")
     if opts.results is not None:
-        outputs = (opts.results.resolve(), failures_path_for(opts.results).resolve())
+        outputs = (opts.results.resolve(), _failures_path(opts, opts.results).resolve())
         sources = {opts.file.resolve()}
         if opts.file_label and opts.file_label != "standard input":  # a gzip file's own path
             sources.add(Path(opts.file_label).resolve())
@@ -206,7 +217,7 @@ def _run_locked(opts: UploadOptions, journal: Journal, run: Run, info: CampaignI
     resumed = run.state != "loading"  # a load cut short starts over: not a resume
     settings = dict(run.settings)
     results = _results_path(opts, run)
-    check_writable(results, failures_path_for(results))  # now, not after sending everything
+    check_writable(results, _failures_path(opts, results))  # now, not after sending everything
     settings.update(concurrency=opts.concurrency, results=str(results))
     if run.state == "loading":
         journal.reset_run_records(run)
@@ -285,7 +296,7 @@ def _finish(opts: UploadOptions, journal: Journal, run: Run, sent: SendResult, r
         code = EXIT_SOME_FAILED if bad else EXIT_OK
         message = None
     write_results(journal, run, results)
-    failures = failures_path_for(results)
+    failures = _failures_path(opts, results)
     headers = run.settings.get("headers")
     # Lazy: the file is re-read only if some row failed (its original cells are copied).
     read_rows = _read_rows(opts, run) if headers else None

@@ -424,3 +424,26 @@ def test_a_guarded_header_comes_back_as_it_was(tmp_path: Path) -> None:
     assert first.read_bytes() == second.read_bytes()
     assert first.read_text(encoding="utf-8-sig").splitlines()[0] == (
         "row,customer-id,'=Total,reason")
+
+
+def test_an_xlsx_input_gives_an_xlsx_failures_file_with_text_cells(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["customer-id", "Name", "Phone", "Amount"])
+    ws.append(["abc", '=HYPERLINK("http://x")', "+44 20 7946 0002", 12.5])
+    ws.append([10000001, "Ann", "+1 555 0100", 3])
+    ws["B2"].data_type = "s"  # text that looks like a formula, as a CRM export may hold
+    wb.save(tmp_path / "in.xlsx")
+    out = tmp_path / "bad.xlsx"
+    code, s = run_json("validate", str(tmp_path / "in.xlsx"), "--invalid-out", str(out))
+    assert code == 1 and s["invalid"] == 1
+    sheet = load_workbook(out).worksheets[0]
+    rows = [[(c.value, c.data_type) for c in r] for r in sheet.iter_rows()]
+    assert [v for v, _ in rows[0]] == ["row", "customer-id", "Name", "Phone", "Amount", "reason"]
+    assert rows[1][:5] == [(2, "n"), ("abc", "s"), ('=HYPERLINK("http://x")', "s"),
+                           ("+44 20 7946 0002", "s"), (12.5, "n")]
+    original = [list(cells) for _, cells in iter_rows(tmp_path / "in.xlsx")][:1]
+    assert [list(c)[1:-1] for _, c in iter_rows(out)] == original

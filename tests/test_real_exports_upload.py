@@ -143,3 +143,33 @@ def test_dry_run_prints_the_mapping_zone_source_and_samples(simulator: RunningSi
     assert (f"  row 2: '{when:%d/%m/%Y %H:%M}' in America/New_York -> "
             f"{utc(when, 'America/New_York')}") in r.stdout
     assert simulator.records(125) == {}
+
+
+def test_xlsx_failures_file_fixed_by_a_script_and_fed_back(simulator: RunningSimulator,
+                                                          tmp_path: Path) -> None:
+    from openpyxl import Workbook, load_workbook
+
+    when = ahead(2, 16, 45)
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["Customer ID", "Schedule Date Time", "Phone"])
+    ws.append([15000001, when, "+44 20 7946 0002"])
+    ws.append([15000002.5, when, "=1+1"])
+    ws["C3"].data_type = "s"  # text, not a formula
+    wb.save(tmp_path / "in.xlsx")
+    journal = tmp_path / "j.sqlite"
+    r = upload(simulator, tmp_path / "in.xlsx", journal, "--timezone", "Europe/Rome",
+               "--results", str(tmp_path / "r.csv"), "--json")
+    assert r.exit_code == 1 and json.loads(r.stdout)["failures"] == str(
+        tmp_path / "r.failures.xlsx")
+    book = load_workbook(tmp_path / "r.failures.xlsx")
+    sheet = book.worksheets[0]
+    assert [c.value for c in sheet[2]][:4] == [3, 15000002.5, when, "=1+1"]
+    sheet.cell(row=2, column=2, value=15000002)  # the user's fix
+    book.save(tmp_path / "fixed.xlsx")
+    r = upload(simulator, tmp_path / "fixed.xlsx", journal, "--timezone", "Europe/Rome",
+               "--results", str(tmp_path / "r2.csv"))
+    assert r.exit_code == 0, r.output
+    assert simulator.records(125) == {15000001: utc(when, "Europe/Rome"),
+                                      15000002: utc(when, "Europe/Rome")}

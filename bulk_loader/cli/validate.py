@@ -20,7 +20,7 @@ from bulk_loader.cli.export_options import export_options
 from bulk_loader.cli.outcome import json_errors
 from bulk_loader.errors import EXIT_OK, EXIT_SOME_FAILED, UsageError
 from bulk_loader.exports import ExportOptions
-from bulk_loader.failures_file import FailuresWriter
+from bulk_loader.failures_file import FailuresWriter, failures_writer
 from bulk_loader.header_config import aliases_from_config
 from bulk_loader.input_source import local_input
 from bulk_loader.model import Batch, Validated
@@ -40,7 +40,7 @@ class InvalidRowsFile:
         self._out: FailuresWriter | None = None
 
     def start(self, table: Table) -> None:
-        self._out = FailuresWriter(self.path, list(table.headers)).open()
+        self._out = failures_writer(self.path, list(table.headers)).open()
 
     def add(self, validated: Validated) -> None:
         assert self._out is not None
@@ -91,7 +91,8 @@ def summary_json(s: FileSummary, shown: list[tuple[int, str]], out_path: Path | 
 @export_options
 @clock_skew_option
 @click.option("--invalid-out", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the invalid rows (row, original columns, reason) to this CSV.")
+              help="Write the invalid rows (row, original columns, reason) to this CSV "
+                   "(or XLSX, by its extension).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
 @click.option("--profile", help="Profile in the config file (its header aliases).")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False),
