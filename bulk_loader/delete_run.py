@@ -65,6 +65,7 @@ class DeleteOptions:
     progress: str = "none"  # bar | plain | none
     retry: RetryPolicy | None = None
     notice: Callable[[str], None] = field(default=lambda text: print(text, file=sys.stderr))
+    file_label: str | None = None  # what the journal records when `file` is a copy (stdin, gzip)
 
 
 DeleteOutcome = RunOutcome

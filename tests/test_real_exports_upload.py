@@ -173,3 +173,20 @@ def test_xlsx_failures_file_fixed_by_a_script_and_fed_back(simulator: RunningSim
     assert r.exit_code == 0, r.output
     assert simulator.records(125) == {15000001: utc(when, "Europe/Rome"),
                                       15000002: utc(when, "Europe/Rome")}
+
+
+def test_delete_reads_a_gzipped_list_from_standard_input(simulator: RunningSimulator,
+                                                         tmp_path: Path) -> None:
+    data = b"customer-id\n13500001\n13500002\n"
+    journal = tmp_path / "j.sqlite"
+    runner = CliRunner()
+    base = ["--campaign", "125", "--base-url", simulator.base_url, "--journal", str(journal),
+            "--quiet", "--json"]
+    assert runner.invoke(cli, ["upload", "-", *base], input=data,
+                         env=env_for(simulator)).exit_code == 0
+    r = runner.invoke(cli, ["delete", "-", *base, "--yes"], input=gzip.compress(data),
+                      env=env_for(simulator))
+    assert r.exit_code == 0, r.output
+    summary = json.loads(r.stdout)
+    assert summary["file"] == "standard input" and summary["counts"]["deleted"] == 2
+    assert simulator.records(125) == {}

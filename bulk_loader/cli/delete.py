@@ -58,8 +58,10 @@ def delete(file: Path | None, source_run: str | None, campaign_id: int, platform
             raise UsageError("refusing to delete without confirmation: there is no terminal to "
                              "ask on, so add --yes")
 
+        label = None
         if file is not None:  # standard input, a pipe or gzip: a plain copy (input_source)
-            file = stack.enter_context(local_input(file))[0]
+            copy, label = stack.enter_context(local_input(file))
+            label, file = (None if copy == file else label), copy
 
         def confirm(text: str) -> bool:
             return yes or click.confirm(text, default=False, err=True)
@@ -79,6 +81,7 @@ def delete(file: Path | None, source_run: str | None, campaign_id: int, platform
             confirm=confirm,
             progress=choose_mode(quiet),
             notice=lambda text: None if quiet else click.echo(text, err=True),
+            file_label=label,
         )
         outcome = run_delete(opts)
     finish(outcome.summary, outcome.exit_code, as_json, format_summary)
