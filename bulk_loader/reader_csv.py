@@ -36,7 +36,7 @@ SAMPLE_BYTES = 64 * 1024
 # the read (exit 2), naming the line where the quote opened. Real cells are far below both.
 FIELD_LIMIT = 1 << 20  # characters (1 MiB): a long note is fine, a swallowed file is not
 LINES_LIMIT = 100
-csv.field_size_limit(FIELD_LIMIT)
+csv.field_size_limit(max(csv.field_size_limit(), FIELD_LIMIT))
 
 
 def _is_utf8(raw: io.BufferedReader) -> bool:
@@ -132,7 +132,7 @@ class CsvTable(Table):
             if "field larger than field limit" in text:
                 start = self._quote_line()
                 raise InputFileError(_runaway(self.path.name, start or line,
-                                              f"more than {FIELD_LIMIT:,} characters")) from None
+                                              f"more than {csv.field_size_limit():,} characters")) from None
             raise InputFileError(f"{self.path.name}, near line {line}: {text}.") from exc
         except UnicodeError as exc:  # UnicodeDecodeError, or a codec's own (utf-16 BOM)
             raise InputFileError(

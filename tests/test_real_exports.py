@@ -447,3 +447,25 @@ def test_an_xlsx_input_gives_an_xlsx_failures_file_with_text_cells(tmp_path: Pat
                            ("+44 20 7946 0002", "s"), (12.5, "n")]
     original = [list(cells) for _, cells in iter_rows(tmp_path / "in.xlsx")][:1]
     assert [list(c)[1:-1] for _, c in iter_rows(out)] == original
+
+
+@given(st.datetimes(min_value=datetime(2001, 1, 1), max_value=datetime(2099, 12, 31)),
+       st.sampled_from(["%d/%m/%Y %H:%M", "%m/%d/%Y %I:%M %p", "%d.%m.%Y %H:%M:%S",
+                        "%Y%m%d %H%M"]))
+def test_a_date_format_reads_back_exactly_what_it_wrote(moment: datetime, fmt: str) -> None:
+    from bulk_loader.validate_time import NOT_ISO, ScheduleParser
+
+    text = moment.strftime(fmt)
+    exact = moment.replace(microsecond=0, second=moment.second if "%S" in fmt else 0)
+    assert ScheduleParser(UTC, (fmt,), NOT_ISO).parse(text) == (utc(exact, UTC), None)
+    if "/" in fmt or "." in fmt:  # never guessed without the format
+        assert ScheduleParser(UTC, (), NOT_ISO).parse(text) == (None, NOT_ISO + f" (got {text!r})")
+
+
+def test_a_date_format_with_an_offset_keeps_the_offset() -> None:
+    from bulk_loader.validate_time import ScheduleParser
+
+    parser = ScheduleParser(ZoneInfo("Asia/Tokyo"), ("%d/%m/%Y %H:%M %z",))
+    assert parser.parse("01/12/2026 14:30 +0100") == ("2026-12-01T13:30:00.000Z", None)
+    assert parser.parse("01/12/2026 14:30 +0100", ZoneInfo("America/Chicago"))[0] == (
+        "2026-12-01T13:30:00.000Z")
