@@ -199,7 +199,10 @@ class ScheduleParser:
             if not _has_time(fmt):
                 return None, DATE_ONLY + got(value)
             if parsed.tzinfo is not None:
-                return canonical(parsed), None
+                try:
+                    return canonical(parsed), None
+                except OverflowError:  # year 1 with an offset east of UTC
+                    return None, NO_SUCH_TIME + got(value)
             return self._local(parsed.replace(microsecond=parsed.microsecond // 1000 * 1000),
                                value, zone)
         serial = serial_reason(text)

@@ -469,3 +469,14 @@ def test_a_date_format_with_an_offset_keeps_the_offset() -> None:
     assert parser.parse("01/12/2026 14:30 +0100") == ("2026-12-01T13:30:00.000Z", None)
     assert parser.parse("01/12/2026 14:30 +0100", ZoneInfo("America/Chicago"))[0] == (
         "2026-12-01T13:30:00.000Z")
+
+
+@given(st.one_of(st.text(max_size=30), st.floats(), st.integers()),
+       st.one_of(st.none(), st.text(max_size=20)),
+       st.sampled_from([(), ("%d/%m/%Y %H:%M %z",), ("%d/%m/%Y %H:%M", "%Y%m%d %H%M%S")]))
+def test_any_schedule_and_zone_cell_is_a_value_or_a_reason_never_an_error(
+        value: Any, zone_cell: str | None, formats: tuple[str, ...]) -> None:
+    from bulk_loader.validate_time import ScheduleParser
+
+    values, bad = ScheduleParser(LONDON, formats).parse_all([value], [zone_cell])
+    assert (values[0] is None) or (not bad and values[0].endswith("Z"))
