@@ -68,11 +68,12 @@ class CellDecoder:
         if kind in ("", "n"):
             if not raw:
                 return None
-            if style.isdecimal() and (int(style) in self.dates or int(style) in self.times):
-                if int(style) in self.date_only:
+            index = int(style) if style.isdecimal() else -1
+            if index in self.dates or index in self.times:
+                if index in self.date_only:  # a date cell: the validator's CSV date rule
                     moment = self.serial(raw)
                     return moment.date() if isinstance(moment, datetime) else moment
-                return self.serial(raw, int(style) in self.times)
+                return self.serial(raw, index in self.times)
             try:
                 return self.number(raw)
             except ValueError:
