@@ -51,6 +51,30 @@ def csv_file() -> Path:
     return path
 
 
+REGIONAL_HEADERS = ["Customer ID", "Callback Time", "First Name", "Last Name", "Phone", "Region"]
+REGIONAL_FORMAT = "%d/%m/%Y %H:%M"  # as a UK CRM exports it; read with --date-format
+REGIONAL_ZONE = "Europe/London"
+
+
+def regional_csv_file(rows: int = CSV_ROWS) -> Path:
+    """The CSV's rows with the call time as a UK export writes it (`02/01/2030 14:30`, local
+    time, no offset): a few thousand distinct times shared by many rows, as a scheduler makes."""
+    path = OUT / f"customers_{rows}_regional.csv"
+    if not path.exists():
+        OUT.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        with tmp.open("w", newline="", encoding="utf-8") as f:
+            w = csv.writer(f)
+            w.writerow(REGIONAL_HEADERS)
+            for cid, schedule, *rest in _rows(rows):
+                if schedule:
+                    schedule = datetime.strptime(schedule, "%Y-%m-%dT%H:%M:%S.000Z").strftime(
+                        REGIONAL_FORMAT)  # London is on UTC in January: the same wall time
+                w.writerow((cid, schedule, *rest))
+        tmp.rename(path)
+    return path
+
+
 def xlsx_file() -> Path:
     """Written with openpyxl's write-only mode (shared strings, numeric ids, as Excel saves)."""
     path = OUT / f"customers_{XLSX_ROWS + 1}.xlsx"

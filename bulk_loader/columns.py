@@ -6,7 +6,9 @@ Pure code: no I/O.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime, time
 from typing import Any
 
@@ -25,6 +27,22 @@ def normalise_header(name: object) -> str:
 
 _ID_KEYS = {normalise_header(a) for a in ID_ALIASES}
 _SCHEDULE_KEYS = {normalise_header(a) for a in SCHEDULE_ALIASES}
+
+
+# More headers, from the config file's id_aliases / schedule_aliases (header_config.py).
+_EXTRA: ContextVar[tuple[frozenset[str], frozenset[str]]] = ContextVar(
+    "extra_aliases", default=(frozenset(), frozenset()))
+
+
+@contextmanager
+def extra_aliases(ids: Sequence[str], schedules: Sequence[str]) -> Iterator[None]:
+    """Within the block, these headers also name the id and schedule columns."""
+    token = _EXTRA.set((frozenset(map(normalise_header, ids)),
+                        frozenset(map(normalise_header, schedules))))
+    try:
+        yield
+    finally:
+        _EXTRA.reset(token)
 
 
 class AmbiguousColumns(InputFileError):
@@ -75,7 +93,8 @@ def _listing(headers: Sequence[str]) -> str:
 def find_columns(headers: Sequence[str], id_column: str | None = None,
                  schedule_column: str | None = None) -> tuple[int, int | None]:
     """(id index, schedule index or None); InputFileError when there is no id column."""
-    id_index = _find(headers, id_column, _ID_KEYS, "customer-id", "--id-column")
+    more_ids, more_schedules = _EXTRA.get()
+    id_index = _find(headers, id_column, _ID_KEYS | more_ids, "customer-id", "--id-column")
     if id_index is None:
         hint = ""
         if headers and all(str(h).strip().isdigit() for h in headers if str(h).strip()):
@@ -84,7 +103,7 @@ def find_columns(headers: Sequence[str], id_column: str | None = None,
             "no customer-id column (looked for a header such as customer-id, Customer ID or "
             f"ACCOUNTNUM; pass --id-column to name another); headers found: {_listing(headers)}."
             + hint)
-    schedule_index = _find(headers, schedule_column, _SCHEDULE_KEYS, "schedule",
+    schedule_index = _find(headers, schedule_column, _SCHEDULE_KEYS | more_schedules, "schedule",
                            "--schedule-column")
     if schedule_index == id_index:
         raise AmbiguousColumns("the customer-id and schedule columns cannot be the same column.")
@@ -117,6 +136,7 @@ def cell_text(value: Any) -> str:
     """A cell as text that the reader reads back to the same value (for --invalid-out, reports).
 
     Excel datetimes have no zone, so they are written without one and read again in --timezone.
+    An Excel date-only cell is written as a date: it is refused again, as in the first read.
     """
     if value is None:
         return ""
@@ -129,8 +149,8 @@ def cell_text(value: Any) -> str:
     if isinstance(value, datetime):
         text = value.isoformat(timespec="milliseconds")
         return text.removesuffix(".000")
-    if isinstance(value, date):
-        return f"{value.isoformat()}T00:00:00"
+    if isinstance(value, date):  # a date-only cell stays a date (the validator refuses it)
+        return value.isoformat()
     if isinstance(value, time):
         return value.isoformat()
     if isinstance(value, RowProblem):

@@ -73,7 +73,8 @@ def find_or_create(journal: Journal, opts: DeleteOptions, sha: str | None) -> Ru
         if run is not None and run.state != "failed":
             return run
         return journal.create_run(
-            "delete", file_path=str(opts.file.resolve()) if opts.file else None,
+            "delete",
+            file_path=opts.file_label or (str(opts.file.resolve()) if opts.file else None),
             file_sha256=sha, campaign_id=opts.campaign_id, endpoint=opts.endpoint,
             settings=settings_of(opts), source_run=opts.source_run)
 

@@ -68,6 +68,7 @@ class DeleteOptions:
     retry: RetryPolicy | None = None
     timeout: float = 60.0  # seconds per request (--timeout)
     notice: Callable[[str], None] = field(default=lambda text: print(text, file=sys.stderr))
+    file_label: str | None = None  # what the journal records when `file` is a copy (stdin, gzip)
 
 
 DeleteOutcome = RunOutcome

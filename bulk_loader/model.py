@@ -23,6 +23,8 @@ class Batch:
     schedules: list[Any]
     # lists (CSV) or lazy row views (XLSX): building tuples cost 0.5 us a row
     cells: Sequence[Sequence[Any]]
+    # raw time zone cells (exports.row_zones), or None when the file has no time zone column
+    zones: list[Any] | None = None
 
 
 @dataclass(slots=True)

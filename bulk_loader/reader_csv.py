@@ -26,11 +26,16 @@ from bulk_loader.csv_sniff import (
     sniff_delimiter,
 )
 from bulk_loader.errors import InputFileError
+from bulk_loader.failures_file import is_failures_header, unguard
 from bulk_loader.model import Batch
 from bulk_loader.reader import DEFAULT_BATCH, Table, delimiter_name
 
 SAMPLE_BYTES = 64 * 1024
-FIELD_LIMIT = 1 << 20  # characters; bounds memory when a quote is never closed
+# A runaway quoted field (a stray `"` that is never closed) would swallow the rest of the file into
+# one cell: a field over FIELD_LIMIT characters or a record over LINES_LIMIT physical lines stops
+# the read (exit 2), naming the line where the quote opened. Real cells are far below both.
+FIELD_LIMIT = 1 << 20  # characters (1 MiB): a long note is fine, a swallowed file is not
+LINES_LIMIT = 100
 csv.field_size_limit(max(csv.field_size_limit(), FIELD_LIMIT))
 
 
@@ -134,6 +139,9 @@ class CsvTable(Table):
         n, self.id_index, self.schedule_index = pick_header(
             [c[2] for c in candidates], id_column, schedule_column)
         self.header_row, self._line, self.headers = candidates[n]
+        self._fed_back = is_failures_header(self.headers)  # our own failures file, fixed
+        if self._fed_back:
+            self.headers = [unguard(h) for h in self.headers]
 
     def _read(self, n: int) -> list[list[str]]:
         """Up to n records; the csv module's and the decoder's errors become one sentence."""
@@ -143,8 +151,9 @@ class CsvTable(Table):
             line = self._reader.line_num
             text = str(exc)
             if "field larger than field limit" in text:
-                text = (f"a field is longer than {FIELD_LIMIT:,} characters; is a closing quote "
-                        "missing?")
+                start = self._quote_line()
+                raise InputFileError(_runaway(self.path.name, start or line,
+                                              f"more than {csv.field_size_limit():,} characters")) from None
             raise InputFileError(f"{self.path.name}, near line {line}: {text}.") from exc
         except UnicodeError as exc:  # UnicodeDecodeError, or a codec's own (utf-16 BOM)
             # The decoder reads ahead of the csv module: find the bad byte's own line.
@@ -152,6 +161,24 @@ class CsvTable(Table):
             raise InputFileError(
                 f"{self.path.name}, near line {line}: bytes that are not "
                 f"{self.encoding}; pass --encoding with the file's encoding.") from exc
+
+    def _quote_line(self) -> int | None:
+        """The line where the record that broke the field limit starts (a second read, on the
+        error path only: the failed islice keeps no partial result)."""
+        with self.path.open("r", encoding=self.encoding, newline="", errors="replace") as f:
+            reader = csv.reader(f, delimiter=self.delimiter or ",", skipinitialspace=True)
+            last = 0
+            try:
+                for _ in reader:
+                    last = reader.line_num
+            except csv.Error:
+                return last + 1
+        return None
+
+    @property
+    def last_line(self) -> int:
+        """The last physical line read so far: with header_row, what the rows account for."""
+        return self._line
 
     def progress(self) -> tuple[int, int]:
         try:
@@ -163,6 +190,11 @@ class CsvTable(Table):
         self._raw.close()
 
     def batches(self, size: int = DEFAULT_BATCH) -> Iterator[Batch]:
+        if self._fed_back:
+            return map(_unguarded, self._batches(size))
+        return self._batches(size)
+
+    def _batches(self, size: int) -> Iterator[Batch]:
         reader = self._reader
         width = len(self.headers)
         get_id = itemgetter(self.id_index)
@@ -200,6 +232,9 @@ class CsvTable(Table):
             if "\n" in joined or "\r" in joined:  # a quoted newline: the record spans lines
                 line += joined.count("\n") + joined.count("\r") - joined.count("\r\n")
             line += 1
+            if line - start > LINES_LIMIT:
+                raise InputFileError(_runaway(self.path.name, start,
+                                              f"more than {LINES_LIMIT} lines"))
             if not joined.strip():
                 continue
             if len(record) < width:
@@ -214,6 +249,21 @@ class CsvTable(Table):
             else:
                 ids.append(record[idx])
         return Batch(rows, ids, schedules, cells)
+
+
+def _runaway(name: str, line: int, size: str) -> str:
+    return (f"{name}, line {line}: a quoted field opened on this line runs on for {size}; a "
+            "closing quote is probably missing there. Nothing was sent: fix that line (or remove "
+            "the stray quote) and run again.")
+
+
+def _unguarded(batch: Batch) -> Batch:
+    """A fed-back failures file: its cells as they were before the formula guard."""
+    def text(value: Any) -> Any:
+        return unguard(value) if isinstance(value, str) else value
+
+    return Batch(batch.rows, [text(v) for v in batch.ids], [text(v) for v in batch.schedules],
+                 [[text(c) for c in cells] for cells in batch.cells], batch.zones)
 
 
 def _article(delimiter: str | None) -> str:

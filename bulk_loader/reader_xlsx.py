@@ -75,6 +75,7 @@ class XlsxTable(Table):
             dates, times = self._book.styles()
             strings = self._book.shared_strings()
             self._cells = CellDecoder(strings, dates, times, self._book.date1904)
+            self._cells.date_only = self._book.date_only_styles()
             self._done = 0
             self._pieces = self._read_pieces()
             self._find_header(id_column, schedule_column)

@@ -2,10 +2,11 @@
 
 results:  row,customer-id,schedule-date-time,outcome,http-status,message
           outcome: accepted | already-present | rejected | invalid | failed | pending
-failures: the input's own columns plus `reason`, for every rejected, invalid or failed row,
-          so the file can be fixed and fed again.
+failures: `row`, the input's own columns and `reason`, for every rejected, invalid or failed
+          row, so the file can be fixed and fed again (failures_file.py, shared with
+          `validate --invalid-out`; its formula guard keeps phone numbers as they are).
 
-Text cells of both go through report.csv_safe: a cell starting with = + - @ tab or CR gets a
+Text cells of the results go through report.csv_safe: a cell starting with = + - @ tab or CR gets a
 leading quote, so a hostile name like `=HYPERLINK(...)` is not run by a spreadsheet. Both stream
 from the journal in row order. A chunk with no per-record outcome is written by two byte-level
 passes over its stored JSON (_fast_lines; its values are ints and our own `...sssZ` strings, as
@@ -27,6 +28,7 @@ from typing import Any
 
 from bulk_loader.errors import BulkLoaderError, JournalError
 from bulk_loader.failure import translate
+from bulk_loader.failures_file import failures_writer
 from bulk_loader.journal import OPEN_CHUNK_STATES, Journal, Record, Run
 from bulk_loader.report import atomic_output, csv_safe
 
@@ -38,9 +40,10 @@ def outcome_of(state: str) -> str:
     return "pending" if state in OPEN_CHUNK_STATES else state
 
 
-def failures_path_for(results: Path) -> Path:
-    """`out/results.csv` -> `out/results.failures.csv`."""
-    return results.with_name(f"{results.stem}.failures{results.suffix or '.csv'}")
+def failures_path_for(results: Path, xlsx: bool = False) -> Path:
+    """`out/results.csv` -> `out/results.failures.csv` (`.failures.xlsx` for an XLSX input)."""
+    suffix = ".xlsx" if xlsx else results.suffix or ".csv"
+    return results.with_name(f"{results.stem}.failures{suffix}")
 
 
 def check_writable(*paths: Path) -> None:
@@ -163,19 +166,15 @@ def write_results(journal: Journal, run: Run, path: Path) -> int:
 def write_failures(journal: Journal, run: Run, path: Path, headers: list[str] | None,
                    read_rows: Iterator[tuple[int, Sequence[Any]]] | None) -> int:
     """Rejected/invalid/failed rows with their original cells (from `read_rows`, the input file
-    re-read as (row, cells) in row order) plus `reason`. Without the file, journal columns only."""
+    re-read as (row, cells) in row order), in failures_file's shape: `row`, the input's columns,
+    `reason`. Without the file, the journal's id and schedule stand in for its columns."""
     failed = journal.iter_outcomes(run, FAILED_STATES)
-    count = 0
-    with _open_out(path) as f:
-        w = csv.writer(f, lineterminator="\n")
-        if headers is None or read_rows is None:
-            w.writerow(["row", "customer-id", "schedule-date-time", "reason"])
+    if headers is None or read_rows is None:
+        with failures_writer(path, ["customer-id", "schedule-date-time"]) as out:
             for f_rec in failed:
-                w.writerow((f_rec.row, _cell(f_rec.customer_id), _cell(f_rec.schedule),
-                            _cell(f_rec.message)))
-                count += 1
-            return count
-        w.writerow([*headers, "reason"])
+                out.add(f_rec.row, (f_rec.customer_id, f_rec.schedule), f_rec.message or "")
+        return out.count
+    with failures_writer(path, headers) as out:
         rec: Record | None = next(failed, None)
         if rec is None:
             return 0
@@ -186,9 +185,8 @@ def write_failures(journal: Journal, run: Run, path: Path, headers: list[str] | 
                 if rec is None:
                     break
                 if rec.row == row:
-                    w.writerow([*(_cell(c) for c in cells), _cell(rec.message)])
-                    count += 1
+                    out.add(row, cells, rec.message or "")
                     rec = next(failed, None)
         except BulkLoaderError:
             pass  # the file changed or vanished since the run: what was written stands
-    return count
+    return out.count

@@ -19,7 +19,7 @@ import hashlib
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
@@ -38,6 +38,7 @@ from bulk_loader.errors import (
     TransientError,
     UsageError,
 )
+from bulk_loader.exports import ExportOptions
 from bulk_loader.gc_relax import relaxed_gc
 from bulk_loader.http_trace import HttpTrace
 from bulk_loader.interrupt import ctrl_c
@@ -93,6 +94,8 @@ class UploadOptions:
     # What must be said even with --quiet (e.g. the unfinished run a new run leaves behind).
     warn: Callable[[str], None] = field(default=lambda text: print(text, file=sys.stderr))
     _pacer: RatePacer | None = field(default=None, repr=False)
+    exports: ExportOptions = field(default_factory=ExportOptions)
+    file_label: str | None = None  # what the journal records when `file` is a copy (stdin, gzip)
 
 
 UploadOutcome = RunOutcome
@@ -118,7 +121,19 @@ def _validator(opts: UploadOptions, info: CampaignInfo | None) -> Any:
 
     return Validator(now=opts.now, timezone=_zone(opts, info),
                      window=info.window if info is not None else None,
-                     clock_skew=opts.clock_skew, max_records=spec.MAX_RECORDS)
+                     clock_skew=opts.clock_skew, max_records=spec.MAX_RECORDS,
+                     formats=opts.exports.date_formats)
+
+
+def zone_source(opts: UploadOptions) -> str:
+    """Where the fallback zone comes from, for the printed mapping."""
+    if parse_timezone(opts.timezone) is not None:
+        return "--timezone"
+    return f"campaign {opts.campaign_id}'s time zone"
+
+
+def export_options(opts: UploadOptions) -> ExportOptions:
+    return replace(opts.exports, timezone_source=zone_source(opts))
 
 
 def _client(opts: UploadOptions) -> CampaignClient:
@@ -173,6 +188,17 @@ def _log(opts: UploadOptions, event: str, **fields: Any) -> None:
         opts.log.event(event, **fields)
 
 
+def _failures_path(opts: UploadOptions, results: Path) -> Path:
+    """Beside the results: an XLSX for an XLSX input (failures_file.XlsxFailuresWriter)."""
+    from bulk_loader.reader import sniff_format
+
+    try:
+        xlsx = sniff_format(opts.file) == "xlsx"
+    except InputFileError:
+        xlsx = False  # the file is gone: the journal's columns go to a CSV
+    return failures_path_for(results, xlsx=xlsx)
+
+
 def _check(opts: UploadOptions) -> None:
     if opts.chunk_size < 1:
         raise UsageError("--chunk-size must be at least 1")
@@ -181,8 +207,11 @@ def _check(opts: UploadOptions) -> None:
     if not opts.file.is_file():
         raise InputFileError(f"{opts.file} does not exist or is not a file")
     if opts.results is not None:
-        outputs = (opts.results.resolve(), failures_path_for(opts.results).resolve())
-        if opts.file.resolve() in outputs:
+        outputs = (opts.results.resolve(), _failures_path(opts, opts.results).resolve())
+        sources = {opts.file.resolve()}
+        if opts.file_label and opts.file_label != "standard input":  # a gzip file's own path
+            sources.add(Path(opts.file_label).resolve())
+        if sources & set(outputs):
             raise UsageError("--results must not name the input file: it would be overwritten")
         if opts.journal_path.expanduser().resolve() in outputs:
             raise UsageError("--results must not name the journal: it would be overwritten")
@@ -206,7 +235,7 @@ def run_upload(opts: UploadOptions) -> UploadOutcome:
             if earlier is not None and earlier.state == "completed":
                 return _finished(opts, journal, earlier, locked=False)
         info = _preflight(opts)
-        file_path = str(opts.file.resolve())
+        file_path = opts.file_label or str(opts.file.resolve())
         run, created = journal.find_or_create_run(
             "upload", sha, opts.campaign_id, opts.endpoint, new=opts.new_run,
             file_path=file_path, settings=_settings(opts))
@@ -238,25 +267,32 @@ def _finished(opts: UploadOptions, journal: Journal, run: Run, *, locked: bool) 
         with contextlib.nullcontext() if locked else journal.lock_run(run):
             _write_outputs(opts, journal, run, dict(run.summary or {}))
         run = journal.refresh(run)
-    file = opts.file
+    label, name = opts.file_label or str(opts.file.resolve()), _name(opts)
     summary = dict(run.summary or {})
     summary.update(already_finished=True, sent_this_time=0, reprinted_at=iso_utc(datetime.now(UTC)))
-    same_file = str(file.resolve()) == run.file_path
+    same_file = label == run.file_path
     if not same_file:
         # The same bytes under another name (e.g. a dated file that did not change).
         summary["already_sent_as"] = {"run_id": run.run_id, "file": run.file_path,
                                       "finished_at": run.finished_at}
     if not summary.get("rows"):
-        summary["note"] = (f"nothing to send: {file.name} has a header and no rows "
+        summary["note"] = (f"nothing to send: {name} has a header and no rows "
                            f"(as run {run.run_id} found on {run.finished_at})")
     elif same_file:
         summary["note"] = (f"run {run.run_id} already finished on {run.finished_at}; nothing was "
                            "sent (use --new-run to upload the file again)")
     else:
-        summary["note"] = (f"{file.name} holds the same bytes as {run.file_path}, which run "
+        summary["note"] = (f"{name} holds the same bytes as {run.file_path}, which run "
                            f"{run.run_id} sent on {run.finished_at}; nothing was sent (use "
                            "--new-run to upload it again)")
     return UploadOutcome(summary, run.exit_code if run.exit_code is not None else EXIT_OK)
+
+
+def _name(opts: UploadOptions) -> str:
+    """The input as a person named it (a copy of standard input or of a gzip file is not)."""
+    if opts.file_label == "standard input":
+        return opts.file_label
+    return Path(opts.file_label).name if opts.file_label else opts.file.name
 
 
 def _results_path(opts: UploadOptions, run: Run) -> Path:
@@ -275,7 +311,7 @@ def _run_locked(opts: UploadOptions, journal: Journal, run: Run, info: CampaignI
     resumed = run.state != "loading"  # a load cut short starts over: not a resume
     settings = dict(run.settings)
     results = _results_path(opts, run)
-    check_writable(results, failures_path_for(results))  # now, not after sending everything
+    check_writable(results, _failures_path(opts, results))  # now, not after sending everything
     settings.update(concurrency=opts.concurrency, results=str(results))
     if run.state == "loading":
         journal.reset_run_records(run)
@@ -285,14 +321,14 @@ def _run_locked(opts: UploadOptions, journal: Journal, run: Run, info: CampaignI
         validator = _validator(opts, info)
         try:
             loaded = load_file(journal, run, str(opts.file), opts.reader, validator,
-                               opts.chunk_size, progress.reading)
+                               opts.chunk_size, progress.reading, export_options(opts))
             stamp.check(opts.file)  # the hash was taken before the read: did the file hold still?
         except NoRowsError:
             # An empty delta is a normal night: a completed run with nothing to send (exit 0).
             journal.reset_run_records(run)
             journal.update_settings(run, settings)
             return _finish(opts, journal, journal.refresh(run), SendResult(Tally()), results,
-                           False, started, note=f"nothing to send: {opts.file.name} has a "
+                           False, started, note=f"nothing to send: {_name(opts)} has a "
                                                  "header and no rows")
         except (InputFileError, UsageError) as exc:
             summary = {"run_id": run.run_id, "state": "failed", "exit_code": exc.exit_code,
@@ -398,7 +434,7 @@ def _finish(opts: UploadOptions, journal: Journal, run: Run, sent: SendResult, r
     summary = build_summary(journal, run, state=state, exit_code=code, counts=counts,
                             tally=sent.tally, tally_http=sent.http, message=message, resumed=resumed,
                             wall=time.monotonic() - started, results=results,
-                            failures=failures_path_for(results))
+                            failures=_failures_path(opts, results))
     # The run's fate is journaled first, apart from its outputs: a disk that fills while they
     # are written leaves a finished run whose outputs the next invocation writes again.
     summary["outputs_written"] = False

@@ -36,8 +36,11 @@ def dry_run(opts: UploadOptions, info: CampaignInfo | None,
             first.extend((bad.row, bad.reason) for bad in validated.invalid[:room])
 
     # The same loop, validator and cap check as the real run's load (upload_load.load_file).
+    from bulk_loader.upload import export_options
+
     try:
-        s = validate_file(opts.file, FileOptions(**opts.reader.kwargs()),
+        s = validate_file(opts.file, FileOptions(**opts.reader.kwargs(),
+                                                 exports=export_options(opts)),
                           validator=make_validator(opts, info), on_batch=on_batch,
                           cap_each_batch=True)
     except NoRowsError:  # an empty delta, as the real run sees it: nothing to send, exit 0
@@ -47,7 +50,7 @@ def dry_run(opts: UploadOptions, info: CampaignInfo | None,
         "dry_run": True,
         "campaign_id": opts.campaign_id,
         "campaign_name": info.name if info is not None else None,
-        "file": str(opts.file),
+        "file": opts.file_label or str(opts.file),
         "rows": s.rows,
         "would_send": s.valid,
         "with_schedule": s.with_schedule,
@@ -57,9 +60,22 @@ def dry_run(opts: UploadOptions, info: CampaignInfo | None,
         "top_reasons": [{"reason": r, "count": n} for r, n in s.by_reason.most_common()],
         "first_invalid": [{"row": row, "reason": reason} for row, reason in first],
         "preflight": info is not None,
+        **s.mapping.as_json(),
         "wall_seconds": round(time.monotonic() - started, 3),
     }
     return UploadOutcome(summary, EXIT_SOME_FAILED if s.invalid else EXIT_OK)
+
+
+def _mapping_lines(s: dict[str, Any]) -> list[str]:
+    from bulk_loader.exports import Mapping, Sample
+
+    if "columns" not in s:
+        return []
+    cols, zone = s["columns"], s["time_zone"]
+    mapping = Mapping(cols["customer-id"], cols["schedule-date-time"], cols["time-zone"],
+                      zone["zone"], zone["source"] or "",
+                      [Sample(x["row"], x["value"], x["zone"], x["utc"]) for x in s["samples"]])
+    return mapping.lines()
 
 
 def format_dry_run(s: dict[str, Any]) -> str:
@@ -71,6 +87,7 @@ def format_dry_run(s: dict[str, Any]) -> str:
         f"{s['campaign_id']}{name}",
         f"  invalid    {s['invalid']:,} rows",
     ]
+    lines.extend(f"  {line}" for line in _mapping_lines(s))
     for r in s["top_reasons"]:
         lines.append(f"  {r['count']:>8,}  {r['reason']}")
     shown = s.get("first_invalid") or []

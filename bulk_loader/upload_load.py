@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from bulk_loader.exports import ExportOptions
 from bulk_loader.gc_relax import relaxed_gc
 from bulk_loader.journal import Journal, Run, encode_records
 from bulk_loader.model import Batch, ReaderOptions, Validated
@@ -102,7 +103,8 @@ class _Loader:
 
 def load_file(journal: Journal, run: Run, path: str, reader: ReaderOptions,
               validator: Validator, chunk_size: int,
-              on_batch: Callable[[int, int, int], None] | None = None) -> LoadResult:
+              on_batch: Callable[[int, int, int], None] | None = None,
+              exports: ExportOptions | None = None) -> LoadResult:
     """Journal every row of `path` (pending chunks + invalid rows). Raises InputFileError.
 
     The rows go through validate_file, the loop `validate` and `upload --dry-run` run too.
@@ -110,7 +112,8 @@ def load_file(journal: Journal, run: Run, path: str, reader: ReaderOptions,
     loader = _Loader(journal, run, chunk_size, on_batch)
     # A load cut short is redone from scratch, so its commits need not wait for the disk.
     with journal.relaxed_sync(), relaxed_gc():
-        validate_file(path, FileOptions(**reader.kwargs()), validator=validator,
+        validate_file(path, FileOptions(**reader.kwargs(), exports=exports or ExportOptions()),
+                      validator=validator,
                                 on_table=loader.on_table, on_batch=loader.on_batch,
                                 cap_each_batch=True)
         with journal.transaction():

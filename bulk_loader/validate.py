@@ -25,7 +25,7 @@ from bulk_loader.errors import InputFileError
 from bulk_loader.model import Batch, Invalid, Validated
 from bulk_loader.spec import MAX_RECORDS
 from bulk_loader.validate_id import parse_ids
-from bulk_loader.validate_time import ScheduleParser, Window, send_time_reason
+from bulk_loader.validate_time import NOT_ISO, ScheduleParser, Window, send_time_reason
 
 __all__ = ["Summary", "Validator", "reason_key", "send_time_reason"]
 
@@ -54,12 +54,12 @@ class Validator:
     def __init__(self, now: Callable[[], datetime], timezone: tzinfo | None = None,
                  window: tuple[datetime, datetime] | None = None,
                  clock_skew: timedelta = timedelta(seconds=60),
-                 max_records: int = MAX_RECORDS) -> None:
+                 max_records: int = MAX_RECORDS, formats: tuple[str, ...] = ()) -> None:
         self._now = now
         self._campaign = window
         self._skew = clock_skew
         self.max_records = max_records
-        self._schedules = ScheduleParser(timezone)
+        self._schedules = ScheduleParser(timezone, formats, NOT_ISO)
         self._seen = SeenIds()
         self._summary = Summary()
 
@@ -69,7 +69,7 @@ class Validator:
         if not n or batch.schedules[0] is None and batch.schedules.count(None) == n:
             values: list[str | None] = list(batch.schedules)
         else:
-            values, bad_times = self._schedules.parse_all(batch.schedules)
+            values, bad_times = self._schedules.parse_all(batch.schedules, batch.zones)
             for i, reason in bad_times.items():
                 bad.setdefault(i, reason)
             self._check_window(values, bad)
@@ -124,6 +124,11 @@ class Validator:
         s.without_schedule += without
         s.with_schedule += valid - without
         return out
+
+    @property
+    def schedules(self) -> ScheduleParser:
+        """The schedule parser (its zone, formats; zone_used for the printed samples)."""
+        return self._schedules
 
     def summary(self) -> Summary:
         s = self._summary

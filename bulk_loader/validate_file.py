@@ -19,6 +19,14 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 
 from bulk_loader.errors import InputFileError
+from bulk_loader.exports import (
+    ExportOptions,
+    Mapping,
+    add_samples,
+    check_schedule,
+    row_zones,
+    zone_index,
+)
 from bulk_loader.model import Batch, ReaderOptions, Validated
 from bulk_loader.reader import DEFAULT_BATCH, Table, open_table
 from bulk_loader.spec import MAX_RECORDS
@@ -36,6 +44,7 @@ class FileOptions(ReaderOptions):
     clock_skew: timedelta = timedelta(seconds=60)
     window: tuple[datetime, datetime] | None = None  # the campaign's schedule, when known
     max_records: int = MAX_RECORDS
+    exports: ExportOptions = field(default_factory=ExportOptions)
 
 
 @dataclass
@@ -45,6 +54,19 @@ class FileSummary(Summary):
     path: Path = field(default_factory=Path)
     described: str = ""
     headers: list[str] = field(default_factory=list)
+    mapping: Mapping = field(default_factory=Mapping)
+    header_row: int = 1
+    last_line: int | None = None  # CSV: the file's last line read (rows + blank + quoted lines)
+
+    def lines_note(self) -> str:
+        """How the rows account for a CSV's lines, when they are not one row a line."""
+        if self.last_line is None:
+            return ""
+        other = self.last_line - self.header_row - self.rows
+        if other <= 0:
+            return ""
+        return (f"  (lines {self.header_row + 1:,}-{self.last_line:,}: {other:,} blank or "
+                "inside quoted fields)")
 
 
 def utc_now() -> datetime:
@@ -76,11 +98,22 @@ def validate_file(path: str | Path, options: FileOptions, *,
             on_table(table)
         if validator is None:
             validator = Validator(now=now, timezone=options.timezone, window=options.window,
-                                  clock_skew=options.clock_skew, max_records=options.max_records)
+                                  clock_skew=options.clock_skew, max_records=options.max_records,
+                                  formats=options.exports.date_formats)
+        zones = zone_index(table, options.exports)
+        mapping = _mapping(table, zones, validator, options.exports)
+        first = True
         for batch in table.batches(batch_size):
+            if first:  # before anything of the file is validated, stored or sent
+                check_schedule(table, batch, options.exports, zones)
+                first = False
+            if zones is not None:
+                batch.zones = row_zones(batch, zones)
             validated = validator.validate(batch)
             if cap_each_batch:
                 validator.check_cap()
+            add_samples(mapping, batch, validated.schedules, validated.rows,
+                        validator.schedules.zone_used, batch.zones)
             if on_batch is not None:
                 on_batch(batch, validated)
         s = validator.summary()
@@ -88,4 +121,15 @@ def validate_file(path: str | Path, options: FileOptions, *,
             raise NoRowsError(f"{table.path.name} has a header but no rows below it.")
         validator.check_cap()
         return FileSummary(**vars(s), path=table.path, described=table.describe(),
-                           headers=list(table.headers))
+                           headers=list(table.headers), mapping=mapping,
+                           header_row=table.header_row,
+                           last_line=getattr(table, "last_line", None))
+
+
+def _mapping(table: Table, zones: int | None, validator: Validator,
+             exports: ExportOptions) -> Mapping:
+    zone = validator.schedules.zone
+    return Mapping(id_column=table.id_header, schedule_column=table.schedule_header,
+                   zone_column=table.headers[zones] if zones is not None else None,
+                   zone=str(zone) if zone is not None else None,
+                   zone_source=exports.timezone_source if zone is not None else "")

@@ -1,7 +1,10 @@
 """customer-id: a positive integer of at most 18 digits. Pure code: no I/O.
 
 Accepted: `10003629`, `" 10003629 "`, Excel's `10003629.0` and `1.0003629E7` (read exactly, as a
-Decimal, never through a float). A whole batch of plain digit strings or ints takes a fast path of
+Decimal, never through a float). An id keeps every digit or is refused: scientific notation that
+holds fewer digits than the number it stands for (`1.23457E+11`, Excel's display of a 12-digit id)
+is what Excel cut, a fractional part is no id, and a number cell past Excel's 15 significant digits
+(or a float past 2**53) may have been rounded. A whole batch of plain digit strings or ints takes a fast path of
 C-level checks (about 0.1 µs an id); any other batch goes value by value.
 """
 
@@ -22,6 +25,12 @@ LIMIT = 10**MAX_DIGITS
 ID_EMPTY = f"{MSG_BAD_ID}: the cell is empty"
 ID_NOT_POSITIVE_INT = f"{MSG_BAD_ID}: must be a positive integer"
 ID_TOO_LONG = f"{MSG_BAD_ID}: more than {MAX_DIGITS} digits"
+ID_CUT = (f"{MSG_BAD_ID}: Excel shortened this id to scientific notation and dropped digits; "
+          "format the id column as Text (or Number with 0 decimals) in Excel and export again")
+ID_FRACTION = f"{MSG_BAD_ID}: must be a positive integer, not a number with a fractional part"
+ID_ROUNDED = (f"{MSG_BAD_ID}: a number cell holds only 15 significant digits, so Excel may have "
+              "rounded this id; format the id column as Text in Excel and type it again")
+EXACT_FLOAT = 2**53  # past this a float (an Excel number cell) is not exact: it may be rounded
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII)
 
 
@@ -40,7 +49,9 @@ def parse_id(value: Any) -> int | str:
             if decimal.adjusted() >= MAX_DIGITS:
                 return ID_TOO_LONG + got(value) if decimal > 0 else ID_NOT_POSITIVE_INT + got(value)
             if decimal != decimal.to_integral_value():
-                return ID_NOT_POSITIVE_INT + got(value)
+                return (ID_FRACTION if decimal > 0 else ID_NOT_POSITIVE_INT) + got(value)
+            if _cut(text, decimal):
+                return ID_CUT + got(value)
             number = int(decimal)
         else:
             return ID_NOT_POSITIVE_INT + got(value)
@@ -50,7 +61,10 @@ def parse_id(value: Any) -> int | str:
         return value.reason
     elif isinstance(value, float) and not isinstance(value, bool):
         if not math.isfinite(value) or not value.is_integer():
-            return ID_NOT_POSITIVE_INT + got(value)
+            return (ID_FRACTION if math.isfinite(value) and value > 1 else
+                    ID_NOT_POSITIVE_INT) + got(value)
+        if value > EXACT_FLOAT:
+            return ID_ROUNDED + got(value)
         try:
             number = int(Decimal(value))
         except (InvalidOperation, OverflowError):  # pragma: no cover - finite floats convert
@@ -62,6 +76,16 @@ def parse_id(value: Any) -> int | str:
     if number >= LIMIT:
         return ID_TOO_LONG + got(value)
     return number
+
+
+def _cut(text: str, decimal: Decimal) -> bool:
+    """True for scientific notation with fewer written digits than the integer has: the trailing
+    zeros were invented (`1.23457E+11` -> 123457000000), so the real id is unknown."""
+    if "e" not in text and "E" not in text:
+        return False
+    mantissa = text.lstrip("+-").split("e" if "e" in text else "E")[0]
+    written = mantissa.replace(".", "").lstrip("0")
+    return len(written) < len(str(int(decimal)))
 
 
 def parse_ids(raw: list[Any]) -> tuple[np.ndarray, dict[int, str]]:

@@ -32,6 +32,7 @@ from bulk_loader.xlsx_limits import (
 # Built-in number formats that show dates or times (ECMA-376 18.8.30, plus the CJK/Thai ranges).
 _DATE_FORMAT_IDS = set(range(14, 18)) | {22} | set(range(27, 37)) | set(range(50, 59)) | \
     set(range(71, 77)) | set(range(78, 82))
+_DATE_ONLY_FORMAT_IDS = set(range(14, 18))
 _TIME_FORMAT_IDS = set(range(18, 22)) | {45, 46, 47}
 _QUOTED_OR_BRACKETED = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.|_.|\*.')
 _XML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
@@ -204,6 +205,32 @@ class Workbook:
             elif fmt_id in _TIME_FORMAT_IDS:
                 times.add(index)
         return frozenset(dates), frozenset(times)
+
+    def date_only_styles(self) -> frozenset[int]:
+        """Style indexes whose format shows a date and no time of day (`yyyy-mm-dd`, built-in
+        14-17): such a cell is a date, which the validator treats as a CSV date without a time."""
+        if self._styles_part is None or self._styles_part not in self.zip.NameToInfo:
+            return frozenset()
+        root = self._xml(self._styles_part)
+        custom: dict[int, str] = {}
+        formats: list[int] = []
+        for el in root:
+            if _local(el.tag) == "numFmts":
+                for fmt in el:
+                    custom[_format_id(fmt)] = fmt.get("formatCode", "")
+            elif _local(el.tag) == "cellXfs":
+                formats = [_format_id(xf) for xf in el]
+        only: set[int] = set()
+        for index, fmt_id in enumerate(formats):
+            if fmt_id in custom:
+                code = custom[fmt_id]
+                cleaned = _QUOTED_OR_BRACKETED.sub("", code).lower()
+                if is_date_format(code) and "h" not in cleaned and "s" not in cleaned \
+                        and ("d" in cleaned or "y" in cleaned):
+                    only.add(index)
+            elif fmt_id in _DATE_ONLY_FORMAT_IDS:
+                only.add(index)
+        return frozenset(only)
 
     def shared_strings(self) -> list[str]:
         """The shared strings table, scanned in pieces (it may hold a million entries)."""

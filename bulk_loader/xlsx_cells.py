@@ -56,6 +56,7 @@ class CellDecoder:
         self.times = times
         self.epoch = _EPOCH_1904 if date1904 else _EPOCH_1900
         self._serials: dict[str, Any] = {}
+        self.date_only: frozenset[int] = frozenset()  # styles showing a date without a time
 
     def value(self, kind: str, style: str, raw: str, inline: str | None = None) -> Any:
         """A damaged cell (an index or number that is not one) comes back as its raw text, so
@@ -70,8 +71,12 @@ class CellDecoder:
         if kind in ("", "n"):
             if not raw:
                 return None
-            if style.isdecimal() and (int(style) in self.dates or int(style) in self.times):
-                return self.serial(raw, int(style) in self.times)
+            index = int(style) if style.isdecimal() else -1
+            if index in self.dates or index in self.times:
+                if index in self.date_only:  # a date cell: the validator's CSV date rule
+                    moment = self.serial(raw)
+                    return moment.date() if isinstance(moment, datetime) else moment
+                return self.serial(raw, index in self.times)
             try:
                 return self.number(raw)
             except ValueError:

@@ -235,8 +235,9 @@ def test_very_long_lines(tmp_path: Path) -> None:
 def test_unclosed_quote_runs_into_the_field_limit(tmp_path: Path) -> None:
     lines = "".join(f"{10_000_000 + i},,name\n" for i in range(80_000))
     path = write(tmp_path, HEADER + '10000001,,"oops\n' + lines)
-    with pytest.raises(InputFileError, match="a field is longer than 1,048,576 characters; is a "
-                       "closing quote missing?"):
+    with pytest.raises(InputFileError, match="in.csv, line 2: a quoted field opened on this "
+                       "line runs on for more than 1,048,576 characters; a closing quote is "
+                       "probably missing there"):
         read_all(path, size=1000)
 
 

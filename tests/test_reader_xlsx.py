@@ -102,16 +102,22 @@ def test_date_cells_need_a_time_zone(tmp_path: Path) -> None:
     assert got["schedules"] == [datetime(2030, 1, 2, 9, 30), datetime(2030, 1, 3)]
 
 
-def test_date_cells_read_in_the_time_zone(tmp_path: Path) -> None:
+def test_date_cells_read_in_the_time_zone_and_a_date_only_cell_needs_a_time(
+        tmp_path: Path) -> None:
     path = book(tmp_path, [HEADERS, [10000001, datetime(2030, 1, 2, 9, 30, 0, 250_000)],
                            [10000002, date(2030, 1, 3)]])
     schedules: list[Any] = []
+    invalid: list[Any] = []
     from bulk_loader.validate_file import FileOptions, validate_file
 
     validate_file(path, FileOptions(timezone=ZoneInfo("Europe/Paris")),
                   now=lambda: datetime(2030, 1, 1, tzinfo=ZoneInfo("UTC")),
-                  on_batch=lambda b, v: schedules.extend(v.schedules))
-    assert schedules == ["2030-01-02T08:30:00.250Z", "2030-01-02T23:00:00.000Z"]
+                  on_batch=lambda b, v: (schedules.extend(v.schedules),
+                                         invalid.extend(v.invalid)))
+    assert schedules == ["2030-01-02T08:30:00.250Z"]  # the date-only cell: the CSV rule
+    assert [(i.row, i.reason) for i in invalid] == [
+        (3, "Invalid schedule-date-time format - please use ISO 8601 format: a date needs a time "
+            "of day (got '2030-01-03')")]
 
 
 def test_time_only_cell(tmp_path: Path) -> None:
@@ -228,7 +234,8 @@ def test_bool_and_date_in_the_id_column(tmp_path: Path) -> None:
         2: "Invalid customer-id: must be a positive integer (got 'TRUE')",
         3: "Invalid customer-id: must be a positive integer (got '2030-01-01T00:00:00')",
         4: "Invalid customer-id: must be a positive integer (got '-5')",
-        5: "Invalid customer-id: must be a positive integer (got '10000001.5')"}
+        5: "Invalid customer-id: must be a positive integer, not a number with a fractional "
+           "part (got '10000001.5')"}
 
 
 def test_cells_beyond_the_header(tmp_path: Path) -> None:

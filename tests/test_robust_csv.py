@@ -19,10 +19,10 @@ def test_formula_cells_are_escaped_and_normal_rows_are_unchanged(simulator: Runn
     r = upload(simulator, f, tmp_path / "j.sqlite", "--results", str(results))
     assert r.exit_code == 1, r.output
     why = "Invalid customer-id: must be a positive integer"
-    assert results.with_name("r.failures.csv").read_bytes().decode() == (
-        "Customer ID,Schedule Date Time,Name,reason\n"
-        f"abc,,Bob,{why} (got 'abc')\n"                                             # as before, byte for byte
-        f"'=1+1,,\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"click\"\")\",{why} (got '=1+1')\n")
+    assert results.with_name("r.failures.csv").read_bytes().decode("utf-8") == (
+        "\ufeffrow,Customer ID,Schedule Date Time,Name,reason\n"
+        f"3,abc,,Bob,{why} (got 'abc')\n"
+        f"4,'=1+1,,\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"click\"\")\",{why} (got '=1+1')\n")
     assert results.read_bytes().decode() == (
         "row,customer-id,schedule-date-time,outcome,http-status,message\n"
         "2,10000001,,accepted,200,\n"

@@ -37,7 +37,7 @@ def test_happy_path_all_accepted(simulator: RunningSimulator, tmp_path: Path) ->
     assert len(lines) == 451
     assert lines[1] == ["2", "10000000", rows[0][1], "accepted", "200", ""]
     assert {line[3] for line in lines[1:]} == {"accepted"}
-    assert read_csv(tmp_path / "out" / "results.failures.csv") == [[*HEADERS, "reason"]]
+    assert read_csv(tmp_path / "out" / "results.failures.csv") == [["row", *HEADERS, "reason"]]
 
 
 def test_each_record_outcome_and_the_two_csvs(simulator: RunningSimulator,
@@ -68,9 +68,9 @@ def test_each_record_outcome_and_the_two_csvs(simulator: RunningSimulator,
     assert all(line[4] == "" and line[5] for line in out[4:])
     assert set(simulator.records(125)) == {10_000_001, 10_000_002, 10_000_005}
     failures = read_csv(tmp_path / "mixed.results.failures.csv")
-    assert failures[0] == [*HEADERS, "reason"]
-    assert [line[2] for line in failures[1:]] == [row[2] for row in rows[3:]]
-    assert failures[1][3] == spec.MSG_NOT_FOUND
+    assert failures[0] == ["row", *HEADERS, "reason"]
+    assert [line[3] for line in failures[1:]] == [row[2] for row in rows[3:]]
+    assert failures[1][4] == spec.MSG_NOT_FOUND
     assert "top reasons:" in r.stdout and spec.MSG_NOT_FOUND in r.stdout
 
 

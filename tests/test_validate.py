@@ -44,7 +44,7 @@ def test_accepted_ids(raw: Any) -> None:
     (None, "Invalid customer-id: the cell is empty"),
     ("0", "Invalid customer-id: must be a positive integer (got '0')"),
     ("-5", "Invalid customer-id: must be a positive integer (got '-5')"),
-    ("10003629.5", "Invalid customer-id: must be a positive integer (got '10003629.5')"),
+    ("10003629.5", "Invalid customer-id: must be a positive integer, not a number with a fractional part (got '10003629.5')"),
     ("10O3629", "Invalid customer-id: must be a positive integer (got '10O3629')"),
     ("1_000", "Invalid customer-id: must be a positive integer (got '1_000')"),
     ("١٢٣", "Invalid customer-id: must be a positive integer (got '١٢٣')"),
@@ -52,7 +52,7 @@ def test_accepted_ids(raw: Any) -> None:
     ("1E30", "Invalid customer-id: more than 18 digits (got '1E30')"),
     ("nan", "Invalid customer-id: must be a positive integer (got 'nan')"),
     (True, "Invalid customer-id: must be a positive integer (got 'TRUE')"),
-    (10003629.5, "Invalid customer-id: must be a positive integer (got '10003629.5')"),
+    (10003629.5, "Invalid customer-id: must be a positive integer, not a number with a fractional part (got '10003629.5')"),
     (-3, "Invalid customer-id: must be a positive integer (got '-3')"),
     (RowProblem("row has 4 fields"), "row has 4 fields"),
     ("x" * 60, "Invalid customer-id: must be a positive integer (got '" + "x" * 37 + "...')"),
@@ -88,23 +88,30 @@ def test_schedules_without_an_offset_use_the_time_zone() -> None:
         (10000001, "2030-01-02T14:00:00.000Z")]
     assert one(10000001, datetime(2030, 1, 2, 9), timezone=zone)[0] == [
         (10000001, "2030-01-02T14:00:00.000Z")]
-    assert one(10000001, date(2030, 1, 2), timezone=zone)[0] == [
-        (10000001, "2030-01-02T05:00:00.000Z")]
+    assert one(10000001, date(2030, 1, 2), timezone=zone)[1] == {  # as a CSV date does
+        2: "Invalid schedule-date-time format - please use ISO 8601 format: a date needs a time "
+           "of day (got '2030-01-02')"}
 
 
 BAD = "Invalid schedule-date-time format - please use ISO 8601 format"
+NOT_ISO = (f"{BAD} such as 2026-12-01T14:30:00Z or 2026-12-01 14:30; for another layout name it "
+           "with --date-format (strptime syntax, e.g. --date-format '%d/%m/%Y %H:%M')")
+SERIAL = (f"{BAD}: this is an Excel date serial number (days since 1899-12-30, here "
+          "2023-03-15 12:00), not a date-time; format the column in Excel as a date and time "
+          "(yyyy-mm-dd hh:mm) or as Text, and export again")
 
 
 @pytest.mark.parametrize(("raw", "reason"), [
-    ("2016-08-29T 09:00:00.000Z", f"{BAD} (got '2016-08-29T 09:00:00.000Z')"),
+    ("2016-08-29T 09:00:00.000Z", f"{NOT_ISO} (got '2016-08-29T 09:00:00.000Z')"),
     ("2030-01-02", f"{BAD}: a date needs a time of day (got '2030-01-02')"),
     ("2030-02-30T09:00:00Z", f"{BAD}: no such date or time (got '2030-02-30T09:00:00Z')"),
     ("2030-02-30", f"{BAD}: no such date or time (got '2030-02-30')"),
     ("2030-01-02T24:00:00Z", f"{BAD}: no such date or time (got '2030-01-02T24:00:00Z')"),
     ("2030-01-02T09:00:00+25:00", f"{BAD}: no such date or time (got '2030-01-02T09:00:00+25:00')"),
-    ("tomorrow 9am", f"{BAD} (got 'tomorrow 9am')"),
-    ("02/01/2030 09:00", f"{BAD} (got '02/01/2030 09:00')"),
-    (45000.5, f"{BAD} (got '45000.5')"),
+    ("tomorrow 9am", f"{NOT_ISO} (got 'tomorrow 9am')"),
+    ("02/01/2030 09:00", f"{NOT_ISO} (got '02/01/2030 09:00')"),
+    (45000.5, f"{SERIAL} (got '45000.5')"),
+    ("45000.5", f"{SERIAL} (got '45000.5')"),
     ("2030-01-02T09:00:00", "schedule-date-time has no time zone: pass --timezone (an IANA name "
      "such as Europe/London) or write an offset such as Z (got '2030-01-02T09:00:00')"),
 ])

@@ -74,7 +74,7 @@ def spawn(argv: list[str], env: dict[str, str]) -> subprocess.Popen[str]:
 
 
 def read_csv(path: Path) -> list[list[str]]:
-    with open(path, newline="", encoding="utf-8") as f:
+    with open(path, newline="", encoding="utf-8-sig") as f:  # the failures file has a BOM
         return list(csv.reader(f))
 
 

@@ -54,13 +54,16 @@ def delete(file: Path | None, source_run: str | None, campaign_id: int | None,
     (nothing sent), 3 stopped early or some busy (re-run later), 4 the campaign refuses deletes
     (fix it, then re-run), 5 internal error, 130 Ctrl-C, 143 SIGTERM.
     """
+    from contextlib import ExitStack
+
     from bulk_loader.config import load_credentials, resolve_endpoint
     from bulk_loader.delete_run import DeleteOptions, run_delete
     from bulk_loader.delete_summary import format_summary
+    from bulk_loader.input_source import local_input
     from bulk_loader.model import ReaderOptions
     from bulk_loader.progress import choose_mode
 
-    with json_errors(as_json):
+    with json_errors(as_json), ExitStack() as stack:
         p = with_profile(click.get_current_context(), locals(), keys=WHERE_KEYS)
         campaign_id, platform, base_url, journal = (
             p["campaign_id"], p["platform"], p["base_url"], p["journal"])
@@ -74,6 +77,11 @@ def delete(file: Path | None, source_run: str | None, campaign_id: int | None,
         if not yes and not sys.stdin.isatty():
             raise UsageError("refusing to delete without confirmation: there is no terminal to "
                              "ask on, so add --yes")
+
+        label = None
+        if file is not None:  # standard input, a pipe or gzip: a plain copy (input_source)
+            copy, label = stack.enter_context(local_input(file))
+            label, file = (None if copy == file else label), copy
 
         def confirm(text: str) -> bool:
             return yes or click.confirm(text, default=False, err=True)
@@ -94,6 +102,7 @@ def delete(file: Path | None, source_run: str | None, campaign_id: int | None,
             confirm=confirm,
             progress=choose_mode(quiet),
             notice=lambda text: None if quiet else say(text, err=True),
+            file_label=label,
         )
         outcome = run_delete(opts)
     finish(outcome.summary, outcome.exit_code, as_json, format_summary)

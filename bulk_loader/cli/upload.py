@@ -21,6 +21,7 @@ from bulk_loader.cli.common import (
     journal_option,
     timeout_option,
 )
+from bulk_loader.cli.export_options import export_options
 from bulk_loader.cli.job_outputs import JobOutputs
 from bulk_loader.cli.outcome import finish, json_errors
 from bulk_loader.cli.profile import with_profile
@@ -36,6 +37,7 @@ FILE_PATH = click.Path(dir_okay=False, path_type=Path)
 @endpoint_options
 @journal_option
 @file_options
+@export_options
 @click.option("--chunk-size", type=click.IntRange(1, 100_000), default=1000, show_default=True,
               help="Records per request (1 = one record per request).")
 @click.option("--concurrency", type=click.IntRange(1, 64), default=4, show_default=True,
@@ -78,7 +80,7 @@ FILE_PATH = click.Path(dir_okay=False, path_type=Path)
               help="For an id already in the campaign whose call time in the file differs from "
                    "the journal's, delete it, then add it with the new time.")
 def upload(**given: Any) -> None:
-    """Upload FILE (CSV or XLSX) into a dynamic campaign, resumably.
+    """Upload FILE (CSV or XLSX; - for standard input) into a dynamic campaign, resumably.
 
     Running the same command again resumes an interrupted run; a finished run prints its
     summary again and sends nothing. Exit codes: 0 all accepted (or already present, or nothing to
@@ -106,20 +108,31 @@ def upload(**given: Any) -> None:
 
 
 def _run(p: dict[str, Any], outputs: JobOutputs) -> Any:
-    from bulk_loader.config import load_credentials, resolve_endpoint
-    from bulk_loader.model import ReaderOptions
-    from bulk_loader.progress import choose_mode
-    from bulk_loader.ride_out import parse_duration
-    from bulk_loader.upload import UploadOptions, run_upload
+    from bulk_loader.header_config import aliases_from_config
+    from bulk_loader.input_source import local_input
+    from bulk_loader.upload import run_upload
 
     if p["campaign_id"] is None:
         raise UsageError("give --campaign ID (or campaign in the profile, or "
                          "$BULK_LOADER_CAMPAIGN)")
     if p["results"] and p["results_dir"]:
         raise UsageError("give --results or --results-dir, not both")
+    with aliases_from_config(p["profile"], p["config_file"]), \
+            local_input(p["file"]) as (path, label):
+        return run_upload(_options(p, outputs, path, None if path == p["file"] else label))
+
+
+def _options(p: dict[str, Any], outputs: JobOutputs, path: Path, label: str | None) -> Any:
+    from bulk_loader.config import load_credentials, resolve_endpoint
+    from bulk_loader.exports import ExportOptions
+    from bulk_loader.model import ReaderOptions
+    from bulk_loader.progress import choose_mode
+    from bulk_loader.ride_out import parse_duration
+    from bulk_loader.upload import UploadOptions
+
     quiet = p["quiet"]
     opts = UploadOptions(
-        file=p["file"],
+        file=path,
         campaign_id=p["campaign_id"],
         endpoint=resolve_endpoint(p["platform"], p["base_url"]),
         credentials=outputs.credentials(load_credentials(p["profile"], p["config_file"])),
@@ -146,6 +159,8 @@ def _run(p: dict[str, Any], outputs: JobOutputs) -> Any:
         max_rate=p["max_rate"],
         log=outputs.log,
         trace=outputs.trace,
+        exports=ExportOptions(p["date_formats"], p["timezone_column"], p["no_schedule"]),
+        file_label=label,
     )
     outputs.started(opts)
-    return run_upload(opts)
+    return opts

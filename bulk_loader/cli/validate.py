@@ -1,22 +1,29 @@
 """`bulk-loader validate FILE`: read and check every row locally, send nothing.
 
-Exit 0 when every row is valid, 1 when some are not, 2 when the file cannot be used.
+Exit 0 when every row is valid, 1 when some are not, 2 when the file cannot be used. It prints the
+column mapping, the time zone used and where it came from, and three sample conversions first;
+`--json` prints the whole summary as one JSON object.
 """
 
 from __future__ import annotations
 
-import csv
+import json
 import sys
 from datetime import timedelta
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import click
 
 from bulk_loader.cli.common import clock_skew_option, file_options
+from bulk_loader.cli.export_options import export_options
+from bulk_loader.cli.outcome import json_errors
 from bulk_loader.cli.say import say
-from bulk_loader.columns import cell_text
-from bulk_loader.errors import EXIT_OK, EXIT_SOME_FAILED, BulkLoaderError, UsageError
+from bulk_loader.errors import EXIT_OK, EXIT_SOME_FAILED, UsageError
+from bulk_loader.exports import ExportOptions
+from bulk_loader.failures_file import FailuresWriter, failures_writer
+from bulk_loader.header_config import aliases_from_config
+from bulk_loader.input_source import local_input
 from bulk_loader.model import Batch, Validated
 from bulk_loader.reader import Table
 from bulk_loader.validate_file import FileOptions, FileSummary, parse_timezone, validate_file
@@ -26,44 +33,32 @@ PROGRESS_MIN_BYTES = 5 * 1024 * 1024
 
 
 class InvalidRowsFile:
-    """--invalid-out: row, the original columns, reason. Fixed, it can be fed back in as it is."""
+    """--invalid-out: failures_file's shape (row, the original columns, reason), one writer with
+    upload's failures file. Fixed, it can be fed back in as it is."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._file: IO[str] | None = None
-        self._writer: Any = None
-        self._width = 0
+        self._out: FailuresWriter | None = None
 
     def start(self, table: Table) -> None:
-        headers = list(table.headers)
-        self._width = len(headers)
-        row_name = "row" if "row" not in headers else "source row"
-        reason_name = "reason" if "reason" not in headers else "invalid reason"
-        try:
-            # With a BOM, Excel opens it as UTF-8; the reader skips the BOM.
-            self._file = self.path.open("w", newline="", encoding="utf-8-sig")
-        except OSError as exc:
-            raise BulkLoaderError(f"cannot write {self.path}: {exc.strerror or exc}.") from exc
-        self._writer = csv.writer(self._file)
-        self._writer.writerow([row_name, *headers, reason_name])
+        self._out = failures_writer(self.path, list(table.headers)).open()
 
     def add(self, validated: Validated) -> None:
-        width = self._width
+        assert self._out is not None
         for bad in validated.invalid:
-            cells = [cell_text(c) for c in bad.cells]
-            cells += [""] * (width - len(cells))
-            self._writer.writerow([bad.row, *cells[:width], bad.reason, *cells[width:]])
+            self._out.add(bad.row, bad.cells, bad.reason)
 
     def close(self, keep: bool) -> None:
-        if self._file is not None:
-            self._file.close()
-            if not keep:
-                self.path.unlink(missing_ok=True)
+        if self._out is not None:
+            self._out.close(keep)
 
 
-def _print_summary(s: FileSummary, shown: list[tuple[int, str]], out_path: Path | None) -> None:
-    say(f"{s.path.name}: {s.described}")
-    click.echo(f"rows read  {s.rows:>12,}")
+def _print_summary(s: FileSummary, shown: list[tuple[int, str]], out_path: Path | None,
+                   name: str) -> None:
+    say(f"{name}: {s.described}")
+    for line in s.mapping.lines():
+        say(line)
+    click.echo(f"rows read  {s.rows:>12,}{s.lines_note()}")
     click.echo(f"valid      {s.valid:>12,}  ({s.with_schedule:,} with a schedule, "
                f"{s.without_schedule:,} without)")
     click.echo(f"invalid    {s.invalid:>12,}")
@@ -78,30 +73,61 @@ def _print_summary(s: FileSummary, shown: list[tuple[int, str]], out_path: Path 
         click.echo(f"invalid rows written to {out_path}")
 
 
+def summary_json(s: FileSummary, shown: list[tuple[int, str]], out_path: Path | None,
+                 name: str) -> dict[str, Any]:
+    """`validate --json`: the summary as one object (upload --dry-run's keys where they mean
+    the same)."""
+    return {"file": name, "read_as": s.described, **s.mapping.as_json(), "rows": s.rows,
+            "header_row": s.header_row, "last_line": s.last_line,
+            "valid": s.valid, "with_schedule": s.with_schedule,
+            "without_schedule": s.without_schedule, "invalid": s.invalid,
+            "top_reasons": [{"reason": r, "count": n} for r, n in s.by_reason.most_common()],
+            "first_invalid": [{"row": row, "reason": reason} for row, reason in shown],
+            "invalid_out": str(out_path) if out_path is not None and s.invalid else None}
+
+
 @click.command()
 @click.argument("file", type=click.Path(path_type=Path))
 @file_options
+@export_options
 @clock_skew_option
 @click.option("--invalid-out", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the invalid rows (row, original columns, reason) to this CSV.")
+              help="Write the invalid rows (row, original columns, reason) to this CSV "
+                   "(or XLSX, by its extension).")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
+@click.option("--profile", help="Profile in the config file (its header aliases).")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False),
+              help="Config file (default: $BULK_LOADER_CONFIG or ~/.config/bulk-loader/config.toml).")
 def validate(file: Path, sheet: str | None, id_column: str | None, schedule_column: str | None,
              encoding: str | None, delimiter: str | None, timezone_name: str | None,
-             clock_skew: float, invalid_out: Path | None) -> None:
-    """Check every row of FILE as the server would, without sending anything."""
-    options = FileOptions(sheet=sheet, encoding=encoding, delimiter=delimiter,
-                          id_column=id_column, schedule_column=schedule_column,
-                          timezone=parse_timezone(timezone_name),
-                          clock_skew=timedelta(seconds=clock_skew))
-    if invalid_out is not None and invalid_out.resolve() == file.resolve():
-        raise UsageError("--invalid-out must not be the input file: it would be overwritten")
-    run = _Run(file.name, InvalidRowsFile(invalid_out) if invalid_out is not None else None)
-    ok = False
-    try:
-        summary = validate_file(file, options, on_table=run.on_table, on_batch=run.on_batch)
-        ok = True
-    finally:
-        run.close(ok)
-    _print_summary(summary, run.shown, invalid_out)
+             date_formats: tuple[str, ...], timezone_column: str | None, no_schedule: bool,
+             clock_skew: float, invalid_out: Path | None, as_json: bool, profile: str | None,
+             config_file: str | None) -> None:
+    """Check every row of FILE (- for standard input) as the server would, sending nothing."""
+    with json_errors(as_json):
+        zone = parse_timezone(timezone_name)
+        options = FileOptions(sheet=sheet, encoding=encoding, delimiter=delimiter,
+                              id_column=id_column, schedule_column=schedule_column,
+                              timezone=zone, clock_skew=timedelta(seconds=clock_skew),
+                              exports=ExportOptions(date_formats, timezone_column, no_schedule,
+                                                    "--timezone" if zone is not None else ""))
+        if invalid_out is not None and str(file) != "-" \
+                and invalid_out.resolve() == file.resolve():
+            raise UsageError("--invalid-out must not be the input file: it would be overwritten")
+        name = "standard input" if str(file) == "-" else file.name
+        with aliases_from_config(profile, config_file), local_input(file) as (path, _):
+            run = _Run(name, InvalidRowsFile(invalid_out) if invalid_out is not None else None)
+            ok = False
+            try:
+                summary = validate_file(path, options, on_table=run.on_table,
+                                        on_batch=run.on_batch)
+                ok = True
+            finally:
+                run.close(ok)
+    if as_json:
+        click.echo(json.dumps(summary_json(summary, run.shown, invalid_out, name)))
+    else:
+        _print_summary(summary, run.shown, invalid_out, name)
     click.get_current_context().exit(EXIT_OK if summary.invalid == 0 else EXIT_SOME_FAILED)
 
 
