@@ -107,7 +107,7 @@ def test_overlapping_nights_exit_0_and_skip_known_sends_only_new_ids(tmp_path: P
             ("already-present", "Duplicate customer: already in the campaign, added by upload-1")}
         assert {line[3] for line in lines[50:]} == {"accepted"}
         assert read_csv(tmp_path / "n2.results.failures.csv") == [
-            ["Customer ID", "Schedule Date Time", "Name", "reason"]]
+            ["row", "Customer ID", "Schedule Date Time", "Name", "reason"]]
         assert set(sim.records(125)) == set(ids(0, 150))
 
         received = sim.stats()["records_received"]

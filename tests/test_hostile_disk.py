@@ -129,7 +129,7 @@ def test_outputs_replace_a_symlink_and_never_write_through_it(tmp_path: Path) ->
     assert victim.read_text() == "precious\n"
     assert not results.is_symlink() and len(read_csv(results)) == 7
     failures = tmp_path / "out.failures.csv"
-    assert not failures.is_symlink() and read_csv(failures)[1][0] == "not-an-id"
+    assert not failures.is_symlink() and read_csv(failures)[1][:2] == ["7", "not-an-id"]
 
 
 def test_a_file_edited_after_kill_9_starts_a_new_run_that_names_the_old(tmp_path: Path) -> None:
@@ -247,15 +247,6 @@ def test_a_bad_cp1252_byte_is_named_on_its_own_line(tmp_path: Path) -> None:
     assert r.exit_code == 2
     assert r.output == ("error: c.csv, near line 3: bytes that are not cp1252; pass --encoding "
                         "with the file's encoding.\n")
-
-
-def test_a_fifo_is_refused_not_waited_on(tmp_path: Path) -> None:
-    fifo = tmp_path / "pipe.csv"
-    os.mkfifo(fifo)
-    r = CliRunner().invoke(cli, ["validate", str(fifo)])
-    assert r.exit_code == 2
-    assert r.output == (f"error: {fifo} is not a regular file (a pipe or a device?): give a "
-                        "CSV or XLSX file.\n")
 
 
 def test_control_characters_from_the_file_are_escaped(tmp_path: Path) -> None:
