@@ -45,7 +45,7 @@ done(n)
 
 VALIDATE = f"""
 from datetime import datetime
-from bulk_loader.validate_file import FileOptions, validate_file
+from bulk_loader.validation._file import FileOptions, validate_file
 now = datetime.fromisoformat({NOW.isoformat()!r})
 s = validate_file(path, FileOptions(), now=lambda: now)
 done(s.rows, valid=s.valid, invalid=s.invalid)
@@ -55,8 +55,8 @@ done(s.rows, valid=s.valid, invalid=s.invalid)
 VALIDATE_DATE_FORMAT = f"""
 from datetime import datetime
 from zoneinfo import ZoneInfo
-from bulk_loader.exports import ExportOptions
-from bulk_loader.validate_file import FileOptions, validate_file
+from bulk_loader.readers._exports import ExportOptions
+from bulk_loader.validation._file import FileOptions, validate_file
 now = datetime.fromisoformat({NOW.isoformat()!r})
 options = FileOptions(schedule_column="Callback Time", timezone=ZoneInfo({REGIONAL_ZONE!r}),
                       exports=ExportOptions(date_formats=({REGIONAL_FORMAT!r},)))
@@ -134,7 +134,7 @@ def main() -> str:
         "validate runs (target: under 250 MB); the dedup table is 100 MB of it at 5M ids.",
         "- python-calamine loads the whole sheet before the first row: its RSS grows with the "
         "file, so it cannot meet the constant-memory rule; openpyxl's read-only mode is far "
-        "slower. Hence the streaming reader in bulk_loader/reader_xlsx.py.",
+        "slower. Hence the streaming reader in bulk_loader/readers/_xlsx.py.",
         "- Each figure is the least-CPU run of two (one for the comparisons) on 2 cores shared "
         "with other agents' work: run to run they move by up to a third; wall time more.",
     ]

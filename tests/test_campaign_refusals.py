@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bulk_loader import spec
-from bulk_loader.client import _not_usable
+from bulk_loader.api.vcc._client import _not_usable
 from bulk_loader.errors import EXIT_CAMPAIGN, CampaignNotFound, CampaignNotUsable
 
 

@@ -9,17 +9,17 @@ from datetime import UTC, datetime, timedelta
 import orjson
 import pytest
 
-from bulk_loader.campaign_info import parse_campaign, resolve_timezone
-from bulk_loader.errors import BadResponse
-from bulk_loader.limiter import AdaptiveLimiter
-from bulk_loader.multistatus import (
+from bulk_loader.api._limiter import AdaptiveLimiter
+from bulk_loader.api._retry import RetryPolicy, parse_retry_after
+from bulk_loader.api.vcc._campaign_info import parse_campaign, resolve_timezone
+from bulk_loader.api.vcc._multistatus import (
     RecordOutcome,
     build_body,
     index_entries,
     match_answer,
     parse_multistatus,
 )
-from bulk_loader.retry import RetryPolicy, parse_retry_after
+from bulk_loader.errors import BadResponse
 
 
 def test_backoff_full_jitter_bounds() -> None:

@@ -166,7 +166,7 @@ def test_the_cli_and_the_library_load_without_pandas() -> None:
         "from click.testing import CliRunner\n"
         "from bulk_loader.cli import cli\n"
         "print(CliRunner().invoke(cli, ['--version']).output.strip())\n"
-        "from bulk_loader import frames\n"
+        "from bulk_loader.journal import frames\n"
         "try:\n"
         "    frames.run_records('journal.sqlite', 'upload-1')\n"
         "except frames.ExtraNotInstalled as exc:\n"
@@ -178,6 +178,6 @@ def test_the_cli_and_the_library_load_without_pandas() -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == [
         "bulk-loader, version 0.1.0",
-        "True bulk_loader.frames needs pandas, which is not installed: "
+        "True bulk_loader.journal.frames needs pandas, which is not installed: "
         "pip install 'bulk-loader[pandas]'",
     ]

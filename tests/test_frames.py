@@ -1,4 +1,4 @@
-"""bulk_loader.frames and the README's "Library use" example, on journals of real uploads.
+"""bulk_loader.journal.frames and the README's "Library use" example, on journals of real uploads.
 
 The journal comes from `bulk-loader upload` against the simulator over real HTTP; the frames are
 checked against the results CSV that the same run wrote, so two writers must agree row by row.
@@ -21,7 +21,7 @@ import pandas as pd
 import pytest
 
 from bulk_loader.errors import JournalError
-from bulk_loader.frames import campaign_runs, iter_run_records, run_records
+from bulk_loader.journal.frames import campaign_runs, iter_run_records, run_records
 from tests.simulator_fixture import running_simulator
 from tests.upload_support import iso_in, read_csv, upload, valid_rows, write_csv
 
@@ -132,7 +132,7 @@ def test_an_unknown_run_or_journal_is_one_sentence_and_creates_nothing(uploaded:
 def test_a_run_with_no_records_is_an_empty_typed_frame(tmp_path: Path) -> None:
     import sqlite3
 
-    from bulk_loader.journal import Journal
+    from bulk_loader.journal._journal import Journal
 
     path = tmp_path / "j.sqlite"
     with Journal.open(path) as journal:

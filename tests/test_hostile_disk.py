@@ -22,7 +22,7 @@ import pytest
 from click.testing import CliRunner
 
 from bulk_loader.cli import cli
-from bulk_loader.journal import Journal
+from bulk_loader.journal._journal import Journal
 from tests.simulator_fixture import running_simulator
 from tests.upload_support import (
     ROOT,
@@ -163,7 +163,7 @@ def test_a_file_edited_after_kill_9_starts_a_new_run_that_names_the_old(tmp_path
 
 def test_a_file_that_changes_while_it_is_read_stops_before_sending(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from bulk_loader import upload_load
+    from bulk_loader.upload import _load as upload_load
 
     f = write_csv(tmp_path / "c.csv", valid_rows(100))
     real = upload_load.load_file
@@ -211,7 +211,7 @@ def test_a_password_in_the_base_url_is_refused_and_never_stored(tmp_path: Path) 
 
 def test_an_unexpected_error_is_one_sentence_and_exit_5(monkeypatch: pytest.MonkeyPatch,
                                                          tmp_path: Path) -> None:
-    from bulk_loader import upload as upload_module
+    from bulk_loader.upload import _run as upload_module
 
     def broken(opts: object) -> object:
         raise KeyError("chunk_size")

@@ -18,9 +18,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
-from bulk_loader import xlsx_book
 from bulk_loader.cli import cli
-from bulk_loader.reader import iter_rows
+from bulk_loader.readers import _xlsx_book as xlsx_book
+from bulk_loader.readers._open import iter_rows
 from tests.measured import run_measured
 
 ENV = {"BULK_LOADER_CONFIG": "/nonexistent/x.toml"}

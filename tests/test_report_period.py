@@ -1,7 +1,7 @@
 """The period report: real uploads to the simulator over two simulated weeks, then
 `report --campaign --since --until` read back as XLSX (openpyxl), CSV on stdout and JSON.
 
-The journal's clock (bulk_loader.journal.clock) and the simulator's clock are moved together to
+The journal's clock (bulk_loader.journal._journal.clock) and the simulator's clock are moved together to
 each run's moment; the records carry no call time, so nothing else depends on the real clock.
 """
 
@@ -19,7 +19,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-import bulk_loader.journal as journal_module
+import bulk_loader.journal._journal as journal_module
 from bulk_loader.cli import cli
 from tests.upload_support import env_for, upload, write_csv
 

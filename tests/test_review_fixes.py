@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bulk_loader.campaign_info import _int
-from bulk_loader.journal import Journal
-from bulk_loader.reconcile import _customer_id
+from bulk_loader.api.vcc._campaign_info import _int
+from bulk_loader.journal._journal import Journal
+from bulk_loader.reports._reconcile import _customer_id
 from tests.ops_support import run_cli, seed
 from tests.test_report_reconcile import FIRST, _upload_run
 

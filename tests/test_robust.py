@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from bulk_loader.breaker import Breaker
-from bulk_loader.retry import RetryPolicy
+from bulk_loader.api._retry import RetryPolicy
+from bulk_loader.runs._breaker import Breaker
 from tests.ops_support import run_cli, seed
 from tests.simulator_fixture import RunningSimulator, running_simulator
 from tests.upload_support import env_for, upload, valid_rows, write_csv
@@ -27,7 +27,7 @@ RESUME = "nothing was lost, run the same command again to resume."
 @pytest.fixture(autouse=True)
 def fast_retries(monkeypatch: pytest.MonkeyPatch) -> None:
     """The CLI has no retry flag: give its client a short policy so a dead server costs ms."""
-    monkeypatch.setattr("bulk_loader.client.RetryPolicy", lambda: FAST)
+    monkeypatch.setattr("bulk_loader.api.vcc._client.RetryPolicy", lambda: FAST)
 
 
 def closed_port() -> int:

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 import pytest
 
+from bulk_loader.api._retry import RetryPolicy
 from bulk_loader.api.campaigns_v1 import (
     ApiKeyAuth,
     CampaignRefused,
@@ -20,10 +21,9 @@ from bulk_loader.api.campaigns_v1 import (
 )
 from bulk_loader.api.campaigns_v1.endpoint import base_url
 from bulk_loader.api.campaigns_v1.isolate import Accepted, Failed, Named, Unnamed
+from bulk_loader.api.vcc._transport import Reply
 from bulk_loader.errors import EXIT_CAMPAIGN, AuthError, CampaignNotFound, ConfigError, UsageError
-from bulk_loader.retry import RetryPolicy
 from bulk_loader.simulator.campaigns_v1 import V1Campaign
-from bulk_loader.transport import Reply
 from tests.simulator_v1_fixture import (
     READY_ID,
     RUNNING_ID,

@@ -53,7 +53,7 @@ def test_validate_cli_says_one_sentence_for_a_tzdata_folder(tmp_path: Path) -> N
 
 
 def test_upload_blank_timezone_falls_back_to_the_campaign_zone() -> None:
-    from bulk_loader.upload import _zone
+    from bulk_loader.upload._run import _zone
 
     def opts(name: str | None) -> Any:
         return SimpleNamespace(timezone=name)

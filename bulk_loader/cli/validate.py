@@ -20,13 +20,13 @@ from bulk_loader.cli.export_options import export_options
 from bulk_loader.cli.outcome import json_errors
 from bulk_loader.cli.say import say
 from bulk_loader.errors import EXIT_OK, EXIT_SOME_FAILED, UsageError
-from bulk_loader.exports import ExportOptions
-from bulk_loader.failures_file import FailuresWriter, failures_writer
-from bulk_loader.header_config import aliases_from_config
-from bulk_loader.input_source import local_input
 from bulk_loader.model import Batch, Validated
-from bulk_loader.reader import Table
-from bulk_loader.validate_file import FileOptions, FileSummary, parse_timezone, validate_file
+from bulk_loader.readers._exports import ExportOptions
+from bulk_loader.readers._failures_file import FailuresWriter, failures_writer
+from bulk_loader.readers._header_config import aliases_from_config
+from bulk_loader.readers._input_source import local_input
+from bulk_loader.readers._open import Table
+from bulk_loader.validation._file import FileOptions, FileSummary, parse_timezone, validate_file
 
 SHOWN_INVALID = 10
 PROGRESS_MIN_BYTES = 5 * 1024 * 1024

@@ -26,6 +26,8 @@ import aiohttp
 import orjson
 
 from bulk_loader import __version__
+from bulk_loader.api._limiter import AdaptiveLimiter, ClientStats
+from bulk_loader.api._retry import RetryPolicy, parse_retry_after
 from bulk_loader.api.campaigns_v1.auth import KEY_ENV, TENANT_ENV, ApiKeyAuth
 from bulk_loader.api.campaigns_v1.endpoint import base_url as site_url
 from bulk_loader.api.campaigns_v1.errors import CampaignRefused, RequestRefused
@@ -42,6 +44,13 @@ from bulk_loader.api.campaigns_v1.isolate import (
 from bulk_loader.api.campaigns_v1.problem import Problem, parse_problem
 from bulk_loader.api.campaigns_v1.spec import MAX_BATCH, VALID_FROM
 from bulk_loader.api.campaigns_v1.validate import V1Record
+from bulk_loader.api.vcc._transport import (
+    NETWORK_ERRORS,
+    RETRYABLE_STATUS,
+    NotSent,
+    Reply,
+    _translate,
+)
 from bulk_loader.errors import (
     AuthError,
     BadResponse,
@@ -52,9 +61,6 @@ from bulk_loader.errors import (
     TransientError,
     UsageError,
 )
-from bulk_loader.limiter import AdaptiveLimiter, ClientStats
-from bulk_loader.retry import RetryPolicy, parse_retry_after
-from bulk_loader.transport import NETWORK_ERRORS, RETRYABLE_STATUS, NotSent, Reply, _translate
 
 
 @dataclass(frozen=True)

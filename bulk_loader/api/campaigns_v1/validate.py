@@ -24,9 +24,9 @@ from typing import Any
 import numpy as np
 
 from bulk_loader.api.campaigns_v1.spec import MAX_ID, PRIORITIES
-from bulk_loader.columns import RowProblem, got
-from bulk_loader.dedup import SeenIds
-from bulk_loader.validate_time import ScheduleParser
+from bulk_loader.readers._columns import RowProblem, got
+from bulk_loader.validation._dedup import SeenIds
+from bulk_loader.validation._times import ScheduleParser
 
 ID_EMPTY = "crmRecordId is empty"
 ID_TOO_LONG = f"crmRecordId must be at most {MAX_ID} characters"

@@ -1,0 +1,229 @@
+"""`bulk-loader delete` as a library call: find or create the run, load it, confirm, send, sum up.
+
+    outcome = run_delete(DeleteOptions(campaign_id=125, endpoint=..., credentials=...,
+                                       journal_path=..., file=Path("optouts.csv")))   # or source_run="upload-3"
+    outcome.summary, outcome.exit_code
+
+A delete run is keyed like an upload: (file sha256, campaign, endpoint) for a file, and (source
+run, campaign, endpoint) for `--run`. The same command again resumes it; a finished run prints its
+summary and sends nothing; `new_run` starts afresh.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bulk_loader.api.vcc._client import CampaignClient, RetryPolicy, preflight
+from bulk_loader.config import Credentials
+from bulk_loader.delete._busy import retry_busy
+from bulk_loader.delete._load import (
+    LEFT,
+    file_key,
+    find_existing,
+    find_or_create,
+    load_from_file,
+    load_from_run,
+    source_run_for,
+)
+from bulk_loader.delete._send import BUSY, CHUNK_SIZE, Tally, exit_code_for, send_deletes
+from bulk_loader.delete._summary import Progress, build_summary
+from bulk_loader.errors import (
+    EXIT_STOPPED,
+    EXIT_USAGE,
+    BulkLoaderError,
+    TerminalError,
+    UsageError,
+)
+from bulk_loader.journal._journal import OPEN_CHUNK_STATES, Journal, Run
+from bulk_loader.journal._thread import JournalThread
+from bulk_loader.model import ReaderOptions
+from bulk_loader.outcome import RunOutcome, early_end
+from bulk_loader.runs._interrupt import ctrl_c
+
+DECLINED = "declined"  # asked, the user said no: resumable, nothing sent in that invocation
+
+
+@dataclass
+class DeleteOptions:
+    campaign_id: int
+    endpoint: str
+    credentials: Credentials
+    journal_path: Path
+    file: Path | None = None
+    source_run: str | None = None
+    reader: ReaderOptions = field(default_factory=ReaderOptions)
+    concurrency: int = 8
+    chunk_size: int = CHUNK_SIZE
+    preflight: bool = True
+    new_run: bool = False
+    # Asked once the count is known; returns True to go ahead. The CLI wires --yes / a prompt.
+    confirm: Callable[[str], bool] = field(default=lambda text: True)
+    progress: str = "none"  # bar | plain | none
+    retry: RetryPolicy | None = None
+    timeout: float = 60.0  # seconds per request (--timeout)
+    notice: Callable[[str], None] = field(default=lambda text: print(text, file=sys.stderr))
+    file_label: str | None = None  # what the journal records when `file` is a copy (stdin, gzip)
+
+
+DeleteOutcome = RunOutcome
+
+
+def run_delete(opts: DeleteOptions) -> DeleteOutcome:
+    started = time.monotonic()
+    if (opts.file is None) == (opts.source_run is None):
+        raise UsageError("give either a FILE of customer ids or --run RUN_ID, not both")
+    if opts.concurrency < 1 or opts.chunk_size < 1:
+        raise UsageError("--concurrency must be at least 1")
+    sha = file_key(opts)
+    with Journal.open(opts.journal_path) as journal:
+        source = source_run_for(journal, opts) if opts.source_run else None
+        earlier = find_existing(journal, opts, sha)
+        if earlier is not None and earlier.state == "completed":
+            return _finished(earlier)
+        name = _preflight(opts)  # before creating a run: a wrong campaign leaves no trace
+        run = find_or_create(journal, opts, sha)
+        with journal.lock_run(run):
+            run = journal.refresh(run)
+            if run.state == "completed":
+                return _finished(run)
+            return _locked(opts, journal, run, source, name, started)
+
+
+def _preflight(opts: DeleteOptions) -> str | None:
+    """The campaign exists, takes deletes (not stopped, dynamic, enabled: Decision 12) and the
+    data token reads it; returns its name for the prompt."""
+    if not opts.preflight:
+        return None
+
+    async def go() -> str | None:
+        async with CampaignClient(opts.endpoint, opts.credentials, retry=opts.retry,
+                                  on_notice=opts.notice) as client:
+            return (await preflight(client, opts.campaign_id, deletes=True)).name
+
+    return asyncio.run(go())
+
+
+def _finished(run: Run) -> DeleteOutcome:
+    summary = dict(run.summary or {})
+    summary["note"] = (f"run {run.run_id} already finished on {run.finished_at}; nothing was "
+                       "sent (use --new-run to delete again)")
+    return DeleteOutcome(summary, run.exit_code if run.exit_code is not None else 0)
+
+
+def _locked(opts: DeleteOptions, journal: Journal, run: Run, source: Run | None,
+            name: str | None, started: float) -> DeleteOutcome:
+    resumed = run.state != "loading"
+    if run.state == "loading":
+        journal.reset_run_records(run)
+        try:
+            if source is not None:
+                load_from_run(journal, run, source, opts.chunk_size)
+            else:
+                assert opts.file is not None
+                load_from_file(journal, run, opts.file, opts.reader, opts.chunk_size)
+        except BulkLoaderError as exc:
+            journal.reset_run_records(run)
+            journal.set_state(run, "failed", exit_code=exc.exit_code,
+                              summary={"run_id": run.run_id, "state": "failed",
+                                       "exit_code": exc.exit_code, "error": str(exc)})
+            raise
+        journal.set_state(run, "sending")
+        run = journal.refresh(run)
+    counts = journal.counts(run)
+    to_send = counts.get("pending", 0) + counts.get("in_flight", 0) + counts.get(BUSY, 0)
+    if to_send:
+        where = f"campaign {opts.campaign_id}" + (f' ("{name}")' if name else "")
+        done = sum(n for s, n in counts.items()
+                   if s not in (*OPEN_CHUNK_STATES, "invalid", BUSY, LEFT))
+        text = (f"Delete {to_send:,} records from {where} at {opts.endpoint}?"
+                + (f" (resuming {run.run_id}: {done:,} already done)" if done else ""))
+        if not opts.confirm(text):
+            journal.set_state(run, DECLINED, exit_code=EXIT_USAGE)
+            summary = build_summary(journal, run, DECLINED, EXIT_USAGE, Tally(), started, resumed,
+                                    "nothing was deleted: the confirmation was declined.")
+            return DeleteOutcome(summary, EXIT_USAGE)
+    journal.set_state(run, "sending")
+    sent = _Sent(Tally())
+    if to_send:
+        sent = asyncio.run(_send(opts, journal, run, to_send))
+    return _finish(journal, run, sent, started, resumed)
+
+
+@dataclass
+class _Sent:
+    tally: Tally
+    stopped_by: TerminalError | None = None
+    interrupted: bool = False
+    signal_name: str | None = None  # Ctrl-C or SIGTERM, when `interrupted`
+    interrupt_code: int = 130
+    dead_server: str | None = None  # the breaker's sentence (breaker.py)
+
+
+async def _send(opts: DeleteOptions, journal: Journal, run: Run, total: int) -> _Sent:
+    tally = Tally()
+    stop = asyncio.Event()
+    progress = Progress(opts.progress, total)
+
+    def on_chunk(size: int, rows: Any) -> None:
+        tally.add(size, rows)
+        progress.update(tally)
+
+    client = CampaignClient(opts.endpoint, opts.credentials, concurrency=opts.concurrency,
+                            retry=opts.retry, on_notice=opts.notice, timeout=opts.timeout)
+    client.stop = stop  # Ctrl-C cuts a backoff or Retry-After wait at once
+    sent = _Sent(tally)
+    try:
+        async with client, JournalThread(journal) as jt:
+            with ctrl_c(stop, opts.notice, "deletes") as caught:
+                try:
+                    await retry_busy(jt, run, client, opts.campaign_id, stop=stop,
+                                     on_page=on_chunk)
+                    sent.dead_server = await send_deletes(
+                        jt, run, client, opts.campaign_id, stop=stop,
+                        window=2 + opts.concurrency // opts.chunk_size, on_chunk=on_chunk)
+                except TerminalError as exc:
+                    if not getattr(exc, "cut", False):  # a wait cut by Ctrl-C: interrupted
+                        sent.stopped_by = exc
+            sent.signal_name, sent.interrupt_code = caught.name, caught.exit_code
+    finally:
+        progress.close()
+    sent.interrupted = stop.is_set() and sent.stopped_by is None and sent.dead_server is None
+    return sent
+
+
+def _finish(journal: Journal, run: Run, sent: _Sent, started: float,
+            resumed: bool) -> DeleteOutcome:
+    counts = journal.counts(run)
+    pending = counts.get("pending", 0) + counts.get("in_flight", 0)
+    tally, message = sent.tally, None
+    busy = counts.get(BUSY, 0)
+    cut = sent.stopped_by is not None or sent.dead_server is not None or sent.interrupted
+    # A run cut short names every record still to delete, busy ones included.
+    ended = early_end(pending + (busy if cut else 0), "deleted", stopped_by=sent.stopped_by,
+                      dead_server=sent.dead_server, interrupted=sent.interrupted,
+                      interrupt_code=sent.interrupt_code, signal_name=sent.signal_name)
+    if ended is not None:
+        state, code, message = ended
+    elif busy:  # Decision 13: open, and the same command later deletes them
+        state, code, message = "stopped", EXIT_STOPPED, busy_sentence(busy)
+    else:
+        state, code = "completed", exit_code_for(counts)
+    summary = build_summary(journal, run, state, code, tally, started, resumed, message)
+    journal.set_state(run, state, exit_code=code, summary=summary)
+    return DeleteOutcome(summary, code)
+
+
+def busy_sentence(n: int) -> str:
+    return (f"{n:,} records are being offered to agents; run the same command later to delete "
+            "them")
+
+
+def settings_of(opts: DeleteOptions) -> dict[str, Any]:
+    return {"chunk_size": opts.chunk_size, "concurrency": opts.concurrency,
+            "reader": asdict(opts.reader)}

@@ -1,0 +1,198 @@
+"""Removing records: a delete run journaled like an upload, so kill -9 and re-run loses nothing.
+
+A delete run (kind 'delete') holds its customer ids in journal chunks, as an upload does. Each
+chunk's intent is journaled (in_flight) before its DELETEs go out and its outcomes after they all
+came back; a chunk found in_flight on resume is sent again. DELETE is idempotent, so the only
+trace of a resend is a 404 where the first attempt had already removed the record: such a 404 is
+journaled as deleted, "confirmed on resume" (API.md Decision 7's reasoning, applied to deletes).
+
+Outcomes: 204 (any 2xx) deleted; 404 absent (already not in the campaign); 400 "not available
+for deletion" busy (being offered to an agent, Decision 13: kept open, tried again by the next
+run of the same command); another 4xx rejected; no answer after the retries failed. Deleted and
+absent both count as done, reported apart, and end the holding of the id (holdings.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from bulk_loader import spec
+from bulk_loader.api.vcc._client import CampaignClient, RecordOutcome
+from bulk_loader.errors import EXIT_OK, EXIT_SOME_FAILED, TerminalError
+from bulk_loader.journal import holdings
+from bulk_loader.journal._journal import OPEN_CHUNK_STATES, Chunk, Journal, OutcomeRow, Run
+from bulk_loader.journal._thread import JournalThread
+from bulk_loader.runs._breaker import Breaker, dead_reason, limit_for
+
+OK_STATE = "deleted"
+NOTE_CONFIRMED = "deleted (confirmed on resume: not found when sent again)"
+BUSY = "busy"
+NOT_DONE = ("failed", "rejected", "invalid", *OPEN_CHUNK_STATES)
+GONE = (OK_STATE, "absent")  # states after which the id is no longer in the campaign
+CHUNK_SIZE = 250  # records per journal chunk: one commit per 250 DELETEs
+
+
+def classify(
+    outcome: RecordOutcome, row: int, schedule: str | None, resent_chunk: bool
+) -> OutcomeRow | None:
+    """The outcome row to journal for one DELETE answer; None for a plain 204 (the chunk's state)."""
+    status, cid = outcome.http_status, outcome.customer_id
+    if status == 204:
+        return None
+    if status is not None and 200 <= status < 300:
+        return (row, cid, schedule, OK_STATE, status, outcome.message, outcome.attempts)
+    if status == 404:
+        if resent_chunk or outcome.resent:
+            return (row, cid, schedule, OK_STATE, 404, NOTE_CONFIRMED, outcome.attempts)
+        msg = outcome.message or "not in the campaign"
+        return (row, cid, schedule, "absent", 404, msg, outcome.attempts)
+    if status == 400 and outcome.message == spec.MSG_DELETE_BUSY:
+        return (row, cid, schedule, BUSY, status, outcome.message, outcome.attempts)
+    state = "failed" if status is None else "rejected"
+    return (row, cid, schedule, state, status, outcome.message, outcome.attempts)
+
+
+def release_gone(journal: Journal, run: Run, ids: Sequence[object],
+                 rows: Sequence[int], notes: Sequence[OutcomeRow]) -> None:
+    """End the holding of the ids this chunk removed (deleted or found absent)."""
+    kept = {n[0] for n in notes if n[3] not in GONE}
+    gone = [cid for cid, row in zip(ids, rows, strict=True) if row not in kept]
+    holdings.release(journal.conn, journal.scope(run), run.seq, gone)
+
+
+def finish_delete_chunk(journal: Journal, run: Run, chunk: Chunk, notes: list[OutcomeRow],
+                        attempts: int) -> None:
+    """On the journal thread, one commit: the chunk's answers and the holdings they end."""
+    with journal.transaction():
+        journal.finish_chunk(run, chunk.chunk, OK_STATE, 204, attempts, notes)
+        release_gone(journal, run, chunk.ids, chunk.rows, notes)
+
+
+@dataclass
+class Tally:
+    """Live counts for progress lines; the journal stays the truth."""
+
+    deleted: int = 0
+    absent: int = 0
+    failed: int = 0
+    rejected: int = 0
+    busy: int = 0
+    by_state: dict[str, int] = field(default_factory=dict)
+
+    def add(self, size: int, rows: Sequence[OutcomeRow]) -> None:
+        counts = {OK_STATE: size - len(rows)}
+        for r in rows:
+            counts[r[3]] = counts.get(r[3], 0) + 1
+        for state, n in counts.items():
+            self.by_state[state] = self.by_state.get(state, 0) + n
+            if hasattr(self, state):
+                setattr(self, state, getattr(self, state) + n)
+
+    @property
+    def done(self) -> int:
+        return sum(self.by_state.values())
+
+
+async def _delete_chunk(
+    client: CampaignClient, campaign_id: int, chunk: Chunk
+) -> list[RecordOutcome]:
+    """Each DELETE waits for a place at the client's adaptive limiter, so a chunk is not a burst.
+    A terminal error is raised once every DELETE of the chunk has ended; its `maybe_taken`
+    says whether any of them may have removed a record (Decision 14: else the chunk took
+    nothing and goes back to pending)."""
+    answers = await asyncio.gather(*(client.delete_record(campaign_id, c) for c in chunk.ids),
+                                   return_exceptions=True)
+    errors = [a for a in answers if isinstance(a, BaseException)]
+    if not errors:
+        return answers  # type: ignore[return-value]  # no exception: all RecordOutcome
+    terminal = next((e for e in errors if isinstance(e, TerminalError)), None)
+    if terminal is None:
+        raise errors[0]
+    terminal.maybe_taken = (len(errors) < len(answers)
+                            or any(isinstance(e, TerminalError) and e.maybe_taken for e in errors))
+    raise terminal
+
+
+def outcome_rows(chunk: Chunk, outcomes: Sequence[RecordOutcome]) -> tuple[list[OutcomeRow], int]:
+    """(outcome rows to journal, attempts of the plain 204s) for one chunk's answers."""
+    resent = chunk.state == "in_flight"
+    rows: list[OutcomeRow] = []
+    attempts = 1
+    for row, sched, outcome in zip(chunk.rows, chunk.schedules, outcomes, strict=True):
+        out = classify(outcome, row, sched, resent)
+        if out is None:
+            attempts = max(attempts, outcome.attempts)
+        else:
+            rows.append(out)
+    return rows, attempts
+
+
+async def send_deletes(
+    jt: JournalThread,
+    run: Run,
+    client: CampaignClient,
+    campaign_id: int,
+    *,
+    stop: asyncio.Event,
+    window: int = 2,
+    on_chunk: Callable[[int, Sequence[OutcomeRow]], None] | None = None,
+) -> str | None:
+    """Send every open chunk of `run`, `window` chunks at a time, until done or `stop` is set.
+
+    Journal calls go through the JournalThread: each returns once committed, so a chunk is
+    durably in_flight before its first DELETE leaves. A terminal API error (auth, unknown
+    campaign) propagates; chunks then in flight stay in_flight and are sent again on resume.
+    Returns None, or the breaker's sentence if a dead server stopped the run (breaker.py):
+    its unanswered chunks stay in_flight.
+    """
+    journal = jt.journal
+    inflight: dict[asyncio.Task[list[RecordOutcome]], Chunk] = {}
+    breaker: Breaker[tuple[Chunk, list[OutcomeRow], int]] = Breaker(limit_for(window))
+
+    async def journal_answers(ready: list[tuple[Chunk, list[OutcomeRow], int]]) -> None:
+        for chunk, rows, attempts in ready:
+            await jt.call(finish_delete_chunk, journal, run, chunk, rows, attempts)
+            if on_chunk is not None:
+                on_chunk(len(chunk.ids), rows)
+
+    after, exhausted = -1, False
+    try:
+        while True:
+            while (not stop.is_set() and not breaker.tripped and not exhausted
+                   and len(inflight) < window):
+                batch = await jt.call(journal.open_chunks, run, after, window - len(inflight))
+                if not batch:
+                    exhausted = True
+                    break
+                for chunk in batch:
+                    await jt.call(journal.mark_in_flight, run, chunk.chunk)
+                    task = asyncio.ensure_future(_delete_chunk(client, campaign_id, chunk))
+                    inflight[task] = chunk
+                    after = chunk.chunk
+            if not inflight:
+                await journal_answers(breaker.close(exhausted=not stop.is_set()))
+                return breaker.sentence() if breaker.tripped else None
+            done, _ = await asyncio.wait(inflight, return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                chunk = inflight.pop(task)
+                try:
+                    outcomes = task.result()
+                except TerminalError as exc:
+                    if not exc.maybe_taken and chunk.state != "in_flight":
+                        await jt.call(journal.unmark_in_flight, run, chunk.chunk)
+                    raise
+                rows, attempts = outcome_rows(chunk, outcomes)
+                await journal_answers(breaker.settle((chunk, rows, attempts),
+                                                     dead_reason(outcomes)))
+    finally:
+        for task in inflight:
+            task.cancel()
+        if inflight:
+            await asyncio.gather(*inflight, return_exceptions=True)
+
+
+def exit_code_for(counts: dict[str, int]) -> int:
+    """0 when every record is deleted or absent; 1 when some failed, were rejected or invalid."""
+    return EXIT_SOME_FAILED if any(counts.get(s) for s in NOT_DONE) else EXIT_OK

@@ -1,0 +1,101 @@
+"""The delete summary (one dict: stored in the journal, printed by --json) and its text form,
+and the delete's progress line."""
+
+from __future__ import annotations
+
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from bulk_loader import __version__
+from bulk_loader.delete._send import NOTE_CONFIRMED, Tally
+from bulk_loader.journal._journal import Journal, Run
+from bulk_loader.upload._summary import iso_utc
+
+OUTCOMES = ("deleted", "absent", "busy", "left", "rejected", "invalid", "failed", "pending")
+
+
+def build_summary(journal: Journal, run: Run, state: str, code: int, tally: Tally, started: float,
+             resumed: bool, message: str | None) -> dict[str, Any]:
+    counts = journal.counts(run)
+    by_outcome = {k: counts.get(k, 0) for k in OUTCOMES}
+    by_outcome["pending"] += counts.get("in_flight", 0)
+    wall = time.monotonic() - started
+    finished = datetime.now(UTC)
+    return {
+        "run_id": run.run_id, "kind": "delete", "state": state, "exit_code": code,
+        "campaign_id": run.campaign_id, "endpoint": run.endpoint, "file": run.file_path,
+        "source_run": run.source_run, "records": sum(by_outcome.values()),
+        "counts": by_outcome,
+        "confirmed_on_resume": journal.count_noted(run, "deleted", NOTE_CONFIRMED),
+        "top_reasons": [{"reason": m, "count": n} for m, n in
+                        journal.top_reasons(run, states=("rejected", "invalid", "failed"))],
+        # An undo's records left in place (not that run's to delete), by reason.
+        "left_reasons": [{"reason": m, "count": n} for m, n in
+                         journal.top_reasons(run, limit=10, states=("left",))],
+        "sent_this_time": tally.done, "resumed": resumed,
+        "wall_seconds": round(wall, 3), "message": message,
+        "started_at": iso_utc(finished - timedelta(seconds=wall)), "finished_at": iso_utc(finished),
+        "version": __version__,
+    }
+
+
+def format_summary(s: dict[str, Any]) -> str:
+    if "counts" not in s:
+        return f"run {s.get('run_id')}: {s.get('state')} ({s.get('error', '')})"
+    lines = [s["note"]] if s.get("note") else []
+    origin = s["file"] or s["source_run"]
+    lines.append(f"run {s['run_id']}: {s['state']} (exit code {s['exit_code']}), campaign "
+                 f"{s['campaign_id']}, {s['records']:,} records from {origin}")
+    counts = s["counts"]
+    width = max(len(f"{n:,}") for n in counts.values())
+    extra = {"absent": "  (already not in the campaign)",
+             "busy": "  (being offered to agents: run the same command later)",
+             "left": "  (left in place: not this run's to delete)"}
+    if s.get("confirmed_on_resume"):
+        extra["deleted"] = f"  ({s['confirmed_on_resume']:,} confirmed on resume)"
+    for k in OUTCOMES:
+        lines.append(f"  {k:<9} {counts[k]:>{width},}{extra.get(k, '')}")
+    if s.get("top_reasons"):
+        lines.append("top reasons:")
+        lines += [f"  {r['count']:>{width},}  {r['reason']}" for r in s["top_reasons"]]
+    if s.get("left_reasons"):
+        lines.append("left in place:")
+        lines += [f"  {r['count']:>{width},}  {r['reason'].removeprefix('left in place: ')}"
+                  for r in s["left_reasons"]]
+    if s.get("message"):
+        lines.append(s["message"])
+    lines.append(f"wall time {s['wall_seconds']:.1f} s; details: bulk-loader report "
+                 f"{s['run_id']} --output {s['run_id']}.xlsx")
+    return "\n".join(lines)
+
+
+class Progress:
+    """A tqdm bar on a terminal, a plain line every few seconds otherwise, or nothing."""
+
+    def __init__(self, mode: str, total: int, every: float = 5.0) -> None:
+        self.mode, self.total, self.every = mode, total, every
+        self._last = self._start = time.monotonic()
+        self._bar: Any = None
+        if mode == "bar":
+            from tqdm import tqdm
+
+            self._bar = tqdm(total=total, unit="rec", file=sys.stderr, dynamic_ncols=True)
+
+    def update(self, t: Tally) -> None:
+        if self._bar is not None:
+            self._bar.n = t.done
+            self._bar.set_postfix(deleted=t.deleted, absent=t.absent, failed=t.failed,
+                                  refresh=False)
+            self._bar.update(0)
+        elif self.mode == "plain" and time.monotonic() - self._last >= self.every:
+            self._last = time.monotonic()
+            rate = t.done / max(1e-9, self._last - self._start)
+            print(f"deleting: {t.done:,}/{self.total:,} records, {rate:,.0f}/s, deleted "
+                  f"{t.deleted:,}, absent {t.absent:,}, failed {t.failed:,}", file=sys.stderr,
+                  flush=True)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()

@@ -1,0 +1,84 @@
+"""Reconciliation that says what to do: what the journal expects a campaign to hold, and, for a
+difference, its likely causes with the command that narrows each one down.
+
+The journal's expectation is added minus removed over every run on the campaign and endpoint:
+records accepted by uploads, minus records deleted by delete runs (absent ones removed nothing).
+A run that failed before sending (state `failed`, exit 2) or that holds no record took nothing,
+so it is listed apart, never counted. A run with records still pending or in flight is counted
+for what it has done so far and named as unfinished: finishing it changes the figure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from bulk_loader.journal._journal import OPEN_CHUNK_STATES, Journal, Run
+
+
+@dataclass
+class Expectation:
+    records: int = 0  # what the campaign should hold according to the journal
+    counted: list[str] = field(default_factory=list)
+    not_counted: list[tuple[str, str]] = field(default_factory=list)  # (run, why)
+    unfinished: list[tuple[str, int]] = field(default_factory=list)  # (run, open records)
+
+
+def not_a_load(run: Run, counts: dict[str, int]) -> str | None:
+    """Why a run took nothing (and is not a load), or None."""
+    if run.state == "failed":
+        return f"failed before sending (exit {run.exit_code if run.exit_code is not None else 2})"
+    if not sum(counts.values()):
+        return "had no rows"
+    return None
+
+
+def journal_expectation(journal: Journal, run: Run) -> Expectation:
+    """Added minus removed, over every run on `run`'s campaign and endpoint."""
+    rows = journal.conn.execute(
+        "SELECT run_id FROM runs WHERE campaign_id IS ? AND endpoint IS ? ORDER BY seq",
+        (run.campaign_id, run.endpoint)).fetchall()
+    out = Expectation()
+    for (run_id,) in rows:
+        other = journal.get_run(run_id)
+        counts = journal.counts(other)
+        why = not_a_load(other, counts)
+        if why is not None:
+            out.not_counted.append((run_id, why))
+            continue
+        out.counted.append(run_id)
+        if other.kind == "upload":
+            out.records += counts.get("accepted", 0)
+        else:
+            out.records -= counts.get("deleted", 0)
+        still_open = sum(counts.get(s, 0) for s in OPEN_CHUNK_STATES)
+        if still_open:
+            out.unfinished.append((run_id, still_open))
+    return out
+
+
+def advice(difference: int, campaign_id: Any, expected: Expectation,
+           campaign_state: str | None = None) -> list[tuple[str, str]]:
+    """(likely cause, how to narrow it down) for a difference of campaign minus journal."""
+    if difference == 0:
+        return []
+    cid = campaign_id
+    records_cmd = f"bulk-loader records --campaign {cid} --output records.csv"
+    out: list[tuple[str, str]] = []
+    for run_id, n in expected.unfinished:
+        out.append((f"{run_id} is unfinished: {n:,} records not sent or not answered yet",
+                    f"re-run the command of {run_id} to finish it, then `bulk-loader report "
+                    f"{run_id} --output {run_id}.xlsx`"))
+    if difference > 0:
+        out.append((f"{difference:,} records added outside this journal (another journal file, "
+                    "another tool, or by hand in Configuration Manager)",
+                    f"`bulk-loader runs --journal OTHER.sqlite` for other journals; "
+                    f"`{records_cmd}` lists every record with its status"))
+    else:
+        purge = (f", or by the campaign's purge (its state is {campaign_state})"
+                 if campaign_state and "Purged" in campaign_state
+                 else " or by a purge of the campaign")
+        out.append((f"{-difference:,} records removed in Configuration Manager{purge}",
+                    f"`bulk-loader campaign --campaign {cid}` shows the campaign's state (Manual "
+                    f"Purged after a purge); `{records_cmd}` lists what is left"))
+    return out

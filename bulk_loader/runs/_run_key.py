@@ -1,0 +1,59 @@
+"""What a new upload run leaves behind, and whether the file held still while it was read.
+
+A run is keyed by the file's sha256, the campaign and the endpoint. When the bytes change (the
+failures CSV invites edits; a file may still be being written), the same command starts a new
+run: that must not happen silently. `left_behind` finds the unfinished runs of the same path,
+campaign and endpoint so the new run can name them, and `Stamp` (size and mtime, taken before
+the hash and checked again after the read) stops a run whose file changed while it was read.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from bulk_loader.errors import InputFileError
+from bulk_loader.journal._journal import Journal
+
+
+@dataclass(frozen=True)
+class Stamp:
+    size: int
+    mtime_ns: int
+
+    @classmethod
+    def of(cls, path: Path) -> Stamp:
+        try:
+            st = os.stat(path)
+        except OSError as exc:
+            raise InputFileError(f"cannot read {path}: {exc.strerror}") from exc
+        return cls(st.st_size, st.st_mtime_ns)
+
+    def check(self, path: Path) -> None:
+        """InputFileError (exit 2, nothing sent) if `path` changed since this stamp."""
+        now = Stamp.of(path)
+        if now != self:
+            raise InputFileError(
+                f"{path} changed while it was read (size {self.size:,} -> {now.size:,} bytes); "
+                "nothing was sent: wait until the file is complete and run the command again")
+
+
+def left_behind(journal: Journal, sha: str, campaign_id: int, endpoint: str,
+                file_path: str) -> list[tuple[str, str]]:
+    """(run_id, state) of unfinished upload runs of this path, campaign and endpoint whose file
+    had other bytes."""
+    rows = journal.conn.execute(
+        "SELECT run_id, state FROM runs WHERE kind='upload' AND campaign_id=? AND endpoint=? "
+        "AND file_path=? AND file_sha256<>? AND state NOT IN ('completed', 'failed') "
+        "ORDER BY seq", (campaign_id, endpoint, file_path, sha)).fetchall()
+    return [(r[0], r[1]) for r in rows]
+
+
+def left_behind_notice(runs: list[tuple[str, str]], path: str) -> str:
+    names = ", ".join(f"{run_id} ({state})" for run_id, state in runs)
+    them = "its" if len(runs) == 1 else "their"
+    return (f"note: {path} changed since {names} read it, so this is a new run; {names} stays "
+            f"unfinished, and {them} records already sent count as present in the campaign "
+            "(a record the new run sends again is not a duplicate of yours). To finish the old "
+            "run instead, restore the file it read.")

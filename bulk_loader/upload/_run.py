@@ -1,0 +1,462 @@
+"""`bulk-loader upload`: the main job, resumable at any instant.
+
+    outcome = run_upload(UploadOptions(file=..., campaign_id=125, endpoint=..., credentials=...,
+                                       journal_path=...))
+    outcome.summary (dict, also stored in the journal), outcome.exit_code
+
+A run is keyed by (file sha256, campaign, endpoint). The same command again resumes it; a
+finished run prints its earlier summary and sends nothing; `new_run` starts afresh.
+Phase 1 (upload_load) journals every row before anything is sent, so the 5M cap is enforced up
+front; phase 2 (upload_send) posts the open chunks. See journal.py for the schema.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import gc
+import hashlib
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from datetime import UTC, datetime, timedelta, tzinfo
+from pathlib import Path
+from typing import Any
+
+from bulk_loader import spec
+from bulk_loader.api._http_trace import HttpTrace
+from bulk_loader.api._rate import RatePacer
+from bulk_loader.api.vcc._campaign_info import CampaignInfo
+from bulk_loader.api.vcc._client import CampaignClient, RetryPolicy, preflight
+from bulk_loader.config import Credentials
+from bulk_loader.errors import (
+    EXIT_OK,
+    EXIT_SOME_FAILED,
+    ApiError,
+    DiskFull,
+    InputFileError,
+    ServerBusy,
+    TransientError,
+    UsageError,
+)
+from bulk_loader.journal._journal import Journal, Run
+from bulk_loader.journal._thread import JournalThread
+from bulk_loader.model import ReaderOptions
+from bulk_loader.outcome import RunOutcome, early_end
+from bulk_loader.readers._exports import ExportOptions
+from bulk_loader.reports._results import (
+    FAILED_STATES,
+    check_writable,
+    failures_path_for,
+    write_failures,
+    write_results,
+)
+from bulk_loader.runs._gc_relax import relaxed_gc
+from bulk_loader.runs._interrupt import ctrl_c
+from bulk_loader.runs._progress import Progress
+from bulk_loader.runs._ride_out import Patience, describe
+from bulk_loader.runs._run_key import Stamp, left_behind, left_behind_notice
+from bulk_loader.runs._run_log import RunLog
+from bulk_loader.upload._send import Sender, SendResult, Tally
+from bulk_loader.upload._summary import build_summary, iso_utc
+from bulk_loader.zones import parse_timezone
+
+
+@dataclass
+class UploadOptions:
+    file: Path
+    campaign_id: int
+    endpoint: str
+    credentials: Credentials
+    journal_path: Path
+    chunk_size: int = 1000
+    concurrency: int = 4
+    timezone: str | None = None
+    reader: ReaderOptions = field(default_factory=ReaderOptions)
+    results: Path | None = None
+    dry_run: bool = False
+    preflight: bool = True
+    new_run: bool = False
+    skip_known: bool = False  # ids the journal knows are in the campaign are not sent
+    reschedule: bool = False  # a known id with a new call time: delete, then add
+    clock_skew: timedelta = timedelta(seconds=60)
+    progress: str = "none"  # bar | plain | none
+    retry: RetryPolicy | None = None
+    retry_for: float = 0.0  # seconds to ride out a dead server (ride_out.py); 0 = stop at once
+    results_dir: Path | None = None  # results/<run_id>.results.csv go here (a profile's folder)
+    max_rate: float | None = None  # requests per second for the whole run (rate.py)
+    log: RunLog | None = None  # --log-file
+    trace: HttpTrace | None = None  # --trace-http
+    timeout: float = 60.0  # seconds per request (--timeout)
+    now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    notice: Callable[[str], None] = field(default=lambda text: print(text, file=sys.stderr))
+    # What must be said even with --quiet (e.g. the unfinished run a new run leaves behind).
+    warn: Callable[[str], None] = field(default=lambda text: print(text, file=sys.stderr))
+    _pacer: RatePacer | None = field(default=None, repr=False)
+    exports: ExportOptions = field(default_factory=ExportOptions)
+    file_label: str | None = None  # what the journal records when `file` is a copy (stdin, gzip)
+
+
+UploadOutcome = RunOutcome
+
+
+def file_sha256(path: Path) -> str:
+    try:
+        with open(path, "rb") as f:
+            return hashlib.file_digest(f, "sha256").hexdigest()
+    except OSError as exc:
+        raise InputFileError(f"cannot read {path}: {exc.strerror}") from exc
+
+
+def _zone(opts: UploadOptions, info: CampaignInfo | None) -> tzinfo | None:
+    zone = parse_timezone(opts.timezone)  # None when not given (or blank)
+    if zone is not None:
+        return zone
+    return info.tzinfo if info is not None else None
+
+
+def _validator(opts: UploadOptions, info: CampaignInfo | None) -> Any:
+    from bulk_loader.validation._validator import Validator
+
+    return Validator(now=opts.now, timezone=_zone(opts, info),
+                     window=info.window if info is not None else None,
+                     clock_skew=opts.clock_skew, max_records=spec.MAX_RECORDS,
+                     formats=opts.exports.date_formats)
+
+
+def zone_source(opts: UploadOptions) -> str:
+    """Where the fallback zone comes from, for the printed mapping."""
+    if parse_timezone(opts.timezone) is not None:
+        return "--timezone"
+    return f"campaign {opts.campaign_id}'s time zone"
+
+
+def export_options(opts: UploadOptions) -> ExportOptions:
+    return replace(opts.exports, timezone_source=zone_source(opts))
+
+
+def _client(opts: UploadOptions) -> CampaignClient:
+    client = CampaignClient(opts.endpoint, opts.credentials, concurrency=opts.concurrency,
+                            retry=opts.retry, on_notice=opts.notice,
+                            timeout=opts.timeout)
+    if opts.max_rate:
+        if opts._pacer is None:  # one pace for the preflight and every send pass
+            opts._pacer = RatePacer(opts.max_rate)
+        client.pacer = opts._pacer
+    client.trace_http(opts.trace)
+    log = opts.log
+    if log is not None:
+        def on_retry(exc: TransientError, wait: float) -> None:
+            throttled = isinstance(exc, ServerBusy) and exc.status == 429
+            log.burst("throttled" if throttled else "retry", str(exc), wait)
+
+        client.on_retry = on_retry
+    return client
+
+
+def _preflight(opts: UploadOptions) -> CampaignInfo | None:
+    if not opts.preflight:
+        return None
+
+    async def go() -> CampaignInfo:
+        async with _client(opts) as c:
+            return await preflight(c, opts.campaign_id)
+
+    patience = Patience(opts.retry_for)
+    while True:
+        try:
+            info = asyncio.run(go())
+        except TransientError as exc:
+            wait = patience.next_wait()
+            _log(opts, "preflight", ok=False, reason=str(exc), retry_in_seconds=wait)
+            if wait is None:
+                raise
+            opts.notice(f"the preflight failed ({exc}); trying again in {wait:.0f} s "
+                        f"({describe(patience.left())} of --retry-for left)")
+            time.sleep(wait)  # Ctrl-C or SIGTERM unwinds from here: nothing was sent yet
+        except ApiError as exc:
+            _log(opts, "preflight", ok=False, reason=str(exc))
+            raise
+        else:
+            _log(opts, "preflight", ok=True, campaign_name=info.name, timezone=info.timezone)
+            return info
+
+
+def _log(opts: UploadOptions, event: str, **fields: Any) -> None:
+    if opts.log is not None:
+        opts.log.event(event, **fields)
+
+
+def _failures_path(opts: UploadOptions, results: Path) -> Path:
+    """Beside the results: an XLSX for an XLSX input (failures_file.XlsxFailuresWriter)."""
+    from bulk_loader.readers._open import sniff_format
+
+    try:
+        xlsx = sniff_format(opts.file) == "xlsx"
+    except InputFileError:
+        xlsx = False  # the file is gone: the journal's columns go to a CSV
+    return failures_path_for(results, xlsx=xlsx)
+
+
+def _check(opts: UploadOptions) -> None:
+    if opts.chunk_size < 1:
+        raise UsageError("--chunk-size must be at least 1")
+    if opts.concurrency < 1:
+        raise UsageError("--concurrency must be at least 1")
+    if not opts.file.is_file():
+        raise InputFileError(f"{opts.file} does not exist or is not a file")
+    if opts.results is not None:
+        outputs = (opts.results.resolve(), _failures_path(opts, opts.results).resolve())
+        sources = {opts.file.resolve()}
+        if opts.file_label and opts.file_label != "standard input":  # a gzip file's own path
+            sources.add(Path(opts.file_label).resolve())
+        if sources & set(outputs):
+            raise UsageError("--results must not name the input file: it would be overwritten")
+        if opts.journal_path.expanduser().resolve() in outputs:
+            raise UsageError("--results must not name the journal: it would be overwritten")
+
+
+def run_upload(opts: UploadOptions) -> UploadOutcome:
+    started = time.monotonic()
+    _check(opts)
+    # Start-up objects never die: keep the collector from walking them again and again.
+    gc.collect()
+    gc.freeze()
+    if opts.dry_run:
+        from bulk_loader.upload._dry import dry_run
+
+        return dry_run(opts, _preflight(opts), _validator, started)
+    stamp = Stamp.of(opts.file)  # before the hash: a file still being written is caught
+    sha = file_sha256(opts.file)
+    with Journal.open(opts.journal_path) as journal:
+        if not opts.new_run:
+            earlier = journal.find_run("upload", sha, opts.campaign_id, opts.endpoint)
+            if earlier is not None and earlier.state == "completed":
+                return _finished(opts, journal, earlier, locked=False)
+        info = _preflight(opts)
+        file_path = opts.file_label or str(opts.file.resolve())
+        run, created = journal.find_or_create_run(
+            "upload", sha, opts.campaign_id, opts.endpoint, new=opts.new_run,
+            file_path=file_path, settings=_settings(opts))
+        if created:
+            older = [r for r in left_behind(journal, sha, opts.campaign_id, opts.endpoint,
+                                            file_path) if r[0] != run.run_id]
+            if older:
+                opts.warn(left_behind_notice(older, file_path))
+        # The whole run, results included, not only the hot loops: fewer GC passes throughout.
+        with journal.lock_run(run), relaxed_gc():
+            run = journal.refresh(run)
+            if run.state == "completed":
+                return _finished(opts, journal, run, locked=True)
+            return _run_locked(opts, journal, run, info, started, stamp)
+
+
+def _settings(opts: UploadOptions) -> dict[str, Any]:
+    return {"chunk_size": opts.chunk_size, "concurrency": opts.concurrency,
+            "timezone": opts.timezone, "reader": asdict(opts.reader),
+            "clock_skew_seconds": opts.clock_skew.total_seconds(),
+            "skip_known": opts.skip_known, "reschedule": opts.reschedule,
+            "results": str(opts.results) if opts.results else None}
+
+
+def _finished(opts: UploadOptions, journal: Journal, run: Run, *, locked: bool) -> UploadOutcome:
+    """A finished run reprinted: nothing is sent now, and the summary says so. Outputs that a
+    full disk stopped are written now."""
+    if (run.summary or {}).get("outputs_written") is False:  # a full disk stopped them
+        with contextlib.nullcontext() if locked else journal.lock_run(run):
+            _write_outputs(opts, journal, run, dict(run.summary or {}))
+        run = journal.refresh(run)
+    label, name = opts.file_label or str(opts.file.resolve()), _name(opts)
+    summary = dict(run.summary or {})
+    summary.update(already_finished=True, sent_this_time=0, reprinted_at=iso_utc(datetime.now(UTC)))
+    same_file = label == run.file_path
+    if not same_file:
+        # The same bytes under another name (e.g. a dated file that did not change).
+        summary["already_sent_as"] = {"run_id": run.run_id, "file": run.file_path,
+                                      "finished_at": run.finished_at}
+    if not summary.get("rows"):
+        summary["note"] = (f"nothing to send: {name} has a header and no rows "
+                           f"(as run {run.run_id} found on {run.finished_at})")
+    elif same_file:
+        summary["note"] = (f"run {run.run_id} already finished on {run.finished_at}; nothing was "
+                           "sent (use --new-run to upload the file again)")
+    else:
+        summary["note"] = (f"{name} holds the same bytes as {run.file_path}, which run "
+                           f"{run.run_id} sent on {run.finished_at}; nothing was sent (use "
+                           "--new-run to upload it again)")
+    return UploadOutcome(summary, run.exit_code if run.exit_code is not None else EXIT_OK)
+
+
+def _name(opts: UploadOptions) -> str:
+    """The input as a person named it (a copy of standard input or of a gzip file is not)."""
+    if opts.file_label == "standard input":
+        return opts.file_label
+    return Path(opts.file_label).name if opts.file_label else opts.file.name
+
+
+def _results_path(opts: UploadOptions, run: Run) -> Path:
+    if opts.results:
+        return opts.results
+    if opts.results_dir:
+        return opts.results_dir / f"{run.run_id}.results.csv"
+    if run.settings.get("results"):
+        return Path(run.settings["results"])
+    return opts.journal_path.expanduser().parent / "results" / f"{run.run_id}.results.csv"
+
+
+def _run_locked(opts: UploadOptions, journal: Journal, run: Run, info: CampaignInfo | None,
+                started: float, stamp: Stamp) -> UploadOutcome:
+    progress = Progress(opts.progress)
+    resumed = run.state != "loading"  # a load cut short starts over: not a resume
+    settings = dict(run.settings)
+    results = _results_path(opts, run)
+    check_writable(results, _failures_path(opts, results))  # now, not after sending everything
+    settings.update(concurrency=opts.concurrency, results=str(results))
+    if run.state == "loading":
+        journal.reset_run_records(run)
+        from bulk_loader.upload._load import load_file  # not needed to resume: no numpy then
+        from bulk_loader.validation._file import NoRowsError
+
+        validator = _validator(opts, info)
+        try:
+            loaded = load_file(journal, run, str(opts.file), opts.reader, validator,
+                               opts.chunk_size, progress.reading, export_options(opts))
+            stamp.check(opts.file)  # the hash was taken before the read: did the file hold still?
+        except NoRowsError:
+            # An empty delta is a normal night: a completed run with nothing to send (exit 0).
+            journal.reset_run_records(run)
+            journal.update_settings(run, settings)
+            return _finish(opts, journal, journal.refresh(run), SendResult(Tally()), results,
+                           False, started, note=f"nothing to send: {_name(opts)} has a "
+                                                 "header and no rows")
+        except (InputFileError, UsageError) as exc:
+            summary = {"run_id": run.run_id, "state": "failed", "exit_code": exc.exit_code,
+                       "error": str(exc)}
+            journal.reset_run_records(run)
+            journal.set_state(run, "failed", exit_code=exc.exit_code, summary=summary)
+            raise
+        settings.update(headers=loaded.headers, id_index=loaded.id_index,
+                        schedule_index=loaded.schedule_index, chunk_size=opts.chunk_size)
+        journal.update_settings(run, settings)
+        journal.set_state(run, "sending")
+    else:
+        journal.update_settings(run, settings)
+        if settings.get("chunk_size") != opts.chunk_size:
+            opts.notice(f"note: run {run.run_id} keeps its chunk size of "
+                        f"{settings.get('chunk_size')}")
+        journal.set_state(run, "sending")
+    run = journal.refresh(run)
+    gc.collect()
+    gc.freeze()
+    before = journal.counts(run)
+    to_send = before.get("pending", 0) + before.get("in_flight", 0)
+    total_valid = sum(n for s, n in before.items() if s != "invalid")
+    progress.start_sending(total_valid, total_valid - to_send)
+    try:
+        sent = asyncio.run(_send(opts, journal, run, progress)) if to_send else SendResult(Tally())
+    finally:
+        progress.close()
+    return _finish(opts, journal, run, sent, results, resumed, started)
+
+
+async def _send(opts: UploadOptions, journal: Journal, run: Run,
+                progress: Progress) -> SendResult:
+    async with _client(opts) as client, JournalThread(journal) as jt:
+        def on_progress(t: Tally) -> None:
+            progress.sending(t.accepted + t.rejected + t.failed + t.invalid + t.already_present,
+                             t.accepted, t.rejected, t.failed)
+
+        stop, tally, patience = asyncio.Event(), Tally(), Patience(opts.retry_for)
+        with ctrl_c(stop, opts.notice, "requests") as caught:
+            while True:
+                sender = Sender(jt, run, client, opts.campaign_id, concurrency=opts.concurrency,
+                                now=opts.now, clock_skew=opts.clock_skew,
+                                on_progress=on_progress, skip_known=opts.skip_known,
+                                reschedule=opts.reschedule)
+                sender.stop, sender.tally = stop, tally  # one stop and one tally for all passes
+                client.stop = stop  # a signal cuts a backoff or Retry-After wait at once
+                result = await sender.send_all()
+                if result.dead_server is None or caught.name:
+                    break
+                if not await _ride_out(opts, patience, stop, result.dead_server):
+                    break
+                if caught.name:  # a signal while waiting: an interruption, not a dead server
+                    result.dead_server, result.interrupted = None, True
+                    break
+        result.signal_name, result.interrupt_code = caught.name, caught.exit_code
+        st = client.stats
+        result.http = {"requests": st.requests, "retries": st.retries, "throttled": st.throttled,
+                       "server_errors": st.server_errors, "network_errors": st.network_errors,
+                       "bad_answers": st.bad_answers, "splits": st.splits}
+        return result
+
+
+async def _ride_out(opts: UploadOptions, patience: Patience, stop: asyncio.Event,
+                    reason: str) -> bool:
+    """Wait before another pass over the open chunks (the held ones stay in_flight in the
+    journal, so the pass resends them like a resume would); False when --retry-for is spent."""
+    wait = patience.next_wait()
+    if wait is None:
+        return False
+    first = reason.split(";")[0].removeprefix("stopped: ")
+    opts.notice(f"{first}; trying again in {wait:.0f} s "
+                f"({describe(patience.left())} of --retry-for left)")
+    _log(opts, "waiting", reason=reason, seconds=round(wait, 3),
+         retry_for_left_seconds=round(patience.left(), 3))
+    stop.clear()  # the breaker set it; a signal during the wait sets it again
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), wait)
+    return True
+
+
+def _read_rows(opts: UploadOptions, run: Run) -> Iterator[tuple[int, Sequence[Any]]]:
+    from bulk_loader.readers._open import iter_rows
+
+    reader = ReaderOptions(**run.settings.get("reader", {}))
+    return iter_rows(str(opts.file), **reader.kwargs())
+
+
+def _finish(opts: UploadOptions, journal: Journal, run: Run, sent: SendResult, results: Path,
+            resumed: bool, started: float, note: str | None = None) -> UploadOutcome:
+    counts = journal.counts(run)
+    pending = counts.get("pending", 0) + counts.get("in_flight", 0)
+    ended = early_end(pending, "sent", stopped_by=sent.stopped_by,
+                      dead_server=sent.dead_server, interrupted=sent.interrupted,
+                      interrupt_code=sent.interrupt_code, signal_name=sent.signal_name)
+    if ended is not None:
+        state, code, message = ended
+    else:
+        state = "completed"
+        bad = sum(counts.get(s, 0) for s in FAILED_STATES)
+        code = EXIT_SOME_FAILED if bad else EXIT_OK
+        message = None
+    summary = build_summary(journal, run, state=state, exit_code=code, counts=counts,
+                            tally=sent.tally, tally_http=sent.http, message=message, resumed=resumed,
+                            wall=time.monotonic() - started, results=results,
+                            failures=_failures_path(opts, results))
+    # The run's fate is journaled first, apart from its outputs: a disk that fills while they
+    # are written leaves a finished run whose outputs the next invocation writes again.
+    summary["outputs_written"] = False
+    if note:
+        summary["note"] = note
+    journal.set_state(run, state, exit_code=code, summary=summary)
+    _write_outputs(opts, journal, journal.refresh(run), summary)
+    return UploadOutcome(summary, code)
+
+
+def _write_outputs(opts: UploadOptions, journal: Journal, run: Run,
+                   summary: dict[str, Any]) -> None:
+    """The results and failures CSVs (each written aside and renamed); marks them written."""
+    results, failures = Path(summary["results"]), Path(summary["failures"])
+    try:
+        write_results(journal, run, results)
+        headers = run.settings.get("headers")
+        # Lazy: the file is re-read only if some row failed (its original cells are copied).
+        read_rows = _read_rows(opts, run) if headers else None
+        write_failures(journal, run, failures, headers, read_rows)
+    except DiskFull as exc:
+        raise DiskFull(f"run {run.run_id} is {run.state}, but its results could not be "
+                       f"written: {exc}") from exc
+    summary["outputs_written"] = True
+    journal.set_state(run, run.state, summary=summary)

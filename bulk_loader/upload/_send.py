@@ -1,0 +1,315 @@
+"""Upload phase 2: send the journal's open chunks concurrently, intent before send, outcome after.
+
+For each chunk a sender: re-checks the 7-day window against the clock now (Decision 6); writes
+the chunk `in_flight` and waits for that commit; posts it; journals every outcome (in the same
+commit as the intent of its next chunk). So every chunk that may have reached the server without
+its answer being journaled is `in_flight`, and a resume sends exactly those again (Decision 7):
+at most `concurrency` of them, plus the chunks a dead server left unanswered (breaker.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import operator
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from bulk_loader import spec
+from bulk_loader.api.vcc._client import CampaignClient, RecordOutcome
+from bulk_loader.errors import TerminalError
+from bulk_loader.journal import holdings
+from bulk_loader.journal._journal import Chunk, OutcomeRow, Run
+from bulk_loader.journal._thread import JournalThread
+from bulk_loader.runs._breaker import Breaker, dead_reason, limit_for
+from bulk_loader.runs._gc_relax import relaxed_gc
+from bulk_loader.upload import _known as upload_known
+from bulk_loader.validation._times import send_time_reason
+
+_STATUS = operator.itemgetter(1)
+_ATTEMPTS = operator.itemgetter(3)
+CONFIRMED_ON_RESUME = "Duplicate customer: accepted (confirmed on resume)"
+CONFIRMED_ON_RETRY = "Duplicate customer: accepted (confirmed on retry)"
+
+
+@dataclass
+class Tally:
+    """Outcomes of this invocation, for progress and the summary."""
+
+    accepted: int = 0
+    rejected: int = 0
+    failed: int = 0
+    invalid: int = 0
+    confirmed: int = 0
+    already_present: int = 0
+    skipped: int = 0  # already-present, not sent (--skip-known)
+
+    def add(self, state: str, n: int = 1) -> None:
+        name = state.replace("-", "_")
+        setattr(self, name, getattr(self, name) + n)
+
+
+@dataclass(slots=True)
+class _Done:
+    """A chunk answered, not yet journaled."""
+
+    chunk: int
+    notes: list[OutcomeRow]
+    ok: int
+    ok_attempts: int | None
+    confirmed: int
+    dead: str | None = None  # no record got an answer: the last error (breaker.dead_reason)
+    fresh: bool = False  # first sent by this invocation: no outcome rows of an earlier one
+    skipped: int = 0  # already-present, not sent (--skip-known)
+
+
+@dataclass
+class SendResult:
+    tally: Tally
+    stopped_by: TerminalError | None = None
+    interrupted: bool = False
+    dead_server: str | None = None  # the breaker's sentence when a dead server stopped the run
+    http: dict[str, int] = field(default_factory=dict)  # the client's counters
+    signal_name: str | None = None  # Ctrl-C or SIGTERM, when `interrupted`
+    interrupt_code: int = 130
+
+
+def classify(outcomes: list[RecordOutcome], rows: list[int], schedules: list[str | None],
+             was_in_flight: bool) -> tuple[list[OutcomeRow], int, int, int]:
+    """Per-record outcome rows for what is not a plain 200, plus (ok_count, ok_attempts, dups)."""
+    if outcomes and set(map(_STATUS, outcomes)) == {200}:  # the common case, at C speed
+        return [], len(outcomes), max(map(_ATTEMPTS, outcomes)), 0
+    notes: list[OutcomeRow] = []
+    ok = ok_attempts = confirmed = 0
+    for o, row, sch in zip(outcomes, rows, schedules, strict=True):
+        status = o.http_status
+        if status == 200:
+            ok += 1
+            if o.attempts > ok_attempts:
+                ok_attempts = o.attempts
+            continue
+        if status is None:
+            state, message = "failed", o.message
+        elif 200 <= status < 300:
+            state, message = "accepted", o.message
+        elif o.message == spec.MSG_DUPLICATE and (was_in_flight or o.resent):
+            # Ours, unless the journal knows another holder (upload_known.own_duplicates).
+            state = "accepted"
+            message = CONFIRMED_ON_RESUME if was_in_flight else CONFIRMED_ON_RETRY
+            confirmed += 1
+        elif o.message == spec.MSG_DUPLICATE:  # this run never sent it before: not ours
+            state, message = upload_known.ALREADY, upload_known.NOT_OURS
+        else:
+            state, message = "rejected", o.message
+        notes.append((row, o.customer_id, sch, state, status, message, o.attempts))
+    return notes, ok, ok_attempts, confirmed
+
+
+class Sender:
+    def __init__(self, jt: JournalThread, run: Run, client: CampaignClient, campaign_id: int, *,
+                 concurrency: int, now: Callable[[], datetime], clock_skew: timedelta,
+                 on_progress: Callable[[Tally], None] | None = None,
+                 skip_known: bool = False, reschedule: bool = False) -> None:
+        self.jt = jt
+        self.journal = jt.journal
+        self.run = run
+        self.client = client
+        self.campaign_id = campaign_id
+        self.concurrency = concurrency
+        self.now = now
+        self.clock_skew = clock_skew
+        self.on_progress = on_progress
+        self.skip_known = skip_known
+        self.reschedule = reschedule
+        self.stop = asyncio.Event()
+        self.tally = Tally()
+        self.stopped_by: TerminalError | None = None
+        self.breaker: Breaker[_Done] = Breaker(limit_for(concurrency))
+
+    async def send_all(self) -> SendResult:
+        chunks: asyncio.Queue[Chunk | None] = asyncio.Queue(maxsize=self.concurrency)
+        feeder = asyncio.create_task(self._feed(chunks))
+        workers = [asyncio.create_task(self._work(chunks)) for _ in range(self.concurrency)]
+        try:
+            with relaxed_gc():
+                await asyncio.gather(*workers)
+        finally:
+            feeder.cancel()
+            await asyncio.gather(feeder, return_exceptions=True)
+        last = self.breaker.close(exhausted=not self.stop.is_set())
+        if last:
+            await self.jt.call(self._journal, last, None)
+            for d in last:
+                self._count(d)
+        dead = self.breaker.sentence() if self.breaker.tripped else None
+        interrupted = self.stop.is_set() and self.stopped_by is None and dead is None
+        return SendResult(self.tally, self.stopped_by, interrupted, dead)
+
+    async def _feed(self, out: asyncio.Queue[Chunk | None]) -> None:
+        after = -1
+        page = max(16, 2 * self.concurrency)
+        while not self.stop.is_set():
+            batch = await self.jt.call(self.journal.open_chunks, self.run, after, page)
+            if not batch:
+                break
+            for ch in batch:
+                await out.put(ch)
+                if self.stop.is_set():
+                    break
+            after = batch[-1].chunk
+        for _ in range(self.concurrency):
+            await out.put(None)
+
+    async def _work(self, chunks: asyncio.Queue[Chunk | None]) -> None:
+        """One sender. The answer of its previous chunk and the intent of its next one share a
+        commit: one fsync per chunk, and one chunk in_flight per sender besides the unanswered
+        ones the breaker holds back (journaled when an answer breaks the streak)."""
+        ready: list[_Done] = []  # answers to journal (the breaker may hold some back)
+        while True:
+            ch = await chunks.get()
+            if ch is None or self.stop.is_set():
+                if ready:
+                    await self.jt.call(self._journal, ready, None)
+                    for d in ready:
+                        self._count(d)
+                return
+            late = self._late(ch)
+            known = await self.jt.call(self._journal, ready, ch.chunk, ch.ids)
+            for d in ready:
+                self._count(d)
+            ready = []
+            if self.stop.is_set():  # stopped while the intent was written: it never left
+                if ch.state != "in_flight":
+                    await self.jt.call(self._unmark, ch.chunk)
+                continue
+            done = await self._send_chunk(ch, late, known)
+            if done is None:
+                continue
+            ready = self.breaker.settle(done, done.dead)
+            if self.breaker.tripped:
+                self.stop.set()
+
+    def _journal(self, ready: list[_Done], next_chunk: int | None,
+                 next_ids: list[int] | None = None) -> upload_known.Holders:
+        """Runs on the journal thread, inside one transaction. Returns the holders of
+        `next_ids` when --skip-known or --reschedule needs them."""
+        for done in ready:
+            if done.notes:
+                done.confirmed = upload_known.own_duplicates(self.journal, self.run, done.notes)
+            self.journal.finish_chunk(self.run, done.chunk, "accepted", 200, done.ok_attempts,
+                                      done.notes, fresh=done.fresh)
+        if next_chunk is not None:
+            self.journal.mark_in_flight(self.run, next_chunk)
+        if next_ids and (self.skip_known or self.reschedule):
+            return holdings.holders(self.journal.conn, self.journal.scope(self.run), next_ids)
+        return {}
+
+    def _unmark(self, chunk: int) -> None:
+        self.journal.unmark_in_flight(self.run, chunk)
+
+    def _release(self, ids: list[int]) -> None:
+        holdings.release(self.journal.conn, self.journal.scope(self.run), self.run.seq, ids)
+
+    def _count(self, done: _Done) -> None:
+        t = self.tally
+        t.accepted += done.ok
+        t.confirmed += done.confirmed
+        t.skipped += done.skipped
+        for n in done.notes:
+            t.add(n[3])
+        if self.on_progress is not None:
+            self.on_progress(t)
+
+    def _late(self, ch: Chunk) -> list[tuple[int, str]]:
+        """(position, server's message) of records whose call time has left the 7-day window
+        by now (Decision 6).
+
+        Times are our own `...sssZ` UTC strings, so they order as text: a chunk whose earliest
+        and latest time sit well inside the window needs no per-record check at all."""
+        scheduled = [s for s in ch.schedules if s]
+        if not scheduled:
+            return []
+        now = self.now()
+        inner_lo = spec.iso_utc_ms(now + self.clock_skew)
+        inner_hi = spec.iso_utc_ms(now + timedelta(days=spec.MAX_DAYS_AHEAD) - self.clock_skew)
+        if min(scheduled) >= inner_lo and max(scheduled) <= inner_hi:
+            return []
+        found = []
+        for i, s in enumerate(ch.schedules):
+            if s and not inner_lo <= s <= inner_hi:
+                reason = send_time_reason(s, now, self.clock_skew)
+                if reason is not None:
+                    found.append((i, reason))
+        return found
+
+    async def _send_chunk(self, ch: Chunk, late_at: list[tuple[int, str]],
+                          known: upload_known.Holders) -> _Done | None:
+        """Post the chunk (its intent is already durable); None if a terminal error stopped us."""
+        was_in_flight = ch.state == "in_flight"
+        rows, ids, schedules = ch.rows, ch.ids, ch.schedules
+        left: dict[int, OutcomeRow] = {
+            i: (rows[i], ids[i], schedules[i], "invalid", None, reason, 0) for i, reason in late_at}
+        plan = upload_known.plan(self.run, rows, ids, schedules, known,
+                                 skip_known=self.skip_known, reschedule=self.reschedule)
+        for i, note in plan.skip.items():
+            left.setdefault(i, note)
+        for i in [i for i in plan.move if i in left]:  # too late to send: keep the old one
+            del plan.move[i]
+        moved: dict[int, tuple[str, str | None]] = {}
+        try:
+            if plan.move:
+                moved = await self._unschedule(ch, plan.move, left)
+            if left:
+                keep = [i for i in range(len(rows)) if i not in left]
+                moved = {keep.index(i): v for i, v in moved.items()}
+                rows = [rows[i] for i in keep]
+                ids = [ids[i] for i in keep]
+                schedules = [schedules[i] for i in keep]
+            answer = await self.client.add_chunk(self.campaign_id, ids, schedules)
+        except TerminalError as exc:
+            # Leave the chunk in_flight: part of it may have been taken before the refusal.
+            # A wait cut by Ctrl-C is no refusal: the run is interrupted, not stopped.
+            if self.stopped_by is None and not getattr(exc, "cut", False):
+                self.stopped_by = exc
+            self.stop.set()
+            # Refused as a whole and never sent before: it took nothing (Decision 14).
+            if not was_in_flight and not exc.maybe_taken and not plan.move:
+                await self.jt.call(self._unmark, ch.chunk)
+            return None
+        early = sorted(left.values())
+        fresh = not was_in_flight
+        skipped = len(plan.skip)
+        if answer.outcomes is None:  # all added by one request
+            notes = [upload_known.moved_note(rows[i], ids[i], schedules[i], answer.attempts,
+                                             *moved[i]) for i in sorted(moved)]
+            return _Done(ch.chunk, sorted(early + notes), len(ids) - len(notes), answer.attempts,
+                         0, fresh=fresh, skipped=skipped)
+        outcomes = answer.outcomes
+        notes, ok, ok_attempts, confirmed = classify(outcomes, rows, schedules, was_in_flight)
+        for i in sorted(moved):
+            if outcomes[i].http_status == 200:
+                notes.append(upload_known.moved_note(rows[i], ids[i], schedules[i],
+                                                     outcomes[i].attempts, *moved[i]))
+                ok -= 1
+        return _Done(ch.chunk, sorted(early + notes), ok, ok_attempts or None,
+                     confirmed, dead_reason(outcomes), fresh=fresh, skipped=skipped)
+
+    async def _unschedule(self, ch: Chunk, move: dict[int, tuple[str, str | None]],
+                          left: dict[int, OutcomeRow]) -> dict[int, tuple[str, str | None]]:
+        """--reschedule, step 1: delete the earlier callbacks and journal that before the add.
+        Returns the positions whose delete went through (204, or 404: already gone); the others
+        get a note in `left` and keep their earlier callback."""
+        order = sorted(move)
+        answers = await asyncio.gather(
+            *(self.client.delete_record(self.campaign_id, ch.ids[i]) for i in order))
+        gone: dict[int, tuple[str, str | None]] = {}
+        for i, o in zip(order, answers, strict=True):
+            status = o.http_status
+            if status is not None and (200 <= status < 300 or status == 404):
+                gone[i] = move[i]
+            else:
+                left[i] = upload_known.not_moved_note(ch.rows[i], ch.ids[i], ch.schedules[i],
+                                                      status, o.message, o.attempts, *move[i])
+        if gone:
+            await self.jt.call(self._release, [ch.ids[i] for i in gone])
+        return gone

@@ -1,0 +1,96 @@
+"""The upload summary: one dict (stored in the journal, printed by --json) and its text form."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from bulk_loader import __version__
+from bulk_loader.journal._journal import Journal, Run
+from bulk_loader.upload._send import Tally
+
+OUTCOMES = ("accepted", "rejected", "invalid", "failed", "pending")
+# Not a failure (Decision 14): in the campaign by another run's hand, or from outside the journal.
+ALREADY = "already-present"
+ALREADY_KEY = "already_present"  # its key in `counts`
+
+
+def build_summary(journal: Journal, run: Run, *, state: str, exit_code: int,
+                  counts: dict[str, int], tally: Tally, tally_http: dict[str, int],
+                  message: str | None, resumed: bool,
+                  wall: float, results: Path, failures: Path) -> dict[str, Any]:
+    by_outcome = {k: counts.get(k, 0) for k in OUTCOMES}
+    by_outcome["pending"] += counts.get("in_flight", 0)
+    by_outcome[ALREADY_KEY] = counts.get(ALREADY, 0)
+    finished = datetime.now(UTC)
+    return {
+        "run_id": run.run_id,
+        "state": state,
+        "exit_code": exit_code,
+        "campaign_id": run.campaign_id,
+        "file": run.file_path,
+        "endpoint": run.endpoint,
+        "rows": sum(by_outcome.values()),
+        "counts": by_outcome,
+        "confirmed_on_resume": journal.count_noted(run, "accepted", "Duplicate customer:%"),
+        "top_reasons": [{"reason": m, "count": n} for m, n in journal.top_reasons(run)],
+        # A confirmed duplicate is already counted in accepted: confirmed is a subset of it.
+        "sent_this_time": (tally.accepted + tally.rejected + tally.failed + tally.already_present
+                           - tally.skipped),
+        "skipped_known": journal.count_noted(run, ALREADY, "%(--skip-known)"),
+        "resumed": resumed,
+        "http": tally_http,
+        "wall_seconds": round(wall, 3),
+        "started_at": iso_utc(finished - timedelta(seconds=wall)),
+        "finished_at": iso_utc(finished),
+        "version": __version__,
+        "already_finished": False,
+        "results": str(results),
+        "failures": str(failures),
+        "message": message,
+    }
+
+
+def _already_line(s: dict[str, Any], width: int) -> str:
+    n, skipped = s["counts"][ALREADY_KEY], s.get("skipped_known") or 0
+    how = f"; {skipped:,} not sent (--skip-known)" if skipped else ""
+    return (f"  {ALREADY} {n:>{width},}  (already in the campaign, not added by this run: "
+            f"not a failure{how})")
+
+
+def iso_utc(when: datetime) -> str:
+    """ISO 8601 UTC to the second, `Z`-suffixed: what cron logs and jq sort as text."""
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def format_summary(s: dict[str, Any]) -> str:
+    if "counts" not in s:  # a run refused before anything was sent
+        return f"run {s.get('run_id')}: {s.get('state')} ({s.get('error', '')})"
+    lines = []
+    if s.get("note"):
+        lines.append(s["note"])
+    lines.append(f"run {s['run_id']}: {s['state']} (exit code {s['exit_code']}), campaign "
+                 f"{s['campaign_id']}, {s['rows']:,} rows from {s['file']}")
+    counts = s["counts"]
+    width = max(len(f"{n:,}") for n in counts.values())
+    for k in OUTCOMES:
+        extra = ""
+        if k == "accepted" and s.get("confirmed_on_resume"):
+            extra = f"  ({s['confirmed_on_resume']:,} confirmed as duplicates of our own earlier send)"
+        lines.append(f"  {k:<9} {counts[k]:>{width},}{extra}")
+        if k == "accepted" and ALREADY_KEY in counts:
+            lines.append(_already_line(s, width))
+    if s.get("top_reasons"):
+        lines.append("top reasons:")
+        for r in s["top_reasons"]:
+            lines.append(f"  {r['count']:>{width},}  {r['reason']}")
+    if s.get("message"):
+        lines.append(s["message"])
+    http = s.get("http") or {}
+    if http.get("retries") or http.get("splits"):
+        lines.append(f"requests {http['requests']:,} (retries {http['retries']:,}, throttled "
+                     f"{http['throttled']:,}, split {http['splits']:,})")
+    lines.append(f"wall time {s['wall_seconds']:.1f} s; results: {s['results']}; "
+                 f"failures: {s['failures']}")
+    return "\n".join(lines)
