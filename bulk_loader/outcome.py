@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bulk_loader.errors import EXIT_INTERRUPTED, EXIT_STOPPED, CampaignRefused
+from bulk_loader.states import RunState
 
 RESUME_HINT = "run the same command again to resume"
 CAMPAIGN_HINT = "fix the campaign (or the command), then run the same command again to resume"
@@ -19,7 +20,7 @@ class RunOutcome:
 
 def early_end(pending: int, verb: str, *, stopped_by: Exception | None, dead_server: str | None,
               interrupted: bool, interrupt_code: int = EXIT_INTERRUPTED,
-              signal_name: str | None = None) -> tuple[str, int, str] | None:
+              signal_name: str | None = None) -> tuple[RunState, int, str] | None:
     """(state, exit code, message) of a run that ended before all its records were done, else
     None. `verb` says what was not done to the `pending` records: "sent", "deleted".
     `interrupt_code`/`signal_name`: 130 and Ctrl-C, or 143 and SIGTERM (interrupt.py)."""

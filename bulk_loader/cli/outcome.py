@@ -13,6 +13,7 @@ import click
 from bulk_loader.cli.say import say
 from bulk_loader.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, BulkLoaderError
 from bulk_loader.failure import translate
+from bulk_loader.states import STOP_STATES
 
 
 @contextlib.contextmanager
@@ -48,7 +49,6 @@ def _json_error(message: str, code: int) -> None:
                            "finished_at": iso_utc(datetime.now(UTC)), "version": __version__}))
 
 
-STOP_STATES = ("stopped", "interrupted")
 
 
 def stop_reason(summary: dict[str, Any]) -> str | None:

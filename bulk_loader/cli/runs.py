@@ -11,8 +11,8 @@ import orjson
 from bulk_loader.cli.common import default_journal, endpoint_options, journal_option
 from bulk_loader.cli.say import say
 from bulk_loader.errors import JournalError, UsageError
+from bulk_loader.states import RUN_STATES
 
-RUN_STATES = ("loading", "sending", "completed", "stopped", "interrupted", "declined", "failed")
 OUTCOME_ORDER = ("accepted", "deleted", "absent", "rejected", "invalid", "failed", "pending",
                  "in_flight")
 

@@ -25,7 +25,7 @@ from bulk_loader.readers._exports import ExportOptions
 from bulk_loader.readers._failures_file import FailuresWriter, failures_writer
 from bulk_loader.readers._header_config import aliases_from_config
 from bulk_loader.readers._input_source import local_input
-from bulk_loader.readers._open import Table
+from bulk_loader.readers._table import Table
 from bulk_loader.validation._file import FileOptions, FileSummary, parse_timezone, validate_file
 
 SHOWN_INVALID = 10

@@ -18,11 +18,12 @@ from bulk_loader.errors import InputFileError, UsageError
 from bulk_loader.journal import holdings
 from bulk_loader.journal._journal import Journal, Record, Run
 from bulk_loader.model import Batch, Validated
+from bulk_loader.states import DELETABLE_STATES
 
 if TYPE_CHECKING:
-    from bulk_loader.delete._run import DeleteOptions
+    from bulk_loader.delete._options import DeleteOptions
 
-SOURCE_STATES = ("accepted", "already-present")  # accepted: incl. confirmed on resume (ours)
+SOURCE_STATES = DELETABLE_STATES  # accepted: incl. confirmed on resume (ours)
 LEFT = "left"  # a record of the source run that the undo leaves in place, with the reason
 NO_CAP = 10**12  # the 5M cap is for uploads; an opt-out list may be longer
 
@@ -30,7 +31,7 @@ NO_CAP = 10**12  # the 5M cap is for uploads; an opt-out list may be longer
 def file_key(opts: DeleteOptions) -> str | None:
     if opts.file is None:
         return None
-    from bulk_loader.upload._run import file_sha256
+    from bulk_loader.runs._run_key import file_sha256
 
     if not opts.file.is_file():
         raise InputFileError(f"{opts.file} does not exist or is not a file")
@@ -66,7 +67,7 @@ def find_existing(journal: Journal, opts: DeleteOptions, sha: str | None) -> Run
 
 def find_or_create(journal: Journal, opts: DeleteOptions, sha: str | None) -> Run:
     """One write transaction, so two processes starting at once pick the same run."""
-    from bulk_loader.delete._run import settings_of
+    from bulk_loader.delete._options import settings_of
 
     with journal.transaction():
         run = find_existing(journal, opts, sha)

@@ -12,15 +12,11 @@ summary and sends nothing; `new_run` starts afresh.
 from __future__ import annotations
 
 import asyncio
-import sys
 import time
-from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
-from pathlib import Path
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Final
 
-from bulk_loader.api.vcc._client import CampaignClient, RetryPolicy, preflight
-from bulk_loader.config import Credentials
+from bulk_loader.api.vcc._client import CampaignClient, preflight
 from bulk_loader.delete._busy import retry_busy
 from bulk_loader.delete._load import (
     LEFT,
@@ -31,7 +27,8 @@ from bulk_loader.delete._load import (
     load_from_run,
     source_run_for,
 )
-from bulk_loader.delete._send import BUSY, CHUNK_SIZE, Tally, exit_code_for, send_deletes
+from bulk_loader.delete._options import DeleteOptions, DeleteOutcome
+from bulk_loader.delete._send import BUSY, Tally, exit_code_for, send_deletes
 from bulk_loader.delete._summary import Progress, build_summary
 from bulk_loader.errors import (
     EXIT_STOPPED,
@@ -42,36 +39,13 @@ from bulk_loader.errors import (
 )
 from bulk_loader.journal._journal import OPEN_CHUNK_STATES, Journal, Run
 from bulk_loader.journal._thread import JournalThread
-from bulk_loader.model import ReaderOptions
-from bulk_loader.outcome import RunOutcome, early_end
+from bulk_loader.outcome import early_end
 from bulk_loader.runs._interrupt import ctrl_c
+from bulk_loader.states import RunState
 
-DECLINED = "declined"  # asked, the user said no: resumable, nothing sent in that invocation
-
-
-@dataclass
-class DeleteOptions:
-    campaign_id: int
-    endpoint: str
-    credentials: Credentials
-    journal_path: Path
-    file: Path | None = None
-    source_run: str | None = None
-    reader: ReaderOptions = field(default_factory=ReaderOptions)
-    concurrency: int = 8
-    chunk_size: int = CHUNK_SIZE
-    preflight: bool = True
-    new_run: bool = False
-    # Asked once the count is known; returns True to go ahead. The CLI wires --yes / a prompt.
-    confirm: Callable[[str], bool] = field(default=lambda text: True)
-    progress: str = "none"  # bar | plain | none
-    retry: RetryPolicy | None = None
-    timeout: float = 60.0  # seconds per request (--timeout)
-    notice: Callable[[str], None] = field(default=lambda text: print(text, file=sys.stderr))
-    file_label: str | None = None  # what the journal records when `file` is a copy (stdin, gzip)
+DECLINED: Final = "declined"  # asked, the user said no: resumable, nothing sent in that invocation
 
 
-DeleteOutcome = RunOutcome
 
 
 def run_delete(opts: DeleteOptions) -> DeleteOutcome:
@@ -208,6 +182,7 @@ def _finish(journal: Journal, run: Run, sent: _Sent, started: float,
     ended = early_end(pending + (busy if cut else 0), "deleted", stopped_by=sent.stopped_by,
                       dead_server=sent.dead_server, interrupted=sent.interrupted,
                       interrupt_code=sent.interrupt_code, signal_name=sent.signal_name)
+    state: RunState
     if ended is not None:
         state, code, message = ended
     elif busy:  # Decision 13: open, and the same command later deletes them
@@ -223,7 +198,3 @@ def busy_sentence(n: int) -> str:
     return (f"{n:,} records are being offered to agents; run the same command later to delete "
             "them")
 
-
-def settings_of(opts: DeleteOptions) -> dict[str, Any]:
-    return {"chunk_size": opts.chunk_size, "concurrency": opts.concurrency,
-            "reader": asdict(opts.reader)}

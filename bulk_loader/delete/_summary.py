@@ -11,9 +11,10 @@ from typing import Any
 from bulk_loader import __version__
 from bulk_loader.delete._send import NOTE_CONFIRMED, Tally
 from bulk_loader.journal._journal import Journal, Run
+from bulk_loader.states import DELETE_OUTCOMES
 from bulk_loader.upload._summary import iso_utc
 
-OUTCOMES = ("deleted", "absent", "busy", "left", "rejected", "invalid", "failed", "pending")
+OUTCOMES = DELETE_OUTCOMES
 
 
 def build_summary(journal: Journal, run: Run, state: str, code: int, tally: Tally, started: float,

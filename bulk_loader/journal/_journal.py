@@ -107,11 +107,17 @@ from bulk_loader.errors import JournalError, RunLockedError
 from bulk_loader.failure import damaged, translate
 from bulk_loader.journal import holdings
 from bulk_loader.journal._schema import SCHEMA as _SCHEMA
+from bulk_loader.states import (
+    ENDED_RUN_STATES,
+    FAILED_STATES,
+    FINISHED_RUN_STATES,
+    OPEN_CHUNK_STATES,
+    RunState,
+)
 
 # 2: holdings and scopes (holdings.py), filled from the earlier runs when a version-1 file opens.
 SCHEMA_VERSION = 2
-FINISHED = ("completed", "failed")
-OPEN_CHUNK_STATES = ("pending", "in_flight")
+FINISHED = FINISHED_RUN_STATES
 
 
 
@@ -151,7 +157,7 @@ class Run:
     seq: int
     run_id: str
     kind: str
-    state: str
+    state: RunState
     file_path: str | None
     file_sha256: str | None
     campaign_id: int | None
@@ -395,11 +401,11 @@ class Journal:
             "AND seq > ? ORDER BY seq", (kind, run.campaign_id, run.endpoint, run.seq)).fetchall()
         return [_run_from_row(r) for r in rows]
 
-    def set_state(self, run: RunRef, state: str, *, exit_code: int | None = None,
+    def set_state(self, run: RunRef, state: RunState, *, exit_code: int | None = None,
                   summary: dict[str, Any] | None = None) -> None:
         seq = self._seq(run)
         ts = now_iso()
-        finished = ts if state in ("completed", "failed", "stopped", "interrupted") else None
+        finished = ts if state in ENDED_RUN_STATES else None
         with self.transaction():
             self.conn.execute(
                 "UPDATE runs SET state=?, updated_at=?, finished_at=coalesce(?, finished_at), "
@@ -609,7 +615,7 @@ class Journal:
             (self._seq(run), state, message_like)).fetchone()[0]
 
     def top_reasons(self, run: RunRef, limit: int = 5,
-                    states: Sequence[str] = ("rejected", "invalid", "failed")) -> list[
+                    states: Sequence[str] = FAILED_STATES) -> list[
                         tuple[str, int]]:
         """Most frequent messages, grouped by kind: a validator's "... (got 'x')" without the
         value, and every "duplicate of row N" as one."""

@@ -28,7 +28,7 @@ from bulk_loader.readers._csv_sniff import (
     sniff_delimiter,
 )
 from bulk_loader.readers._failures_file import is_failures_header, unguard
-from bulk_loader.readers._open import DEFAULT_BATCH, Table, delimiter_name
+from bulk_loader.readers._table import DEFAULT_BATCH, Table, delimiter_name
 
 SAMPLE_BYTES = 64 * 1024
 # A runaway quoted field (a stray `"` that is never closed) would swallow the rest of the file into

@@ -24,7 +24,7 @@ from typing import Any
 from bulk_loader.errors import InputFileError, UsageError
 from bulk_loader.model import Batch
 from bulk_loader.readers._columns import normalise_header
-from bulk_loader.readers._open import Table
+from bulk_loader.readers._table import Table
 
 ZONE_ALIASES = ("timezone", "time zone", "tz", "time_zone")
 _ZONE_KEYS = {normalise_header(a) for a in ZONE_ALIASES}

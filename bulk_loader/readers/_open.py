@@ -15,72 +15,13 @@ from __future__ import annotations
 import stat
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 from bulk_loader.errors import InputFileError, UsageError
-from bulk_loader.model import Batch
-from bulk_loader.readers._csv_sniff import DELIMITER_NAMES
+from bulk_loader.readers._table import Table
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-DEFAULT_BATCH = 2_000  # measured: small batches stay in the CPU cache (bench_read_validate)
-
-
-class Table:
-    """An open input file. Subclasses: reader_csv.CsvTable, reader_xlsx.XlsxTable."""
-
-    path: Path
-    format: str  # "csv" or "xlsx"
-    headers: list[str]
-    id_index: int
-    schedule_index: int | None
-    header_row: int
-    encoding: str | None = None
-    delimiter: str | None = None
-    sheet: str | None = None
-
-    def batches(self, size: int = DEFAULT_BATCH) -> Iterator[Batch]:
-        raise NotImplementedError
-
-    def progress(self) -> tuple[int, int]:
-        """(done, total) in bytes of the file (CSV) or of the sheet's XML (XLSX), for a progress bar."""
-        raise NotImplementedError
-
-    def close(self) -> None:
-        raise NotImplementedError
-
-    @property
-    def id_header(self) -> str:
-        return self.headers[self.id_index]
-
-    @property
-    def schedule_header(self) -> str | None:
-        return None if self.schedule_index is None else self.headers[self.schedule_index]
-
-    def describe(self) -> str:
-        """One line about how the file was read, e.g. for the validate summary."""
-        if self.format == "csv":
-            how = f"CSV, {self.encoding}, {delimiter_name(self.delimiter)}"
-        else:
-            how = f"Excel, sheet {self.sheet!r}"
-        schedule = repr(self.schedule_header) if self.schedule_header is not None else "none"
-        return f"{how}; customer-id column {self.id_header!r}, schedule column {schedule}"
-
-    def __enter__(self) -> Table:
-        return self
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
-        self.close()
-
-
-_DELIMITERS = {char: name for name, char in DELIMITER_NAMES.items()}
-
-
-def delimiter_name(delimiter: str | None) -> str:
-    """'comma', 'tab', ... as people say it, else the character itself."""
-    return _DELIMITERS.get(delimiter or "", repr(delimiter))
 
 
 def sniff_format(path: Path) -> str:

@@ -22,7 +22,7 @@ from typing import Any, cast
 from bulk_loader.errors import InputFileError
 from bulk_loader.model import Batch
 from bulk_loader.readers._columns import HEADER_SEARCH_ROWS, cell_text, find_columns, pick_header
-from bulk_loader.readers._open import DEFAULT_BATCH, Table
+from bulk_loader.readers._table import DEFAULT_BATCH, Table
 from bulk_loader.readers._xlsx_book import Workbook, unescape, whole_items
 from bulk_loader.readers._xlsx_cells import (
     ROW_ANY,

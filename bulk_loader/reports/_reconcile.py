@@ -22,10 +22,10 @@ from typing import Any
 from bulk_loader.errors import JournalError
 from bulk_loader.journal._journal import Journal, Run
 from bulk_loader.reports._campaign_view import RecordSummary, decode
+from bulk_loader.states import DONE_DELETE_STATES
 
 LOOKUP_BATCH = 5_000
 INSERT_BATCH = 5_000
-DONE_DELETE_STATES = ("deleted", "absent")
 
 
 def _customer_id(record: Mapping[str, Any]) -> int | None:

@@ -31,9 +31,9 @@ from bulk_loader.failure import translate
 from bulk_loader.journal._journal import OPEN_CHUNK_STATES, Journal, Record, Run
 from bulk_loader.readers._failures_file import failures_writer
 from bulk_loader.reports._writers import atomic_output, csv_safe
+from bulk_loader.states import FAILED_STATES
 
 RESULTS_HEADER = ["row", "customer-id", "schedule-date-time", "outcome", "http-status", "message"]
-FAILED_STATES = ("rejected", "invalid", "failed")
 
 
 def outcome_of(state: str) -> str:

@@ -301,7 +301,7 @@ def original_rows(run: Run) -> tuple[list[str], Iterator[tuple[int, Sequence[Any
     headers = run.settings.get("headers")
     if not run.file_path or not headers or not os.path.isfile(run.file_path):
         return None
-    from bulk_loader.upload._run import file_sha256
+    from bulk_loader.runs._run_key import file_sha256
 
     if run.file_sha256 and file_sha256(Path(run.file_path)) != run.file_sha256:
         return None

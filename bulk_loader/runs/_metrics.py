@@ -19,10 +19,11 @@ from prometheus_client import CollectorRegistry, Gauge, write_to_textfile
 from prometheus_client.parser import text_string_to_metric_families
 
 from bulk_loader.errors import UsageError
+from bulk_loader.states import UPLOAD_OUTCOMES
 
 PREFIX = "bulk_loader_"
 LABELS = ("campaign", "profile")
-OUTCOMES = ("accepted", "rejected", "invalid", "failed", "pending")
+OUTCOMES = UPLOAD_OUTCOMES
 LAST_SUCCESS = f"{PREFIX}last_success_timestamp_seconds"
 
 

@@ -9,6 +9,7 @@ the hash and checked again after the read) stops a run whose file changed while 
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,3 +58,13 @@ def left_behind_notice(runs: list[tuple[str, str]], path: str) -> str:
             f"unfinished, and {them} records already sent count as present in the campaign "
             "(a record the new run sends again is not a duplicate of yours). To finish the old "
             "run instead, restore the file it read.")
+
+
+def file_sha256(path: Path) -> str:
+    """The file's sha256: with the campaign and the endpoint, it keys a run."""
+    try:
+        with open(path, "rb") as f:
+            return hashlib.file_digest(f, "sha256").hexdigest()
+    except OSError as exc:
+        raise InputFileError(f"cannot read {path}: {exc.strerror}") from exc
+

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from bulk_loader.errors import EXIT_OK, EXIT_SOME_FAILED
 from bulk_loader.model import Batch, Validated
+from bulk_loader.upload._options import UploadOutcome, export_options
 from bulk_loader.validation._file import FileOptions, FileSummary, NoRowsError, validate_file
 from bulk_loader.validation._validator import Validator
 
@@ -20,14 +21,12 @@ SHOWN_INVALID = 10  # as many as `validate` shows
 
 if TYPE_CHECKING:
     from bulk_loader.api.vcc._campaign_info import CampaignInfo
-    from bulk_loader.upload._run import UploadOptions, UploadOutcome
+    from bulk_loader.upload._options import UploadOptions
 
 
 def dry_run(opts: UploadOptions, info: CampaignInfo | None,
             make_validator: Callable[[UploadOptions, CampaignInfo | None], Validator],
             started: float) -> UploadOutcome:
-    from bulk_loader.upload._run import UploadOutcome
-
     first: list[tuple[int, str]] = []
 
     def on_batch(batch: Batch, validated: Validated) -> None:
@@ -36,8 +35,6 @@ def dry_run(opts: UploadOptions, info: CampaignInfo | None,
             first.extend((bad.row, bad.reason) for bad in validated.invalid[:room])
 
     # The same loop, validator and cap check as the real run's load (upload_load.load_file).
-    from bulk_loader.upload._run import export_options
-
     try:
         s = validate_file(opts.file, FileOptions(**opts.reader.kwargs(),
                                                  exports=export_options(opts)),

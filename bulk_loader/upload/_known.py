@@ -22,8 +22,8 @@ from typing import Any
 from bulk_loader import spec
 from bulk_loader.journal import holdings
 from bulk_loader.journal._journal import Journal, OutcomeRow, Run
+from bulk_loader.states import ALREADY
 
-ALREADY = "already-present"
 CONFIRMED_PREFIX = "Duplicate customer: accepted (confirmed on"
 NOT_OURS = "Duplicate customer: already in the campaign, not added by this run"
 Holders = dict[Any, tuple[int, str, str | None]]

@@ -16,7 +16,7 @@ from typing import Any
 from bulk_loader.journal._journal import Journal, Run, encode_records
 from bulk_loader.model import Batch, ReaderOptions, Validated
 from bulk_loader.readers._exports import ExportOptions
-from bulk_loader.readers._open import Table
+from bulk_loader.readers._table import Table
 from bulk_loader.runs._gc_relax import relaxed_gc
 from bulk_loader.validation._file import FileOptions, validate_file
 from bulk_loader.validation._validator import Validator

@@ -15,21 +15,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
-import hashlib
-import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field, replace
-from datetime import UTC, datetime, timedelta, tzinfo
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
 from bulk_loader import spec
-from bulk_loader.api._http_trace import HttpTrace
 from bulk_loader.api._rate import RatePacer
 from bulk_loader.api.vcc._campaign_info import CampaignInfo
-from bulk_loader.api.vcc._client import CampaignClient, RetryPolicy, preflight
-from bulk_loader.config import Credentials
+from bulk_loader.api.vcc._client import CampaignClient, preflight
 from bulk_loader.errors import (
     EXIT_OK,
     EXIT_SOME_FAILED,
@@ -43,8 +39,7 @@ from bulk_loader.errors import (
 from bulk_loader.journal._journal import Journal, Run
 from bulk_loader.journal._thread import JournalThread
 from bulk_loader.model import ReaderOptions
-from bulk_loader.outcome import RunOutcome, early_end
-from bulk_loader.readers._exports import ExportOptions
+from bulk_loader.outcome import early_end
 from bulk_loader.reports._results import (
     FAILED_STATES,
     check_writable,
@@ -56,57 +51,12 @@ from bulk_loader.runs._gc_relax import relaxed_gc
 from bulk_loader.runs._interrupt import ctrl_c
 from bulk_loader.runs._progress import Progress
 from bulk_loader.runs._ride_out import Patience, describe
-from bulk_loader.runs._run_key import Stamp, left_behind, left_behind_notice
-from bulk_loader.runs._run_log import RunLog
+from bulk_loader.runs._run_key import Stamp, file_sha256, left_behind, left_behind_notice
+from bulk_loader.states import RunState
+from bulk_loader.upload._options import UploadOptions, UploadOutcome, export_options
 from bulk_loader.upload._send import Sender, SendResult, Tally
 from bulk_loader.upload._summary import build_summary, iso_utc
 from bulk_loader.zones import parse_timezone
-
-
-@dataclass
-class UploadOptions:
-    file: Path
-    campaign_id: int
-    endpoint: str
-    credentials: Credentials
-    journal_path: Path
-    chunk_size: int = 1000
-    concurrency: int = 4
-    timezone: str | None = None
-    reader: ReaderOptions = field(default_factory=ReaderOptions)
-    results: Path | None = None
-    dry_run: bool = False
-    preflight: bool = True
-    new_run: bool = False
-    skip_known: bool = False  # ids the journal knows are in the campaign are not sent
-    reschedule: bool = False  # a known id with a new call time: delete, then add
-    clock_skew: timedelta = timedelta(seconds=60)
-    progress: str = "none"  # bar | plain | none
-    retry: RetryPolicy | None = None
-    retry_for: float = 0.0  # seconds to ride out a dead server (ride_out.py); 0 = stop at once
-    results_dir: Path | None = None  # results/<run_id>.results.csv go here (a profile's folder)
-    max_rate: float | None = None  # requests per second for the whole run (rate.py)
-    log: RunLog | None = None  # --log-file
-    trace: HttpTrace | None = None  # --trace-http
-    timeout: float = 60.0  # seconds per request (--timeout)
-    now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
-    notice: Callable[[str], None] = field(default=lambda text: print(text, file=sys.stderr))
-    # What must be said even with --quiet (e.g. the unfinished run a new run leaves behind).
-    warn: Callable[[str], None] = field(default=lambda text: print(text, file=sys.stderr))
-    _pacer: RatePacer | None = field(default=None, repr=False)
-    exports: ExportOptions = field(default_factory=ExportOptions)
-    file_label: str | None = None  # what the journal records when `file` is a copy (stdin, gzip)
-
-
-UploadOutcome = RunOutcome
-
-
-def file_sha256(path: Path) -> str:
-    try:
-        with open(path, "rb") as f:
-            return hashlib.file_digest(f, "sha256").hexdigest()
-    except OSError as exc:
-        raise InputFileError(f"cannot read {path}: {exc.strerror}") from exc
 
 
 def _zone(opts: UploadOptions, info: CampaignInfo | None) -> tzinfo | None:
@@ -123,17 +73,6 @@ def _validator(opts: UploadOptions, info: CampaignInfo | None) -> Any:
                      window=info.window if info is not None else None,
                      clock_skew=opts.clock_skew, max_records=spec.MAX_RECORDS,
                      formats=opts.exports.date_formats)
-
-
-def zone_source(opts: UploadOptions) -> str:
-    """Where the fallback zone comes from, for the printed mapping."""
-    if parse_timezone(opts.timezone) is not None:
-        return "--timezone"
-    return f"campaign {opts.campaign_id}'s time zone"
-
-
-def export_options(opts: UploadOptions) -> ExportOptions:
-    return replace(opts.exports, timezone_source=zone_source(opts))
 
 
 def _client(opts: UploadOptions) -> CampaignClient:
@@ -424,6 +363,7 @@ def _finish(opts: UploadOptions, journal: Journal, run: Run, sent: SendResult, r
     ended = early_end(pending, "sent", stopped_by=sent.stopped_by,
                       dead_server=sent.dead_server, interrupted=sent.interrupted,
                       interrupt_code=sent.interrupt_code, signal_name=sent.signal_name)
+    state: RunState
     if ended is not None:
         state, code, message = ended
     else:

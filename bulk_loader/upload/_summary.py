@@ -8,11 +8,11 @@ from typing import Any
 
 from bulk_loader import __version__
 from bulk_loader.journal._journal import Journal, Run
+from bulk_loader.states import ALREADY, UPLOAD_OUTCOMES
 from bulk_loader.upload._send import Tally
 
-OUTCOMES = ("accepted", "rejected", "invalid", "failed", "pending")
+OUTCOMES = UPLOAD_OUTCOMES
 # Not a failure (Decision 14): in the campaign by another run's hand, or from outside the journal.
-ALREADY = "already-present"
 ALREADY_KEY = "already_present"  # its key in `counts`
 
 

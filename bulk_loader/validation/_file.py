@@ -28,7 +28,8 @@ from bulk_loader.readers._exports import (
     row_zones,
     zone_index,
 )
-from bulk_loader.readers._open import DEFAULT_BATCH, Table, open_table
+from bulk_loader.readers._open import open_table
+from bulk_loader.readers._table import DEFAULT_BATCH, Table
 from bulk_loader.spec import MAX_RECORDS
 from bulk_loader.validation._validator import Summary, Validator
 from bulk_loader.zones import parse_timezone

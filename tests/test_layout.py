@@ -1,0 +1,124 @@
+"""The house stays as drawn (docs/architecture.md): no import circle, no import up the layers.
+
+Every `import` under bulk_loader/ is read with `ast` (lazy imports inside functions and
+TYPE_CHECKING imports included: a circle hidden in a function is still a circle). Each module
+belongs to a floor; a module may import its own floor and the floors below, never one above.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent.parent / "bulk_loader"
+
+# Bottom to top. A name is a subpackage or a top-level module; the ground floor is imported by all.
+FLOORS: list[set[str]] = [
+    {"", "errors", "model", "states", "spec", "config", "endpoint", "profile_keys", "zones",
+     "safe_text", "outcome", "failure"},
+    {"readers"},
+    {"validation"},
+    {"api"},
+    {"journal"},
+    {"runs"},
+    {"reports"},
+    {"upload"},
+    {"delete"},
+    {"simulator", "sample"},
+    {"cli"},
+    {"demo", "__main__"},
+]
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def all_modules() -> dict[str, Path]:
+    return {module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
+
+
+def imports_of(name: str, path: Path, modules: dict[str, Path]) -> set[str]:
+    """The bulk_loader modules `name` imports (`from P import m` counts as P.m when m is a module)."""
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names if a.name.startswith("bulk_loader")}
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                up = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join(up + ([node.module] if node.module else []))
+            if not base.startswith("bulk_loader"):
+                continue
+            subs = {f"{base}.{a.name}" for a in node.names if f"{base}.{a.name}" in modules}
+            found |= subs or {base}
+    return {m for m in found if m in modules}
+
+
+def floor_of(name: str) -> int:
+    parts = name.split(".")
+    key = parts[1] if len(parts) > 1 else ""
+    for level, names in enumerate(FLOORS):
+        if key in names:
+            return level
+    raise AssertionError(f"{name} is on no floor: add it to FLOORS and to docs/architecture.md")
+
+
+def import_graph() -> dict[str, set[str]]:
+    modules = all_modules()
+    return {name: imports_of(name, path, modules) - {name} for name, path in modules.items()}
+
+
+def test_every_module_is_on_a_floor() -> None:
+    for name in import_graph():
+        floor_of(name)
+
+
+def test_no_module_imports_one_on_a_higher_floor() -> None:
+    upward = [f"{a} (floor {floor_of(a)}) imports {b} (floor {floor_of(b)})"
+              for a, targets in import_graph().items() for b in sorted(targets)
+              if floor_of(b) > floor_of(a)]
+    assert upward == []
+
+
+def test_a_subpackage_module_imports_its_siblings_not_its_own_package() -> None:
+    """Inside a subpackage, `from bulk_loader.P import x` would run P/__init__ half-way: a circle."""
+    graph = import_graph()
+    inward = [f"{a} imports {b}" for a, targets in graph.items() for b in sorted(targets)
+              if a.startswith(b + ".") and b != "bulk_loader"]
+    assert inward == []
+
+
+def find_circle(graph: dict[str, set[str]]) -> list[str]:
+    """One import circle as a path, or [] (depth-first search with colours)."""
+    colour: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> list[str]:
+        colour[node] = 1
+        stack.append(node)
+        for nxt in sorted(graph.get(node, ())):
+            if colour.get(nxt) == 1:
+                return stack[stack.index(nxt):] + [nxt]
+            if nxt not in colour and (circle := visit(nxt)):
+                return circle
+        stack.pop()
+        colour[node] = 2
+        return []
+
+    for start in sorted(graph):
+        if start not in colour and (circle := visit(start)):
+            return circle
+    return []
+
+
+def test_the_import_graph_has_no_circle() -> None:
+    assert find_circle(import_graph()) == []
+
+
+def test_the_circle_finder_finds_a_circle() -> None:
+    assert find_circle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert find_circle({"a": {"b"}, "b": set()}) == []
