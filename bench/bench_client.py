@@ -16,7 +16,7 @@ import time
 from datetime import UTC, datetime, timedelta
 
 from bench.bench_simulator import start_simulator
-from bulk_loader.api.vcc._client import CampaignClient, RetryPolicy
+from bulk_loader.api.vcc import CampaignClient, RetryPolicy
 from bulk_loader.config import Credentials
 from bulk_loader.spec import iso_utc_ms
 

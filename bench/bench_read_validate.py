@@ -45,7 +45,7 @@ done(n)
 
 VALIDATE = f"""
 from datetime import datetime
-from bulk_loader.validation._file import FileOptions, validate_file
+from bulk_loader.validation import FileOptions, validate_file
 now = datetime.fromisoformat({NOW.isoformat()!r})
 s = validate_file(path, FileOptions(), now=lambda: now)
 done(s.rows, valid=s.valid, invalid=s.invalid)
@@ -55,8 +55,8 @@ done(s.rows, valid=s.valid, invalid=s.invalid)
 VALIDATE_DATE_FORMAT = f"""
 from datetime import datetime
 from zoneinfo import ZoneInfo
-from bulk_loader.readers._exports import ExportOptions
-from bulk_loader.validation._file import FileOptions, validate_file
+from bulk_loader.readers import ExportOptions
+from bulk_loader.validation import FileOptions, validate_file
 now = datetime.fromisoformat({NOW.isoformat()!r})
 options = FileOptions(schedule_column="Callback Time", timezone=ZoneInfo({REGIONAL_ZONE!r}),
                       exports=ExportOptions(date_formats=({REGIONAL_FORMAT!r},)))

@@ -32,7 +32,7 @@ import orjson
 
 from bench.bench_ops import cli, measured
 from bench.bench_upload import start_simulator, stop
-from bulk_loader.journal._journal import Journal, encode_records
+from bulk_loader.journal import Journal, encode_records
 from bulk_loader.spec import iso_utc_ms
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -99,7 +99,7 @@ def writers(n: int) -> list[str]:
     """openpyxl write-only against XlsxWriter constant_memory, same rows, same window."""
     from openpyxl import Workbook
 
-    from bulk_loader.reports._xlsx import DataSheet, XlsxReport
+    from bulk_loader.reports import DataSheet, XlsxReport
 
     headers = ("row", "customer-id", "schedule", "outcome", "http-status", "message",
                "attempts", "deleted-by")

@@ -22,7 +22,7 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 from bench.bench_simulator import start_simulator
-from bulk_loader.api._retry import RetryPolicy
+from bulk_loader.api import RetryPolicy
 from bulk_loader.api.campaigns_v1 import ApiKeyAuth, CampaignsV1Client, V1Record
 from bulk_loader.simulator.campaigns_v1.config import DEFAULT_KEY, READY_ID, RUNNING_ID
 from bulk_loader.spec import iso_utc_ms

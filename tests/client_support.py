@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 
 from aiohttp import web
 
-from bulk_loader.api.vcc._client import CampaignClient
+from bulk_loader.api.vcc import CampaignClient
 
 
 def use_virtual_clock(c: CampaignClient) -> None:

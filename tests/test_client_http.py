@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from bulk_loader import spec
-from bulk_loader.api.vcc._client import CampaignClient, RetryPolicy, preflight
+from bulk_loader.api.vcc import CampaignClient, RetryPolicy, preflight
 from bulk_loader.config import Credentials
 from bulk_loader.errors import AuthError, CampaignNotFound, CampaignNotUsable
 from tests.client_support import use_virtual_clock

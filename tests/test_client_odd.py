@@ -17,7 +17,7 @@ import orjson
 import pytest
 from aiohttp import web
 
-from bulk_loader.api.vcc._client import CampaignClient, RetryPolicy, preflight
+from bulk_loader.api.vcc import CampaignClient, RetryPolicy, preflight
 from bulk_loader.config import Credentials
 from bulk_loader.errors import (
     AuthError,

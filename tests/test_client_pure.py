@@ -9,15 +9,15 @@ from datetime import UTC, datetime, timedelta
 import orjson
 import pytest
 
-from bulk_loader.api._limiter import AdaptiveLimiter
-from bulk_loader.api._retry import RetryPolicy, parse_retry_after
-from bulk_loader.api.vcc._campaign_info import parse_campaign, resolve_timezone
-from bulk_loader.api.vcc._multistatus import (
+from bulk_loader.api import AdaptiveLimiter, RetryPolicy, parse_retry_after
+from bulk_loader.api.vcc import (
     RecordOutcome,
     build_body,
     index_entries,
     match_answer,
+    parse_campaign,
     parse_multistatus,
+    resolve_timezone,
 )
 from bulk_loader.errors import BadResponse
 

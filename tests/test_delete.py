@@ -6,8 +6,8 @@ import csv
 import json
 from pathlib import Path
 
-from bulk_loader.delete._run import DeleteOptions, run_delete
-from bulk_loader.journal._journal import Journal
+from bulk_loader.delete import DeleteOptions, run_delete
+from bulk_loader.journal import Journal
 from tests.ops_support import run_cli, seed
 from tests.simulator_fixture import running_simulator
 

@@ -132,7 +132,7 @@ def test_an_unknown_run_or_journal_is_one_sentence_and_creates_nothing(uploaded:
 def test_a_run_with_no_records_is_an_empty_typed_frame(tmp_path: Path) -> None:
     import sqlite3
 
-    from bulk_loader.journal._journal import Journal
+    from bulk_loader.journal import Journal
 
     path = tmp_path / "j.sqlite"
     with Journal.open(path) as journal:

@@ -9,9 +9,9 @@ import sqlite3
 from pathlib import Path
 
 from bulk_loader import spec
-from bulk_loader.journal._journal import SCHEMA_VERSION, Journal
+from bulk_loader.journal import SCHEMA_VERSION, Journal
 from bulk_loader.simulator.lifecycle import mix
-from bulk_loader.upload._send import CONFIRMED_ON_RESUME
+from bulk_loader.upload import CONFIRMED_ON_RESUME
 from tests.ops_support import run_cli, seed
 from tests.simulator_fixture import RunningSimulator, running_simulator
 

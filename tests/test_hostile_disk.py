@@ -22,7 +22,7 @@ import pytest
 from click.testing import CliRunner
 
 from bulk_loader.cli import cli
-from bulk_loader.journal._journal import Journal
+from bulk_loader.journal import Journal
 from tests.simulator_fixture import running_simulator
 from tests.upload_support import (
     ROOT,

@@ -20,7 +20,7 @@ from openpyxl import Workbook, load_workbook
 
 from bulk_loader.cli import cli
 from bulk_loader.readers import _xlsx_book as xlsx_book
-from bulk_loader.readers._open import iter_rows
+from bulk_loader.readers import iter_rows
 from tests.measured import run_measured
 
 ENV = {"BULK_LOADER_CONFIG": "/nonexistent/x.toml"}

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from bulk_loader.errors import RunLockedError
-from bulk_loader.journal._journal import Journal, Run
-from bulk_loader.reports._results import write_results
+from bulk_loader.journal import Journal, Run
+from bulk_loader.reports import write_results
 
 S = "2026-11-28T09:00:00.000Z"
 

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bulk_loader import spec
-from bulk_loader.api.vcc._multistatus import (
+from bulk_loader.api.vcc import (
     RecordOutcome,
     all_added,
     match_answer,
@@ -308,7 +308,7 @@ def test_json_true_is_not_customer_id_1() -> None:
        st.data())
 def test_build_body_is_byte_for_byte_the_plain_dicts(ids: list[Any], data: st.DataObject) -> None:
     """The comma-widening shortcut for ids-only bodies writes exactly what the dicts give."""
-    from bulk_loader.api.vcc._multistatus import build_body
+    from bulk_loader.api.vcc import build_body
 
     schedules = data.draw(st.one_of(
         st.none(),

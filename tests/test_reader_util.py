@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from bulk_loader.model import Invalid
-from bulk_loader.readers._open import open_table
-from bulk_loader.validation._file import FileOptions, FileSummary, validate_file
+from bulk_loader.readers import open_table
+from bulk_loader.validation import FileOptions, FileSummary, validate_file
 
 NOW = datetime(2030, 1, 1, tzinfo=UTC)
 SOON = "2030-01-02T09:00:00.000Z"  # inside the 7-day window after NOW

@@ -12,7 +12,7 @@ import pytest
 from openpyxl import Workbook
 
 from bulk_loader.errors import InputFileError, UsageError
-from bulk_loader.readers._open import OLE2_MAGIC
+from bulk_loader.readers import OLE2_MAGIC
 from tests.test_reader_util import SOON, check, read_all, reasons
 
 HEADERS = ["Customer ID", "Schedule Date Time", "Name"]
@@ -108,7 +108,7 @@ def test_date_cells_read_in_the_time_zone_and_a_date_only_cell_needs_a_time(
                            [10000002, date(2030, 1, 3)]])
     schedules: list[Any] = []
     invalid: list[Any] = []
-    from bulk_loader.validation._file import FileOptions, validate_file
+    from bulk_loader.validation import FileOptions, validate_file
 
     validate_file(path, FileOptions(timezone=ZoneInfo("Europe/Paris")),
                   now=lambda: datetime(2030, 1, 1, tzinfo=ZoneInfo("UTC")),
@@ -362,7 +362,7 @@ def test_many_date_cells(tmp_path: Path) -> None:
     rows = [[10_000_000 + i, base.replace(minute=i % 60)] for i in range(5000)]
     path = book(tmp_path, [HEADERS, *rows], write_only=True)
     schedules: list[Any] = []
-    from bulk_loader.validation._file import FileOptions, validate_file
+    from bulk_loader.validation import FileOptions, validate_file
 
     validate_file(path, FileOptions(timezone=ZoneInfo("UTC")),
                   now=lambda: datetime(2030, 1, 1, tzinfo=ZoneInfo("UTC")),

@@ -20,8 +20,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from bulk_loader.cli import cli
-from bulk_loader.readers._failures_file import TRIGGERS, guard, unguard
-from bulk_loader.readers._open import iter_rows
+from bulk_loader.readers import TRIGGERS, guard, iter_rows, unguard
 
 ENV = {"BULK_LOADER_CONFIG": "/nonexistent/bulk-loader.toml"}
 BAD = "Invalid schedule-date-time format - please use ISO 8601 format"
@@ -453,7 +452,7 @@ def test_an_xlsx_input_gives_an_xlsx_failures_file_with_text_cells(tmp_path: Pat
        st.sampled_from(["%d/%m/%Y %H:%M", "%m/%d/%Y %I:%M %p", "%d.%m.%Y %H:%M:%S",
                         "%Y%m%d %H%M"]))
 def test_a_date_format_reads_back_exactly_what_it_wrote(moment: datetime, fmt: str) -> None:
-    from bulk_loader.validation._times import NOT_ISO, ScheduleParser
+    from bulk_loader.validation import NOT_ISO, ScheduleParser
 
     text = moment.strftime(fmt)
     exact = moment.replace(microsecond=0, second=moment.second if "%S" in fmt else 0)
@@ -463,7 +462,7 @@ def test_a_date_format_reads_back_exactly_what_it_wrote(moment: datetime, fmt: s
 
 
 def test_a_date_format_with_an_offset_keeps_the_offset() -> None:
-    from bulk_loader.validation._times import ScheduleParser
+    from bulk_loader.validation import ScheduleParser
 
     parser = ScheduleParser(ZoneInfo("Asia/Tokyo"), ("%d/%m/%Y %H:%M %z",))
     assert parser.parse("01/12/2026 14:30 +0100") == ("2026-12-01T13:30:00.000Z", None)
@@ -476,7 +475,7 @@ def test_a_date_format_with_an_offset_keeps_the_offset() -> None:
        st.sampled_from([(), ("%d/%m/%Y %H:%M %z",), ("%d/%m/%Y %H:%M", "%Y%m%d %H%M%S")]))
 def test_any_schedule_and_zone_cell_is_a_value_or_a_reason_never_an_error(
         value: Any, zone_cell: str | None, formats: tuple[str, ...]) -> None:
-    from bulk_loader.validation._times import ScheduleParser
+    from bulk_loader.validation import ScheduleParser
 
     values, bad = ScheduleParser(LONDON, formats).parse_all([value], [zone_cell])
     assert (values[0] is None) or (not bad and values[0].endswith("Z"))

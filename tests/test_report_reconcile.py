@@ -9,9 +9,8 @@ from pathlib import Path
 
 import openpyxl
 
-from bulk_loader.journal._journal import Journal
-from bulk_loader.reports._reconcile import Workspace
-from bulk_loader.reports._run import NOT_MATCHABLE, RunReport
+from bulk_loader.journal import Journal
+from bulk_loader.reports import NOT_MATCHABLE, RunReport, Workspace
 from tests.ops_support import run_cli, seed
 
 FIRST = 10_000_000
@@ -95,7 +94,7 @@ def test_one_by_one_matching_flags_records_deleted_since(tmp_path: Path) -> None
 
 
 def test_report_csv_with_reconcile_columns_when_matchable(tmp_path: Path) -> None:
-    from bulk_loader.reports._run import write_run_report
+    from bulk_loader.reports import write_run_report
 
     with Journal.open(tmp_path / "j.sqlite") as j:
         up = _upload_run(j, "http://x", 2)

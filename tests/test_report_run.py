@@ -10,7 +10,7 @@ import openpyxl
 from click.testing import CliRunner
 
 from bulk_loader.cli import cli
-from bulk_loader.journal._journal import Journal
+from bulk_loader.journal import Journal
 
 ENDPOINT = "http://127.0.0.1:9"
 

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bulk_loader.errors import UsageError
-from bulk_loader.validation._when import parse_period, parse_when
+from bulk_loader.validation import parse_period, parse_when
 from tests.ops_support import run_cli, seed
 from tests.upload_support import upload, write_csv
 

@@ -14,9 +14,8 @@ from zoneinfo import ZoneInfo
 import openpyxl
 from openpyxl.worksheet.worksheet import Worksheet
 
-from bulk_loader.journal._journal import Journal
-from bulk_loader.reports._reconcile import Workspace
-from bulk_loader.reports._run import RunReport, write_run_report
+from bulk_loader.journal import Journal
+from bulk_loader.reports import RunReport, Workspace, write_run_report
 from tests.ops_support import run_cli
 from tests.upload_support import iso_in, upload, write_csv
 

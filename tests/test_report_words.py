@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bulk_loader import spec
-from bulk_loader.reports._words import UNKNOWN_TODO, needs_rows, ordered, plain
+from bulk_loader.reports import UNKNOWN_TODO, needs_rows, ordered, plain
 
 
 def test_outcomes_in_report_order_with_unknown_ones_last() -> None:

@@ -10,8 +10,17 @@ import openpyxl
 import pytest
 
 from bulk_loader.errors import UsageError
-from bulk_loader.reports._writers import csv_safe, output_format, write_csv, write_json, write_jsonl
-from bulk_loader.reports._xlsx import CountTable, DataSheet, Summary, write_xlsx
+from bulk_loader.reports import (
+    CountTable,
+    DataSheet,
+    Summary,
+    csv_safe,
+    output_format,
+    write_csv,
+    write_json,
+    write_jsonl,
+    write_xlsx,
+)
 
 HEADERS = ["row", "customer-id", "note"]
 DANGEROUS = ["=1+1", "+44 20", "-2+3", "@SUM(A1)", "\tTAB", "\rCR"]

@@ -14,14 +14,13 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from bulk_loader.api._rate import RatePacer
-from bulk_loader.api._retry import RetryPolicy
+from bulk_loader.api import RatePacer, RetryPolicy
 from bulk_loader.cli import cli
 from bulk_loader.errors import UsageError
-from bulk_loader.reports._runs_filter import since_iso
-from bulk_loader.runs._ride_out import Patience, parse_duration
+from bulk_loader.reports import since_iso
+from bulk_loader.runs import Patience, parse_duration
 from bulk_loader.simulator.rate_limit import TenantBuckets
-from bulk_loader.upload._run import UploadOptions, run_upload
+from bulk_loader.upload import UploadOptions, run_upload
 from tests.simulator_fixture import RunningSimulator, running_simulator
 from tests.test_robust import heal
 from tests.upload_support import (

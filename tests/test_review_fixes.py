@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bulk_loader.api.vcc._campaign_info import _int
-from bulk_loader.journal._journal import Journal
-from bulk_loader.reports._reconcile import _customer_id
+from bulk_loader.api.vcc import int_or_none
+from bulk_loader.journal import Journal
+from bulk_loader.reports import customer_id_of
 from tests.ops_support import run_cli, seed
 from tests.test_report_reconcile import FIRST, _upload_run
 
@@ -53,9 +53,9 @@ def test_delete_refuses_timezone_it_would_ignore(simulator, tmp_path: Path) -> N
 
 
 def test_server_numbers_that_int_refuses_are_unknown_not_a_crash() -> None:
-    assert _int("--5") is None and _int("\u00b2") is None and _int("12") == 12
-    assert _customer_id({"customer-id": "\u00b2"}) is None
-    assert _customer_id({"customer-id": " 42 "}) == 42
+    assert int_or_none("--5") is None and int_or_none("\u00b2") is None and int_or_none("12") == 12
+    assert customer_id_of({"customer-id": "\u00b2"}) is None
+    assert customer_id_of({"customer-id": " 42 "}) == 42
 
 
 def test_validate_refuses_to_overwrite_its_input(tmp_path: Path) -> None:

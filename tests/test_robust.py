@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from bulk_loader.api._retry import RetryPolicy
-from bulk_loader.runs._breaker import Breaker
+from bulk_loader.api import RetryPolicy
+from bulk_loader.runs import Breaker
 from tests.ops_support import run_cli, seed
 from tests.simulator_fixture import RunningSimulator, running_simulator
 from tests.upload_support import env_for, upload, valid_rows, write_csv

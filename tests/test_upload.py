@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from bulk_loader import spec
-from bulk_loader.journal._journal import Journal
+from bulk_loader.journal import Journal
 from tests.simulator_fixture import RunningSimulator, running_simulator
 from tests.upload_support import (
     HEADERS,

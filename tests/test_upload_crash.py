@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from bulk_loader.api._retry import RetryPolicy
-from bulk_loader.journal._journal import Journal
-from bulk_loader.upload._run import UploadOptions, run_upload
+from bulk_loader.api import RetryPolicy
+from bulk_loader.journal import Journal
+from bulk_loader.upload import UploadOptions, run_upload
 from tests.simulator_fixture import running_simulator
 from tests.upload_support import env_for, spawn, upload_argv, valid_rows, write_csv
 

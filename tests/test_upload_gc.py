@@ -4,7 +4,7 @@ import gc
 
 import pytest
 
-from bulk_loader.runs._gc_relax import THRESHOLDS, relaxed_gc
+from bulk_loader.runs import THRESHOLDS, relaxed_gc
 
 
 def test_thresholds_raised_inside_and_restored_after() -> None:

@@ -12,11 +12,11 @@ import openpyxl
 import pytest
 
 from bulk_loader import spec
-from bulk_loader.api._retry import RetryPolicy
+from bulk_loader.api import RetryPolicy
 from bulk_loader.config import Credentials
-from bulk_loader.journal._journal import Journal
-from bulk_loader.runs._progress import Progress
-from bulk_loader.upload._run import UploadOptions, run_upload
+from bulk_loader.journal import Journal
+from bulk_loader.runs import Progress
+from bulk_loader.upload import UploadOptions, run_upload
 from tests.simulator_fixture import RunningSimulator, running_simulator
 from tests.upload_support import iso_in, read_csv, upload, valid_rows, write_csv
 

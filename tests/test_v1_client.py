@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from bulk_loader.api._retry import RetryPolicy
+from bulk_loader.api import RetryPolicy
 from bulk_loader.api.campaigns_v1 import (
     ApiKeyAuth,
     CampaignRefused,
@@ -21,7 +21,7 @@ from bulk_loader.api.campaigns_v1 import (
 )
 from bulk_loader.api.campaigns_v1.endpoint import base_url
 from bulk_loader.api.campaigns_v1.isolate import Accepted, Failed, Named, Unnamed
-from bulk_loader.api.vcc._transport import Reply
+from bulk_loader.api.vcc import Reply
 from bulk_loader.errors import EXIT_CAMPAIGN, AuthError, CampaignNotFound, ConfigError, UsageError
 from bulk_loader.simulator.campaigns_v1 import V1Campaign
 from tests.simulator_v1_fixture import (

@@ -25,7 +25,7 @@ from bulk_loader.api.campaigns_v1.validate import (
     check_rank,
 )
 from bulk_loader.simulator.campaigns_v1.rules import check_body
-from bulk_loader.validation._times import canonical
+from bulk_loader.validation import canonical
 
 SPACES = st.text(" \t", max_size=3)
 INNER = st.text(min_size=1, max_size=32).filter(lambda s: s.strip() == s and s != "")

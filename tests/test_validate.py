@@ -12,10 +12,15 @@ import pytest
 from bulk_loader import spec
 from bulk_loader.errors import InputFileError
 from bulk_loader.model import Batch
-from bulk_loader.readers._columns import RowProblem
-from bulk_loader.validation._dedup import SeenIds
-from bulk_loader.validation._ids import parse_id, parse_ids
-from bulk_loader.validation._validator import Validator, reason_key, send_time_reason
+from bulk_loader.readers import RowProblem
+from bulk_loader.validation import (
+    SeenIds,
+    Validator,
+    parse_id,
+    parse_ids,
+    reason_key,
+    send_time_reason,
+)
 
 NOW = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
 
@@ -127,7 +132,7 @@ def test_a_time_in_the_dst_gap() -> None:
 
 
 def at(delta: timedelta) -> str:
-    from bulk_loader.validation._times import canonical
+    from bulk_loader.validation import canonical
 
     return canonical(NOW + delta)
 

@@ -105,7 +105,7 @@ def test_bad_flags(tmp_path: Path) -> None:
 
 def test_over_the_cap_exits_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import bulk_loader.cli.validate as command
-    from bulk_loader.validation._file import FileOptions
+    from bulk_loader.validation import FileOptions
 
     monkeypatch.setattr(command, "FileOptions", functools.partial(FileOptions, max_records=2))
     code, _, err = run(str(write(tmp_path, "customer-id\n1\n2\n3\n3\n")))

@@ -10,9 +10,15 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bulk_loader.validation._dedup import SeenIds
-from bulk_loader.validation._ids import ID_NOT_POSITIVE_INT, ID_TOO_LONG, parse_id, parse_ids
-from bulk_loader.validation._times import ScheduleParser, canonical
+from bulk_loader.validation import (
+    ID_NOT_POSITIVE_INT,
+    ID_TOO_LONG,
+    ScheduleParser,
+    SeenIds,
+    canonical,
+    parse_id,
+    parse_ids,
+)
 
 IDS = st.integers(min_value=1, max_value=10**18 - 1)
 

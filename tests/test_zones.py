@@ -53,13 +53,13 @@ def test_validate_cli_says_one_sentence_for_a_tzdata_folder(tmp_path: Path) -> N
 
 
 def test_upload_blank_timezone_falls_back_to_the_campaign_zone() -> None:
-    from bulk_loader.upload._run import _zone
+    from bulk_loader.upload import fallback_zone
 
     def opts(name: str | None) -> Any:
         return SimpleNamespace(timezone=name)
 
     campaign: Any = SimpleNamespace(tzinfo=ZoneInfo("America/New_York"))
-    assert _zone(opts("  "), campaign) == ZoneInfo("America/New_York")
-    est = _zone(opts("EST5EST"), campaign)
+    assert fallback_zone(opts("  "), campaign) == ZoneInfo("America/New_York")
+    est = fallback_zone(opts("EST5EST"), campaign)
     assert est is not None and est.utcoffset(None) == timedelta(hours=-5)
-    assert _zone(opts(None), None) is None
+    assert fallback_zone(opts(None), None) is None

@@ -56,7 +56,7 @@ class LazyGroup(click.Group):
         except BulkLoaderError as exc:
             ctx.exit(crash.report(exc))
         except KeyboardInterrupt as exc:
-            from bulk_loader.runs._interrupt import EXIT_TERMINATED, Terminated
+            from bulk_loader.runs import EXIT_TERMINATED, Terminated
 
             by = "SIGTERM" if isinstance(exc, Terminated) else "Ctrl-C"
             click.echo(f"interrupted by {by}; nothing was lost. Run the same command again "
@@ -81,7 +81,7 @@ def cli(debug: bool) -> None:
 
 
 def main() -> None:
-    from bulk_loader.runs._interrupt import install_sigterm
+    from bulk_loader.runs import install_sigterm
 
     install_sigterm()  # SIGTERM (systemd, timeout, docker stop) unwinds like Ctrl-C: exit 143
     cli(prog_name="bulk-loader")

@@ -57,11 +57,10 @@ def delete(file: Path | None, source_run: str | None, campaign_id: int | None,
     from contextlib import ExitStack
 
     from bulk_loader.config import load_credentials, resolve_endpoint
-    from bulk_loader.delete._run import DeleteOptions, run_delete
-    from bulk_loader.delete._summary import format_summary
+    from bulk_loader.delete import DeleteOptions, format_summary, run_delete
     from bulk_loader.model import ReaderOptions
-    from bulk_loader.readers._input_source import local_input
-    from bulk_loader.runs._progress import choose_mode
+    from bulk_loader.readers import local_input
+    from bulk_loader.runs import choose_mode
 
     with json_errors(as_json), ExitStack() as stack:
         p = with_profile(click.get_current_context(), locals(), keys=WHERE_KEYS)

@@ -21,15 +21,15 @@ from typing import Any
 import click
 
 from bulk_loader import __version__
-from bulk_loader.api._http_trace import HttpTrace
+from bulk_loader.api import HttpTrace
 from bulk_loader.config import Credentials
 from bulk_loader.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, BulkLoaderError
 from bulk_loader.failure import translate
-from bulk_loader.runs._run_log import RunLog
+from bulk_loader.runs import RunLog
 
 
 def exit_code_of(exc: BaseException | None) -> int:
-    from bulk_loader.runs._interrupt import EXIT_TERMINATED, Terminated
+    from bulk_loader.runs import EXIT_TERMINATED, Terminated
 
     if exc is None:
         return 0
@@ -60,7 +60,7 @@ class JobOutputs:
 
     def open(self) -> None:
         if self.metrics is not None:
-            from bulk_loader.runs._metrics import check_metrics_path
+            from bulk_loader.runs import check_metrics_path
 
             try:
                 check_metrics_path(self.metrics)
@@ -107,7 +107,7 @@ class JobOutputs:
         if self.trace is not None:
             self.trace.close()
         if self.metrics is not None:
-            from bulk_loader.runs._metrics import write_metrics
+            from bulk_loader.runs import write_metrics
 
             profile = self.p.get("profile") or os.environ.get("BULK_LOADER_PROFILE")
             try:
@@ -119,7 +119,7 @@ class JobOutputs:
 
 
 def _reason(exc: BaseException | None, summary: dict[str, Any]) -> str:
-    from bulk_loader.runs._interrupt import Terminated
+    from bulk_loader.runs import Terminated
 
     if summary.get("message"):
         return str(summary["message"])

@@ -28,7 +28,7 @@ def json_errors(as_json: bool) -> Iterator[None]:
         raise
     except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM outside a send (reading, preflight)
         if as_json:
-            from bulk_loader.runs._interrupt import EXIT_TERMINATED, Terminated
+            from bulk_loader.runs import EXIT_TERMINATED, Terminated
 
             term = isinstance(exc, Terminated)
             _json_error(f"interrupted by {'SIGTERM' if term else 'Ctrl-C'}; nothing was lost",
@@ -43,7 +43,7 @@ def json_errors(as_json: bool) -> Iterator[None]:
 
 def _json_error(message: str, code: int) -> None:
     from bulk_loader import __version__
-    from bulk_loader.upload._summary import iso_utc
+    from bulk_loader.upload import iso_utc
 
     click.echo(json.dumps({"error": message, "exit_code": code,
                            "finished_at": iso_utc(datetime.now(UTC)), "version": __version__}))

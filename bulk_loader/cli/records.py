@@ -68,14 +68,15 @@ def records(
     The records are read as a stream, so a campaign of millions costs little memory. With
     --output every record is written, with the codes' names beside the codes.
     """
-    from bulk_loader.reports._campaign_fetch import stream_records
-    from bulk_loader.reports._campaign_view import (
+    from bulk_loader.reports import (
+        STDOUT,
         RecordSummary,
         decoded_rows,
+        output_format,
         parse_status_filter,
+        stream_records,
         write_records,
     )
-    from bulk_loader.reports._writers import STDOUT, output_format
 
     wanted = parse_status_filter(statuses)
     if fmt and not output:
@@ -112,7 +113,7 @@ def campaign(
     config_file: str | None, timeout: float, as_json: bool,
 ) -> None:
     """Show a campaign's status in plain words (the data token's campaign-status call)."""
-    from bulk_loader.reports._campaign_fetch import campaign_status
+    from bulk_loader.reports import campaign_status
 
     campaign_id, endpoint = _where(locals())
     creds = load_credentials(profile, config_file)

@@ -18,7 +18,7 @@ OUTCOME_ORDER = ("accepted", "deleted", "absent", "rejected", "invalid", "failed
 
 
 def _open_existing(path: Path | None) -> Any:
-    from bulk_loader.journal._journal import Journal
+    from bulk_loader.journal import Journal
 
     p = (path or default_journal()).expanduser()
     if not p.exists():
@@ -50,7 +50,7 @@ def _when(ts: str | None) -> str:
 def runs(journal: Path | None, kind: str | None, limit: int, campaign_id: int | None,
          since: str | None, states: tuple[str, ...], as_json: bool) -> None:
     """List the journal's runs, newest first, with their counts by outcome."""
-    from bulk_loader.reports._runs_filter import RunFilter, since_iso
+    from bulk_loader.reports import RunFilter, since_iso
 
     wanted = RunFilter(kind=kind, campaign_id=campaign_id, since=since_iso(since),
                        states=states)
@@ -121,7 +121,7 @@ def report(run_id: str | None, latest: bool, campaign_id: int | None, since: str
     With --campaign ID --since WHEN [--until WHEN]: a period report of every run on the
     campaign instead (one line per run, per day, top reasons, against the previous period);
     --platform or --base-url keeps the runs sent there only."""
-    from bulk_loader.reports._writers import STDOUT, output_format
+    from bulk_loader.reports import STDOUT, output_format
 
     fmt = output_format(output, fmt)
     err = output == STDOUT  # the report itself goes to stdout: the words go to stderr
@@ -142,15 +142,14 @@ def report(run_id: str | None, latest: bool, campaign_id: int | None, since: str
         raise UsageError("give a RUN_ID (see `bulk-loader runs`) or --latest, not both")
     if not reconcile and (platform or base_url):
         raise UsageError("--platform and --base-url are only used with --reconcile")
-    from bulk_loader.reports._run import RunReport, write_run_report
-    from bulk_loader.reports._time import report_zone
+    from bulk_loader.reports import RunReport, report_zone, write_run_report
 
     report_zone(timezone_name)  # a bad --timezone fails before any work
     with _open_existing(journal) as j:
         run = j.latest_run() if latest else j.get_run(run_id or "")
         if run is None:
             raise JournalError("the journal holds no runs yet")
-        from bulk_loader.reports._reconcile import Workspace
+        from bulk_loader.reports import Workspace
 
         with Workspace() as ws:
             rep = RunReport(j, run, ws)
@@ -170,9 +169,8 @@ def report(run_id: str | None, latest: bool, campaign_id: int | None, since: str
 def _period_report(campaign_id: int, since: str, until: str | None, output: str, fmt: str,
                    timezone_name: str | None, journal: Path | None, err: bool,
                    endpoint: str | None) -> None:
-    from bulk_loader.reports._period import PeriodReport, write_period_report
-    from bulk_loader.reports._time import report_zone
-    from bulk_loader.validation._when import parse_period
+    from bulk_loader.reports import PeriodReport, report_zone, write_period_report
+    from bulk_loader.validation import parse_period
 
     local = report_zone(timezone_name)
     start, end = parse_period(since, until, zone=local.zone)
@@ -198,7 +196,7 @@ def _reconcile(rep: Any, platform: str | None, base_url: str | None, profile: st
     """Load the campaign's records into the report; returns the campaign's time zone."""
     from bulk_loader.config import load_credentials, resolve_endpoint
     from bulk_loader.errors import ApiError
-    from bulk_loader.reports._campaign_fetch import campaign_status, stream_records
+    from bulk_loader.reports import campaign_status, stream_records
 
     run = rep.run
     if run.campaign_id is None or not run.endpoint:
@@ -216,7 +214,7 @@ def _reconcile(rep: Any, platform: str | None, base_url: str | None, profile: st
             rep.campaign_state = f"{info.status_name or 'unknown'} ({info.status})"
     except ApiError as exc:
         click.echo(f"note: the campaign's status could not be read ({exc})", err=True)
-    from bulk_loader.reports._run import RESULTS_SHEET_MAX
+    from bulk_loader.reports import RESULTS_SHEET_MAX
 
     rep.load_campaign(stream_records(endpoint, creds, run.campaign_id), keep_all,
                       RESULTS_SHEET_MAX)

@@ -98,21 +98,20 @@ def upload(**given: Any) -> None:
             outcome = _run(p, outputs)
         outputs.summary = outcome.summary
         if p["dry_run"]:
-            from bulk_loader.upload._dry import (
+            from bulk_loader.upload import (
                 format_dry_run,  # only here: it imports the validator
             )
 
             finish(outcome.summary, outcome.exit_code, p["as_json"], format_dry_run)
         else:
-            from bulk_loader.upload._summary import format_summary
+            from bulk_loader.upload import format_summary
 
             finish(outcome.summary, outcome.exit_code, p["as_json"], format_summary)
 
 
 def _run(p: dict[str, Any], outputs: JobOutputs) -> Any:
-    from bulk_loader.readers._header_config import aliases_from_config
-    from bulk_loader.readers._input_source import local_input
-    from bulk_loader.upload._run import run_upload
+    from bulk_loader.readers import aliases_from_config, local_input
+    from bulk_loader.upload import run_upload
 
     if p["campaign_id"] is None:
         raise UsageError("give --campaign ID (or campaign in the profile, or "
@@ -127,10 +126,9 @@ def _run(p: dict[str, Any], outputs: JobOutputs) -> Any:
 def _options(p: dict[str, Any], outputs: JobOutputs, path: Path, label: str | None) -> Any:
     from bulk_loader.config import load_credentials, resolve_endpoint
     from bulk_loader.model import ReaderOptions
-    from bulk_loader.readers._exports import ExportOptions
-    from bulk_loader.runs._progress import choose_mode
-    from bulk_loader.runs._ride_out import parse_duration
-    from bulk_loader.upload._run import UploadOptions
+    from bulk_loader.readers import ExportOptions
+    from bulk_loader.runs import choose_mode, parse_duration
+    from bulk_loader.upload import UploadOptions
 
     quiet = p["quiet"]
     opts = UploadOptions(

@@ -21,12 +21,15 @@ from bulk_loader.cli.outcome import json_errors
 from bulk_loader.cli.say import say
 from bulk_loader.errors import EXIT_OK, EXIT_SOME_FAILED, UsageError
 from bulk_loader.model import Batch, Validated
-from bulk_loader.readers._exports import ExportOptions
-from bulk_loader.readers._failures_file import FailuresWriter, failures_writer
-from bulk_loader.readers._header_config import aliases_from_config
-from bulk_loader.readers._input_source import local_input
-from bulk_loader.readers._table import Table
-from bulk_loader.validation._file import FileOptions, FileSummary, parse_timezone, validate_file
+from bulk_loader.readers import (
+    ExportOptions,
+    FailuresWriter,
+    Table,
+    aliases_from_config,
+    failures_writer,
+    local_input,
+)
+from bulk_loader.validation import FileOptions, FileSummary, parse_timezone, validate_file
 
 SHOWN_INVALID = 10
 PROGRESS_MIN_BYTES = 5 * 1024 * 1024

@@ -14,11 +14,9 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Sequence
 
-from bulk_loader.api.vcc._client import CampaignClient, RecordOutcome
+from bulk_loader.api.vcc import CampaignClient, RecordOutcome
 from bulk_loader.delete._send import BUSY, GONE, classify
-from bulk_loader.journal import holdings
-from bulk_loader.journal._journal import Journal, OutcomeRow, Record, Run
-from bulk_loader.journal._thread import JournalThread
+from bulk_loader.journal import Journal, JournalThread, OutcomeRow, Record, Run, holdings
 
 PAGE = 250
 

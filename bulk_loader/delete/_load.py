@@ -15,8 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bulk_loader.errors import InputFileError, UsageError
-from bulk_loader.journal import holdings
-from bulk_loader.journal._journal import Journal, Record, Run
+from bulk_loader.journal import Journal, Record, Run, holdings
 from bulk_loader.model import Batch, Validated
 from bulk_loader.states import DELETABLE_STATES
 
@@ -31,7 +30,7 @@ NO_CAP = 10**12  # the 5M cap is for uploads; an opt-out list may be longer
 def file_key(opts: DeleteOptions) -> str | None:
     if opts.file is None:
         return None
-    from bulk_loader.runs._run_key import file_sha256
+    from bulk_loader.runs import file_sha256
 
     if not opts.file.is_file():
         raise InputFileError(f"{opts.file} does not exist or is not a file")
@@ -81,7 +80,7 @@ def find_or_create(journal: Journal, opts: DeleteOptions, sha: str | None) -> Ru
 
 
 def _ids_only_validator() -> Any:
-    from bulk_loader.validation._validator import Validator
+    from bulk_loader.validation import Validator
 
     class IdsOnly(Validator):  # type: ignore[misc, valid-type]
         """The upload's validator, blind to the schedule column."""
@@ -95,7 +94,7 @@ def _ids_only_validator() -> Any:
 
 
 def load_from_file(journal: Journal, run: Run, path: Path, reader: Any, chunk_size: int) -> None:
-    from bulk_loader.upload._load import load_file
+    from bulk_loader.upload import load_file
 
     loaded = load_file(journal, run, str(path), reader, _ids_only_validator(), chunk_size)
     settings = dict(run.settings)

@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass
 from typing import Any, Final
 
-from bulk_loader.api.vcc._client import CampaignClient, preflight
+from bulk_loader.api.vcc import CampaignClient, preflight
 from bulk_loader.delete._busy import retry_busy
 from bulk_loader.delete._load import (
     LEFT,
@@ -37,10 +37,9 @@ from bulk_loader.errors import (
     TerminalError,
     UsageError,
 )
-from bulk_loader.journal._journal import OPEN_CHUNK_STATES, Journal, Run
-from bulk_loader.journal._thread import JournalThread
+from bulk_loader.journal import OPEN_CHUNK_STATES, Journal, JournalThread, Run
 from bulk_loader.outcome import early_end
-from bulk_loader.runs._interrupt import ctrl_c
+from bulk_loader.runs import ctrl_c
 from bulk_loader.states import RunState
 
 DECLINED: Final = "declined"  # asked, the user said no: resumable, nothing sent in that invocation

@@ -19,12 +19,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from bulk_loader import spec
-from bulk_loader.api.vcc._client import CampaignClient, RecordOutcome
+from bulk_loader.api.vcc import CampaignClient, RecordOutcome
 from bulk_loader.errors import EXIT_OK, EXIT_SOME_FAILED, TerminalError
-from bulk_loader.journal import holdings
-from bulk_loader.journal._journal import OPEN_CHUNK_STATES, Chunk, Journal, OutcomeRow, Run
-from bulk_loader.journal._thread import JournalThread
-from bulk_loader.runs._breaker import Breaker, dead_reason, limit_for
+from bulk_loader.journal import (
+    OPEN_CHUNK_STATES,
+    Chunk,
+    Journal,
+    JournalThread,
+    OutcomeRow,
+    Run,
+    holdings,
+)
+from bulk_loader.runs import Breaker, dead_reason, limit_for
 
 OK_STATE = "deleted"
 NOTE_CONFIRMED = "deleted (confirmed on resume: not found when sent again)"

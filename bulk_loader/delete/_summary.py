@@ -10,9 +10,9 @@ from typing import Any
 
 from bulk_loader import __version__
 from bulk_loader.delete._send import NOTE_CONFIRMED, Tally
-from bulk_loader.journal._journal import Journal, Run
+from bulk_loader.journal import Journal, Run
 from bulk_loader.states import DELETE_OUTCOMES
-from bulk_loader.upload._summary import iso_utc
+from bulk_loader.upload import iso_utc
 
 OUTCOMES = DELETE_OUTCOMES
 

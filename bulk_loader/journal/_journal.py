@@ -201,7 +201,7 @@ class StoredChunk:
     records: bytes  # the JSON as stored, undecoded (UTF-8)
 
     def decode(self) -> Chunk:
-        ch = _chunk(self.chunk, self.state, self.records)
+        ch = make_chunk(self.chunk, self.state, self.records)
         ch.http_status, ch.attempts = self.http_status, self.attempts
         return ch
 
@@ -237,7 +237,7 @@ def _run_from_row(r: Sequence[Any]) -> Run:
 def encode_records(rows: Sequence[int], ids: Sequence[int], schedules: Sequence[str | None]) -> str:
     """A chunk's records as the JSON text stored in chunks.records.
 
-    Rows and ids are ints, schedules None or our own UTC `...sssZ` text: results._fast_lines
+    Rows and ids are ints, schedules None or our own UTC `...sssZ` text: results.fast_lines
     turns this JSON into CSV lines byte by byte and relies on it."""
     return orjson.dumps(list(zip(rows, ids, schedules, strict=True))).decode()
 
@@ -375,6 +375,30 @@ class Journal:
 
     def refresh(self, run: Run | str) -> Run:
         return self.get_run(run.run_id if isinstance(run, Run) else run)
+
+    def find_runs(self, *, kind: str | None = None, campaign_id: int | None = None,
+                  since: str | None = None, states: Sequence[str] = (),
+                  limit: int) -> list[Run]:
+        """The newest runs first, narrowed by kind, campaign, creation time and state (`runs`)."""
+        where: list[str] = []
+        args: list[object] = []
+        if kind:
+            where.append("kind = ?")
+            args.append(kind)
+        if campaign_id is not None:
+            where.append("campaign_id = ?")
+            args.append(campaign_id)
+        if since:
+            where.append("created_at >= ?")
+            args.append(since)
+        if states:
+            where.append(f"state IN ({','.join('?' * len(states))})")
+            args.extend(states)
+        sql = f"SELECT {_RUN_COLS} FROM runs"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        rows = self.conn.execute(sql + " ORDER BY seq DESC LIMIT ?", (*args, limit)).fetchall()
+        return [_run_from_row(r) for r in rows]
 
     def find_run(self, kind: str, file_sha256: str, campaign_id: int,
                  endpoint: str) -> Run | None:
@@ -535,7 +559,7 @@ class Journal:
             "ON r.run=c.run AND r.chunk=c.chunk WHERE c.run=? AND c.chunk>? "
             "AND c.state IN (?,?) ORDER BY c.chunk LIMIT ?",
             (self._seq(run), after, *OPEN_CHUNK_STATES, limit)).fetchall()
-        return [_chunk(c, s, recs) for c, s, recs in rows]
+        return [make_chunk(c, s, recs) for c, s, recs in rows]
 
     def iter_chunks(self, run: RunRef, page: int = 64) -> Iterator[StoredChunk]:
         """Every chunk in order, records still as JSON text (decode() when needed)."""
@@ -642,7 +666,7 @@ def _migrate(conn: sqlite3.Connection) -> None:
         raise
 
 
-def _chunk(chunk_no: int, state: str, records: bytes | str) -> Chunk:
+def make_chunk(chunk_no: int, state: str, records: bytes | str) -> Chunk:
     """Decode a chunk's stored JSON. Its values hold no brackets (encode_records' promise), so
     deleting every bracket leaves one flat array, row, id, schedule, row, ...: half the cost of
     decoding a thousand small arrays and transposing them (the sender's hot path)."""

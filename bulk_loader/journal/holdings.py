@@ -173,7 +173,7 @@ def _backfill_upload(conn: sqlite3.Connection, scope: int, seq: int, after: str)
     """Copy the run's chunks answered after `after` (a done_at; "" = all) and move its mark.
     A duplicate confirmed on resume stays with an earlier run that still holds it (Decision
     14; versions before it took every such record for the run's own). Chunks are read one at a
-    time, decoded like journal._chunk (json_each per record was twice as slow)."""
+    time, decoded like journal.make_chunk (json_each per record was twice as slow)."""
     last = conn.execute("SELECT max(done_at) FROM chunks WHERE run=? AND state='accepted'",
                         (seq,)).fetchone()[0]
     if last is None or last <= after:

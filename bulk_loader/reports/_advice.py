@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from bulk_loader.journal._journal import OPEN_CHUNK_STATES, Journal, Run
+from bulk_loader.journal import OPEN_CHUNK_STATES, Journal, Run
 
 
 @dataclass

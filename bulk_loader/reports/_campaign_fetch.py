@@ -12,7 +12,7 @@ import asyncio
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
-from bulk_loader.api.vcc._client import CampaignClient, CampaignInfo
+from bulk_loader.api.vcc import CampaignClient, CampaignInfo
 from bulk_loader.config import Credentials
 
 BATCH = 2000

@@ -23,7 +23,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bulk_loader.journal._journal import Journal, Run
+from bulk_loader.journal import Journal, Run
 from bulk_loader.reports._advice import not_a_load
 from bulk_loader.reports._time import Localizer
 from bulk_loader.reports._words import FAILURES, ORDER, reason_rows

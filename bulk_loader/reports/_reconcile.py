@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from bulk_loader.errors import JournalError
-from bulk_loader.journal._journal import Journal, Run
+from bulk_loader.journal import Journal, Run
 from bulk_loader.reports._campaign_view import RecordSummary, decode
 from bulk_loader.states import DONE_DELETE_STATES
 
@@ -28,7 +28,7 @@ LOOKUP_BATCH = 5_000
 INSERT_BATCH = 5_000
 
 
-def _customer_id(record: Mapping[str, Any]) -> int | None:
+def customer_id_of(record: Mapping[str, Any]) -> int | None:
     value = record.get("customer-id")
     if isinstance(value, int) and not isinstance(value, bool):
         return value
@@ -110,7 +110,7 @@ class Workspace:
         insert = ("INSERT INTO camp(record_id, customer_id, status, status_code, disposition, "
                   "phone_list, ext_trans_data) VALUES (?,?,?,?,?,?,?)")
         for record in records:
-            cid = _customer_id(record)
+            cid = customer_id_of(record)
             load.records += 1
             if cid is not None:
                 load.with_customer_id += 1

@@ -9,7 +9,7 @@ failures: `row`, the input's own columns and `reason`, for every rejected, inval
 Text cells of the results go through report.csv_safe: a cell starting with = + - @ tab or CR gets a
 leading quote, so a hostile name like `=HYPERLINK(...)` is not run by a spreadsheet. Both stream
 from the journal in row order. A chunk with no per-record outcome is written by two byte-level
-passes over its stored JSON (_fast_lines; its values are ints and our own `...sssZ` strings, as
+passes over its stored JSON (fast_lines; its values are ints and our own `...sssZ` strings, as
 journal.encode_records promises, so no CSV quoting is ever needed there): 5M lines in about
 0.4 s.
 """
@@ -28,8 +28,8 @@ from typing import Any
 
 from bulk_loader.errors import BulkLoaderError, JournalError
 from bulk_loader.failure import translate
-from bulk_loader.journal._journal import OPEN_CHUNK_STATES, Journal, Record, Run
-from bulk_loader.readers._failures_file import failures_writer
+from bulk_loader.journal import OPEN_CHUNK_STATES, Journal, Record, Run
+from bulk_loader.readers import failures_writer
 from bulk_loader.reports._writers import atomic_output, csv_safe
 from bulk_loader.states import FAILED_STATES
 
@@ -98,7 +98,7 @@ _LINES = bytes.maketrans(b"[", b"\n")
 _DROP = b'"nul'
 
 
-def _fast_lines(records_json: bytes, suffix: bytes) -> bytes:
+def fast_lines(records_json: bytes, suffix: bytes) -> bytes:
     """b'[[2,10000001,"2026-..Z"],[3,10000002,null]]' with suffix b',accepted,200' ->
     b'2,10000001,2026-..Z,accepted,200,\\n3,10000002,,accepted,200,\\n'.
 
@@ -140,7 +140,7 @@ def write_results(journal: Journal, run: Run, path: Path) -> int:
             if nxt is None or nxt.row > stored.last_row:
                 status = "" if stored.http_status is None else stored.http_status
                 suffix = f",{outcome_of(stored.state)},{status}".encode()
-                f.buffer.write(_fast_lines(stored.records, suffix))
+                f.buffer.write(fast_lines(stored.records, suffix))
                 lines += stored.size
                 continue
             ch = stored.decode()

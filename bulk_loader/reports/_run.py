@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from bulk_loader import spec
-from bulk_loader.journal._journal import OPEN_CHUNK_STATES, Journal, Record, Run
+from bulk_loader.journal import OPEN_CHUNK_STATES, Journal, Record, Run
 from bulk_loader.reports._advice import advice, journal_expectation
 from bulk_loader.reports._campaign_view import RecordSummary, label
 from bulk_loader.reports._reconcile import CampaignLoad, Workspace, batched
@@ -301,12 +301,12 @@ def original_rows(run: Run) -> tuple[list[str], Iterator[tuple[int, Sequence[Any
     headers = run.settings.get("headers")
     if not run.file_path or not headers or not os.path.isfile(run.file_path):
         return None
-    from bulk_loader.runs._run_key import file_sha256
+    from bulk_loader.runs import file_sha256
 
     if run.file_sha256 and file_sha256(Path(run.file_path)) != run.file_sha256:
         return None
     from bulk_loader.model import ReaderOptions
-    from bulk_loader.readers._open import iter_rows
+    from bulk_loader.readers import iter_rows
 
     reader = ReaderOptions(**(run.settings.get("reader") or {}))
     return list(headers), iter_rows(run.file_path, **reader.kwargs())

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from bulk_loader.errors import UsageError
-from bulk_loader.journal._journal import _RUN_COLS, Journal, Run, _run_from_row
-from bulk_loader.runs._ride_out import parse_duration
+from bulk_loader.journal import Journal, Run
+from bulk_loader.runs import parse_duration
 
 
 def since_iso(when: str | None, now: datetime | None = None) -> str | None:
@@ -42,22 +42,5 @@ class RunFilter:
     states: tuple[str, ...] = ()
 
     def runs(self, journal: Journal, limit: int) -> list[Run]:
-        where: list[str] = []
-        args: list[object] = []
-        if self.kind:
-            where.append("kind = ?")
-            args.append(self.kind)
-        if self.campaign_id is not None:
-            where.append("campaign_id = ?")
-            args.append(self.campaign_id)
-        if self.since:
-            where.append("created_at >= ?")
-            args.append(self.since)
-        if self.states:
-            where.append(f"state IN ({','.join('?' * len(self.states))})")
-            args.extend(self.states)
-        sql = f"SELECT {_RUN_COLS} FROM runs"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        rows = journal.conn.execute(sql + " ORDER BY seq DESC LIMIT ?", (*args, limit)).fetchall()
-        return [_run_from_row(r) for r in rows]
+        return journal.find_runs(kind=self.kind, campaign_id=self.campaign_id, since=self.since,
+                                 states=self.states, limit=limit)

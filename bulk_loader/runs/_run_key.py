@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bulk_loader.errors import InputFileError
-from bulk_loader.journal._journal import Journal
+from bulk_loader.journal import Journal
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from typing import Any
 
 import orjson
 
-from bulk_loader.api._http_trace import open_append
+from bulk_loader.api import open_append
 
 
 class RunLog:

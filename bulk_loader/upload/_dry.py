@@ -14,13 +14,12 @@ from typing import TYPE_CHECKING, Any
 from bulk_loader.errors import EXIT_OK, EXIT_SOME_FAILED
 from bulk_loader.model import Batch, Validated
 from bulk_loader.upload._options import UploadOutcome, export_options
-from bulk_loader.validation._file import FileOptions, FileSummary, NoRowsError, validate_file
-from bulk_loader.validation._validator import Validator
+from bulk_loader.validation import FileOptions, FileSummary, NoRowsError, Validator, validate_file
 
 SHOWN_INVALID = 10  # as many as `validate` shows
 
 if TYPE_CHECKING:
-    from bulk_loader.api.vcc._campaign_info import CampaignInfo
+    from bulk_loader.api.vcc import CampaignInfo
     from bulk_loader.upload._options import UploadOptions
 
 
@@ -64,7 +63,7 @@ def dry_run(opts: UploadOptions, info: CampaignInfo | None,
 
 
 def _mapping_lines(s: dict[str, Any]) -> list[str]:
-    from bulk_loader.readers._exports import Mapping, Sample
+    from bulk_loader.readers import Mapping, Sample
 
     if "columns" not in s:
         return []

@@ -20,8 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bulk_loader import spec
-from bulk_loader.journal import holdings
-from bulk_loader.journal._journal import Journal, OutcomeRow, Run
+from bulk_loader.journal import Journal, OutcomeRow, Run, holdings
 from bulk_loader.states import ALREADY
 
 CONFIRMED_PREFIX = "Duplicate customer: accepted (confirmed on"

@@ -13,13 +13,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bulk_loader.journal._journal import Journal, Run, encode_records
+from bulk_loader.journal import Journal, Run, encode_records
 from bulk_loader.model import Batch, ReaderOptions, Validated
-from bulk_loader.readers._exports import ExportOptions
-from bulk_loader.readers._table import Table
-from bulk_loader.runs._gc_relax import relaxed_gc
-from bulk_loader.validation._file import FileOptions, validate_file
-from bulk_loader.validation._validator import Validator
+from bulk_loader.readers import ExportOptions, Table
+from bulk_loader.runs import relaxed_gc
+from bulk_loader.validation import FileOptions, Validator, validate_file
 
 
 @dataclass

@@ -12,14 +12,13 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bulk_loader.api._http_trace import HttpTrace
-from bulk_loader.api._rate import RatePacer
-from bulk_loader.api.vcc._client import RetryPolicy
+from bulk_loader.api import HttpTrace, RatePacer
+from bulk_loader.api.vcc import RetryPolicy
 from bulk_loader.config import Credentials
 from bulk_loader.model import ReaderOptions
 from bulk_loader.outcome import RunOutcome
-from bulk_loader.readers._exports import ExportOptions
-from bulk_loader.runs._run_log import RunLog
+from bulk_loader.readers import ExportOptions
+from bulk_loader.runs import RunLog
 from bulk_loader.zones import parse_timezone
 
 

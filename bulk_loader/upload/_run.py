@@ -23,9 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from bulk_loader import spec
-from bulk_loader.api._rate import RatePacer
-from bulk_loader.api.vcc._campaign_info import CampaignInfo
-from bulk_loader.api.vcc._client import CampaignClient, preflight
+from bulk_loader.api import RatePacer
+from bulk_loader.api.vcc import CampaignClient, CampaignInfo, preflight
 from bulk_loader.errors import (
     EXIT_OK,
     EXIT_SOME_FAILED,
@@ -36,22 +35,27 @@ from bulk_loader.errors import (
     TransientError,
     UsageError,
 )
-from bulk_loader.journal._journal import Journal, Run
-from bulk_loader.journal._thread import JournalThread
+from bulk_loader.journal import Journal, JournalThread, Run
 from bulk_loader.model import ReaderOptions
 from bulk_loader.outcome import early_end
-from bulk_loader.reports._results import (
+from bulk_loader.reports import (
     FAILED_STATES,
     check_writable,
     failures_path_for,
     write_failures,
     write_results,
 )
-from bulk_loader.runs._gc_relax import relaxed_gc
-from bulk_loader.runs._interrupt import ctrl_c
-from bulk_loader.runs._progress import Progress
-from bulk_loader.runs._ride_out import Patience, describe
-from bulk_loader.runs._run_key import Stamp, file_sha256, left_behind, left_behind_notice
+from bulk_loader.runs import (
+    Patience,
+    Progress,
+    Stamp,
+    ctrl_c,
+    describe,
+    file_sha256,
+    left_behind,
+    left_behind_notice,
+    relaxed_gc,
+)
 from bulk_loader.states import RunState
 from bulk_loader.upload._options import UploadOptions, UploadOutcome, export_options
 from bulk_loader.upload._send import Sender, SendResult, Tally
@@ -59,7 +63,7 @@ from bulk_loader.upload._summary import build_summary, iso_utc
 from bulk_loader.zones import parse_timezone
 
 
-def _zone(opts: UploadOptions, info: CampaignInfo | None) -> tzinfo | None:
+def fallback_zone(opts: UploadOptions, info: CampaignInfo | None) -> tzinfo | None:
     zone = parse_timezone(opts.timezone)  # None when not given (or blank)
     if zone is not None:
         return zone
@@ -67,9 +71,9 @@ def _zone(opts: UploadOptions, info: CampaignInfo | None) -> tzinfo | None:
 
 
 def _validator(opts: UploadOptions, info: CampaignInfo | None) -> Any:
-    from bulk_loader.validation._validator import Validator
+    from bulk_loader.validation import Validator
 
-    return Validator(now=opts.now, timezone=_zone(opts, info),
+    return Validator(now=opts.now, timezone=fallback_zone(opts, info),
                      window=info.window if info is not None else None,
                      clock_skew=opts.clock_skew, max_records=spec.MAX_RECORDS,
                      formats=opts.exports.date_formats)
@@ -129,7 +133,7 @@ def _log(opts: UploadOptions, event: str, **fields: Any) -> None:
 
 def _failures_path(opts: UploadOptions, results: Path) -> Path:
     """Beside the results: an XLSX for an XLSX input (failures_file.XlsxFailuresWriter)."""
-    from bulk_loader.readers._open import sniff_format
+    from bulk_loader.readers import sniff_format
 
     try:
         xlsx = sniff_format(opts.file) == "xlsx"
@@ -255,7 +259,7 @@ def _run_locked(opts: UploadOptions, journal: Journal, run: Run, info: CampaignI
     if run.state == "loading":
         journal.reset_run_records(run)
         from bulk_loader.upload._load import load_file  # not needed to resume: no numpy then
-        from bulk_loader.validation._file import NoRowsError
+        from bulk_loader.validation import NoRowsError
 
         validator = _validator(opts, info)
         try:
@@ -350,7 +354,7 @@ async def _ride_out(opts: UploadOptions, patience: Patience, stop: asyncio.Event
 
 
 def _read_rows(opts: UploadOptions, run: Run) -> Iterator[tuple[int, Sequence[Any]]]:
-    from bulk_loader.readers._open import iter_rows
+    from bulk_loader.readers import iter_rows
 
     reader = ReaderOptions(**run.settings.get("reader", {}))
     return iter_rows(str(opts.file), **reader.kwargs())

@@ -16,15 +16,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bulk_loader import spec
-from bulk_loader.api.vcc._client import CampaignClient, RecordOutcome
+from bulk_loader.api.vcc import CampaignClient, RecordOutcome
 from bulk_loader.errors import TerminalError
-from bulk_loader.journal import holdings
-from bulk_loader.journal._journal import Chunk, OutcomeRow, Run
-from bulk_loader.journal._thread import JournalThread
-from bulk_loader.runs._breaker import Breaker, dead_reason, limit_for
-from bulk_loader.runs._gc_relax import relaxed_gc
+from bulk_loader.journal import Chunk, JournalThread, OutcomeRow, Run, holdings
+from bulk_loader.runs import Breaker, dead_reason, limit_for, relaxed_gc
 from bulk_loader.upload import _known as upload_known
-from bulk_loader.validation._times import send_time_reason
+from bulk_loader.validation import send_time_reason
 
 _STATUS = operator.itemgetter(1)
 _ATTEMPTS = operator.itemgetter(3)

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from bulk_loader import __version__
-from bulk_loader.journal._journal import Journal, Run
+from bulk_loader.journal import Journal, Run
 from bulk_loader.states import ALREADY, UPLOAD_OUTCOMES
 from bulk_loader.upload._send import Tally
 

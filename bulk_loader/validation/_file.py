@@ -20,16 +20,17 @@ from pathlib import Path
 
 from bulk_loader.errors import InputFileError
 from bulk_loader.model import Batch, ReaderOptions, Validated
-from bulk_loader.readers._exports import (
+from bulk_loader.readers import (
+    DEFAULT_BATCH,
     ExportOptions,
     Mapping,
+    Table,
     add_samples,
     check_schedule,
+    open_table,
     row_zones,
     zone_index,
 )
-from bulk_loader.readers._open import open_table
-from bulk_loader.readers._table import DEFAULT_BATCH, Table
 from bulk_loader.spec import MAX_RECORDS
 from bulk_loader.validation._validator import Summary, Validator
 from bulk_loader.zones import parse_timezone

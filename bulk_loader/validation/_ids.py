@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from bulk_loader.readers._columns import RowProblem, got
+from bulk_loader.readers import RowProblem, got
 from bulk_loader.spec import MSG_BAD_ID
 
 MAX_DIGITS = 18

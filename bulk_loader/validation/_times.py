@@ -26,7 +26,7 @@ from itertools import repeat
 from typing import Any
 
 from bulk_loader.errors import UsageError
-from bulk_loader.readers._columns import got
+from bulk_loader.readers import got
 from bulk_loader.spec import (
     MAX_DAYS_AHEAD,
     MSG_BAD_ISO,

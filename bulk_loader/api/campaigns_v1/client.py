@@ -44,7 +44,7 @@ from bulk_loader.api.campaigns_v1.isolate import (
 from bulk_loader.api.campaigns_v1.problem import Problem, parse_problem
 from bulk_loader.api.campaigns_v1.spec import MAX_BATCH, VALID_FROM
 from bulk_loader.api.campaigns_v1.validate import V1Record
-from bulk_loader.api.vcc._transport import (
+from bulk_loader.api.vcc import (
     NETWORK_ERRORS,
     RETRYABLE_STATUS,
     NotSent,

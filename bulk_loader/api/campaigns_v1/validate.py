@@ -24,9 +24,8 @@ from typing import Any
 import numpy as np
 
 from bulk_loader.api.campaigns_v1.spec import MAX_ID, PRIORITIES
-from bulk_loader.readers._columns import RowProblem, got
-from bulk_loader.validation._dedup import SeenIds
-from bulk_loader.validation._times import ScheduleParser
+from bulk_loader.readers import RowProblem, got
+from bulk_loader.validation import ScheduleParser, SeenIds
 
 ID_EMPTY = "crmRecordId is empty"
 ID_TOO_LONG = f"crmRecordId must be at most {MAX_ID} characters"

@@ -56,7 +56,7 @@ def _yes_no(value: object) -> bool | None:
     return None
 
 
-def _int(value: object) -> int | None:
+def int_or_none(value: object) -> int | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
@@ -94,12 +94,12 @@ def parse_campaign(body: bytes, campaign_id: int) -> CampaignInfo:
     zone = resolve_timezone(tz_name) if isinstance(tz_name, str) else None
     name = camp.get("campaign-name")
     return CampaignInfo(
-        campaign_id=_int(camp.get("campaign-id")) or campaign_id,
+        campaign_id=int_or_none(camp.get("campaign-id")) or campaign_id,
         name=name if isinstance(name, str) else None,
         dynamic=_yes_no(camp.get("dynamic-campaign")),
         enabled=_yes_no(camp.get("enabled")),
-        status=_int(camp.get("status")),
-        record_count=_int(camp.get("no-of-records")),
+        status=int_or_none(camp.get("status")),
+        record_count=int_or_none(camp.get("no-of-records")),
         start=_when(camp.get("start-time"), zone),
         end=_when(camp.get("end-time"), zone),
         timezone=tz_name if isinstance(tz_name, str) else None,

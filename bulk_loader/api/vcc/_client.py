@@ -100,7 +100,7 @@ class _Refused(Exception):
         self.message = message
 
 
-def _not_usable(message: str) -> bool:
+def not_usable(message: str) -> bool:
     """Does a refusal speak of the campaign, not of the records (Decision 12): the vendor's
     section-5 sentences verbatim, or any that says not dynamic / not enabled / disabled?"""
     if message in spec.ADD_CAMPAIGN_REFUSALS or message in spec.DELETE_CAMPAIGN_REFUSALS:
@@ -334,7 +334,7 @@ class CampaignClient:
                 raise
         if status in (400, 403, 409, 413, 422):
             msg = server_message(reply.body)
-            if _not_usable(msg):
+            if not_usable(msg):
                 raise CampaignNotUsable(f"campaign {campaign_id} refuses records: {msg}",
                                         status=status)
         raise_for_common(reply, kind)
@@ -498,7 +498,7 @@ class CampaignClient:
                 return RecordOutcome(customer_id, status, None if status < 300 else msg, tries,
                                      resent)
             if status in (400, 409, 422):
-                if msg and _not_usable(msg):
+                if msg and not_usable(msg):
                     raise CampaignNotUsable(f"campaign {campaign_id} refuses deletes: {msg}",
                                             status=status)
                 return RecordOutcome(customer_id, status, msg, tries, resent)
