@@ -1,4 +1,4 @@
-"""Two overlapping nights on one campaign, and the undo of the second (API.md Decision 14).
+"""Two overlapping nights on one campaign, and the undo of the second (docs/contract.md Decision 14).
 
 Night 1 uploads N records; night 2 uploads N records of which the first half are night 1's. The
 first run after night 1 that needs to know whose record is whose copies night 1's accepted chunks

@@ -114,7 +114,7 @@ class BadResponse(TransientError):
 
 class TerminalError(ApiError):
     # Set by the client when an earlier request of the same records may have reached the server
-    # (an answer lost in flight): only then may they have been taken (API.md Decision 14).
+    # (an answer lost in flight): only then may they have been taken (docs/contract.md Decision 14).
     maybe_taken = False
 
 

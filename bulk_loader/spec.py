@@ -1,4 +1,4 @@
-"""What ../shared/spec/API.md fixes: paths, messages and code tables, in one place.
+"""What docs/contract.md fixes: paths, messages and code tables, in one place.
 
 The simulator answers with these strings and the client and validator compare against them, so a
 change to the contract is a change here only.

@@ -1,4 +1,4 @@
-"""A campaign's life across many runs (API.md Decisions 12-14): the real CLI, night after night,
+"""A campaign's life across many runs (docs/contract.md Decisions 12-14): the real CLI, night after night,
 against the simulator over HTTP. After every night the campaign's exact contents (customer id ->
 call time) and the exit code are checked.
 """

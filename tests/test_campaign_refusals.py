@@ -1,5 +1,5 @@
 """Which whole-request refusals speak of the campaign (stop the run, exit 4, never split) and
-which may concern the records (split): API.md Decision 12, section 5's sentences verbatim."""
+which may concern the records (split): docs/contract.md Decision 12, section 5's sentences verbatim."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The journal's holdings (API.md Decision 14): a journal written before them is migrated, and
+"""The journal's holdings (docs/contract.md Decision 14): a journal written before them is migrated, and
 the simulator's side of Decisions 12-13 (vendor messages, PATCH)."""
 
 from __future__ import annotations

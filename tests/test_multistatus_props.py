@@ -1,4 +1,4 @@
-"""Property tests (hypothesis) for matching a 207 answer to what was sent (API.md Decision 4).
+"""Property tests (hypothesis) for matching a 207 answer to what was sent (docs/contract.md Decision 4).
 
 `match_answer` is checked against a small reference written here: a dict keyed by customer-id,
 built with a plain loop, so that matching is by id and never by position, whatever shape the

@@ -1,4 +1,4 @@
-"""Add records (API.md section 1): every row of the message table and each whole-request error."""
+"""Add records (docs/contract.md section 1): every row of the message table and each whole-request error."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Retry policy: how often, and how long to wait (API.md Decision 3). Pure logic, no I/O."""
+"""Retry policy: how often, and how long to wait (docs/contract.md Decision 3). Pure logic, no I/O."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Busy deletes tried again (API.md Decision 13).
+"""Busy deletes tried again (docs/contract.md Decision 13).
 
 A record being offered to an agent refuses deletion ("The customer is not available for
 deletion."); if the agent rejects the call it is queued again and can then be deleted. Such a

@@ -4,7 +4,7 @@ A delete run (kind 'delete') holds its customer ids in journal chunks, as an upl
 chunk's intent is journaled (in_flight) before its DELETEs go out and its outcomes after they all
 came back; a chunk found in_flight on resume is sent again. DELETE is idempotent, so the only
 trace of a resend is a 404 where the first attempt had already removed the record: such a 404 is
-journaled as deleted, "confirmed on resume" (API.md Decision 7's reasoning, applied to deletes).
+journaled as deleted, "confirmed on resume" (docs/contract.md Decision 7's reasoning, applied to deletes).
 
 Outcomes: 204 (any 2xx) deleted; 404 absent (already not in the campaign); 400 "not available
 for deletion" busy (being offered to an agent, Decision 13: kept open, tried again by the next

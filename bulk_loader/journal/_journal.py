@@ -528,7 +528,7 @@ class Journal:
 
     def unmark_in_flight(self, run: RunRef, chunk_no: int) -> None:
         """Back to pending: the chunk's request was refused as a whole or never sent, so it took
-        nothing (API.md Decision 14) and a resume must not read its duplicates as our own."""
+        nothing (docs/contract.md Decision 14) and a resume must not read its duplicates as our own."""
         self.conn.execute("UPDATE chunks SET state='pending', sent_at=NULL WHERE run=? AND "
                           "chunk=? AND state='in_flight'", (self._seq(run), chunk_no))
 

@@ -1,4 +1,4 @@
-"""Whose record is it (API.md Decision 14): which run put each customer id in a campaign, and
+"""Whose record is it (docs/contract.md Decision 14): which run put each customer id in a campaign, and
 which run took it out, per campaign and endpoint.
 
 "Duplicate customer" only says that an id is in the campaign, not who put it there. Night 2 of a

@@ -1,6 +1,6 @@
 """What a campaign holds: records decoded to names, a streaming summary, and writers.
 
-Records arrive one dict at a time (API.md section 2, parsed as a stream by the client); each is
+Records arrive one dict at a time (docs/contract.md section 2, parsed as a stream by the client); each is
 turned into a flat row with the codes' names beside the codes (spec.py tables), counted, and
 handed on. Nothing here keeps more than the counters, whatever the campaign's size.
 """

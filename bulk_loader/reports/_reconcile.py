@@ -6,7 +6,7 @@ objects, so the two smaller sides go into a temporary SQLite file (indexed after
 run's records stream past in row order with one indexed `IN (...)` lookup per few thousand rows.
 
 Matching needs a customer id on each campaign record. The vendor's records view shows `record-id`
-but no `customer-id` (API.md section 2); when the records carry a `customer-id` field it is used,
+but no `customer-id` (docs/contract.md section 2); when the records carry a `customer-id` field it is used,
 otherwise the comparison is by counts only, and the report says so.
 """
 

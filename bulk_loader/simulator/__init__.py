@@ -1,4 +1,4 @@
-"""A local stand-in for the 8x8 Dynamic Campaigns API (API.md; inventions: docs/simulator.md).
+"""A local stand-in for the 8x8 Dynamic Campaigns API (docs/contract.md; inventions: docs/simulator.md).
 
     from bulk_loader.simulator import SimulatorConfig, CampaignConfig, make_app
     app = make_app(SimulatorConfig(seed=1, fault_rate=0.1))

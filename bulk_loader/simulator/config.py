@@ -1,6 +1,6 @@
 """What a simulator run looks like: tenant, tokens, CRM, campaigns, faults, state.
 
-Everything here is the simulator's own choice (API.md Decision 9); docs/simulator.md lists each
+Everything here is the simulator's own choice (docs/contract.md Decision 9); docs/simulator.md lists each
 invention. Defaults are what tests and the demo rely on (see BRIEFING: campaigns 125/126/127,
 CRM ids 10000000-15999999, tokens demo-action/demo-data).
 """

@@ -1,4 +1,4 @@
-"""The five documented calls (API.md sections 1-4) plus the simulator's own stats page.
+"""The five documented calls (docs/contract.md sections 1-4) plus the simulator's own stats page.
 
 Every API call goes through `_prelude`: count, latency, pre-state fault, auth, campaign lookup, in
 that order, so a fault never leaves state changed. Whole-request errors answer JSON

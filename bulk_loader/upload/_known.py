@@ -1,4 +1,4 @@
-"""An upload meets the campaign's earlier records (API.md Decision 14): `already-present`,
+"""An upload meets the campaign's earlier records (docs/contract.md Decision 14): `already-present`,
 `--skip-known` and `--reschedule`.
 
 - A "Duplicate customer" answer is this run's own record (accepted, confirmed on resume or on

@@ -1,7 +1,7 @@
 """The v1 API's credentials as one object: an API key and a tenant name, sent as headers.
 
 The key is never shown: `repr`/`str` give the tenant only, and every message names it as
-"the API key" (API-campaigns-v1.md Decision 1). HTTP Basic is not accepted by this API.
+"the API key" (docs/contract-campaigns-v1.md Decision 1). HTTP Basic is not accepted by this API.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@
         verdict = await c.add_batch(campaign_id, records)     # one request (with retries)
         campaign = await c.change_state(campaign_id, "START")
 
-Answers are judged by `judge_add` (API-campaigns-v1.md sections 1-2, Decisions 2, 3, 7): 2xx with
+Answers are judged by `judge_add` (docs/contract-campaigns-v1.md sections 1-2, Decisions 2, 3, 7): 2xx with
 records = accepted; a 400/409 naming an id or an indexed field = those records; a 409 otherwise
 (state, disabled) or a 400 "Invalid Operation" = the campaign refuses (raised, nothing split);
 401/403/404 raised with what to check. 429/5xx, timeouts and dropped connections are retried with

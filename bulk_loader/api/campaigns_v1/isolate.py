@@ -1,4 +1,4 @@
-"""Per-record outcomes from an all-or-nothing batch API (API-campaigns-v1.md Decision 2).
+"""Per-record outcomes from an all-or-nothing batch API (docs/contract-campaigns-v1.md Decision 2).
 
 A refused batch stores nothing, so it says nothing about the other records. `isolate` sends a batch
 through an abstract `send` and:
@@ -18,7 +18,7 @@ refused, so nothing cheaper can tell which records are there.
 
 `resent` marks a record carried by a request that ended without a clear answer (a dropped
 connection, a timeout, a 500): the server may have stored it, so its later "already present" may
-be this run's own record. The caller applies the ownership rule (API.md Decision 14).
+be this run's own record. The caller applies the ownership rule (docs/contract.md Decision 14).
 """
 
 from __future__ import annotations

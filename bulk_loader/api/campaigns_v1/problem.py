@@ -1,4 +1,4 @@
-"""RFC 9457 problem bodies of the v1 API (API-campaigns-v1.md section 2), read defensively.
+"""RFC 9457 problem bodies of the v1 API (docs/contract-campaigns-v1.md section 2), read defensively.
 
 A problem may name the record at fault: the vendor's duplicate detail names an id, and a field
 error may carry an index (`records[3].crmRecordId`). Either lets the isolation take that record

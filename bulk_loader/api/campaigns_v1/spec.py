@@ -1,4 +1,4 @@
-"""The Campaigns API v1's own facts (API-campaigns-v1.md), in one place for client and simulator.
+"""The Campaigns API v1's own facts (docs/contract-campaigns-v1.md), in one place for client and simulator.
 
 Nothing here is invented: sites, media type, limits, priorities, the state machine's "valid
 from" table, and the vendor's verbatim duplicate detail.

@@ -1,4 +1,4 @@
-"""Local rules for a row bound for the Campaigns API v1 (API-campaigns-v1.md Decision 4). Pure code.
+"""Local rules for a row bound for the Campaigns API v1 (docs/contract-campaigns-v1.md Decision 4). Pure code.
 
 - crmRecordId: text of 1-32 characters after trimming; an Excel number cell (10003629 or
   10003629.0) is read as its digits. Unique in the file (`UniqueIds`).

@@ -1,4 +1,4 @@
-"""The campaign-status answer (API.md section 4) as a typed value. Pure logic, no I/O."""
+"""The campaign-status answer (docs/contract.md section 4) as a typed value. Pure logic, no I/O."""
 
 from __future__ import annotations
 

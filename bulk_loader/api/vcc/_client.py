@@ -1,4 +1,4 @@
-"""The campaign API client: add, delete and view records, and campaign status (API.md 1-4).
+"""The campaign API client: add, delete and view records, and campaign status (docs/contract.md 1-4).
 
     async with CampaignClient(base_url, credentials, concurrency=4, retry=RetryPolicy()) as c:
         info = await preflight(c, 125)

@@ -1,5 +1,5 @@
 """The add-records exchange as data: the request body, and the 207 answer matched by customer-id
-(API.md Decision 4). Pure logic, no I/O; hot path (one call per chunk), so kept lean.
+(docs/contract.md Decision 4). Pure logic, no I/O; hot path (one call per chunk), so kept lean.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ class RecordOutcome(NamedTuple):
     attempts: requests that carried this record. resent: an earlier attempt that carried it ended
     without a usable answer (timeout, dropped connection, 5xx, garbled or partial answer), so the
     server may have taken it then; a later `Duplicate customer` is then most likely our own
-    (API.md Decision 7 reasoning, applied within a run).
+    (docs/contract.md Decision 7 reasoning, applied within a run).
     """
 
     customer_id: int

@@ -1,4 +1,4 @@
-"""A local stand-in for 8x8's Campaigns API v1 (API-campaigns-v1.md; inventions: docs/simulator.md).
+"""A local stand-in for 8x8's Campaigns API v1 (docs/contract-campaigns-v1.md; inventions: docs/simulator.md).
 
     from bulk_loader.simulator.campaigns_v1 import V1Config, make_v1_app
     app = make_v1_app(V1Config(duplicate_status=400, success_status=201))

@@ -1,6 +1,6 @@
 """What a Campaigns API v1 simulator run looks like: tenant, keys, campaigns, answers, faults.
 
-The contract is API-campaigns-v1.md; every choice it leaves open is the simulator's own and is
+The contract is docs/contract-campaigns-v1.md; every choice it leaves open is the simulator's own and is
 listed in docs/simulator.md ("The Campaigns API v1 simulator"). Defaults are what tests, the demo
 and `bulk-loader simulate --api campaigns-v1` print at start.
 """

@@ -1,4 +1,4 @@
-"""A v1 campaign's state machine (API-campaigns-v1.md section 3), as the simulator plays it.
+"""A v1 campaign's state machine (docs/contract-campaigns-v1.md section 3), as the simulator plays it.
 
 "Valid from" is the contract's table; where an action leads, and how long a transient state lasts,
 is the simulator's own (docs/simulator.md). Transient states move on lazily: `settle(now)` is

@@ -1,6 +1,6 @@
 """The Campaigns API v1 simulator's checks of an add-records body. Pure code: no I/O.
 
-API-campaigns-v1.md section 1 lists what refuses a batch (size, blank or long id, duplicate in the
+docs/contract-campaigns-v1.md section 1 lists what refuses a batch (size, blank or long id, duplicate in the
 request, bad `scheduleAt`); the field names, codes and messages of the `errors` entries are the
 simulator's own (docs/simulator.md), in the style of the vendor's example
 (`{"field": "crmRecordId", "code": "NotBlank", "message": "must not be blank"}`).
