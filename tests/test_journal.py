@@ -111,7 +111,7 @@ def test_lock_refuses_a_second_holder_and_dies_with_its_process(tmp_path: Path) 
         run = j.create_run("upload", file_sha256="h", campaign_id=1, endpoint="e")
     holder = subprocess.Popen(
         [sys.executable, "-c",
-         "import sys, time\nfrom bulk_loader.journal._journal import Journal\n"
+         "import sys, time\nfrom bulk_loader.journal import Journal\n"
          f"j = Journal.open({str(path)!r})\nr = j.get_run({run.run_id!r})\n"
          "with j.lock_run(r):\n    print('locked', flush=True)\n    time.sleep(60)\n"],
         stdout=subprocess.PIPE, text=True)

@@ -19,18 +19,20 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-import bulk_loader.journal._journal as journal_module
 from bulk_loader.cli import cli
+from bulk_loader.journal import Journal
 from tests.upload_support import env_for, upload, write_csv
 
 NY = ZoneInfo("America/New_York")
+JOURNAL_CLOCK = "bulk_loader.journal._journal.clock"
 PERIOD = ["--since", "2026-11-09", "--until", "2026-11-15", "--timezone", "America/New_York"]
 
 
 def _at(when: datetime, monkeypatch: pytest.MonkeyPatch, sim) -> None:
     """Make `when` the journal's and the simulator's now (the journal's keeps ticking)."""
     real = datetime.now(UTC)
-    monkeypatch.setattr(journal_module, "clock", lambda: when + (datetime.now(UTC) - real))
+    # The journal reads the time through its module's `clock`: that name is the seam.
+    monkeypatch.setattr(JOURNAL_CLOCK, lambda: when + (datetime.now(UTC) - real))
     sim.set_now(when)
 
 
@@ -65,10 +67,10 @@ def two_weeks(simulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Ite
         assert res.exit_code == (2 if n == 3 else 1 if n in (0, 1, 2) else 0), res.output
     # A run killed while its file was being read: journaled, no rows.
     _at(datetime(2026, 11, 13, 7, 0, tzinfo=NY).astimezone(UTC), monkeypatch, simulator)
-    with journal_module.Journal.open(jp) as j:
+    with Journal.open(jp) as j:
         j.create_run("upload", file_path=str(tmp_path / "killed.csv"), file_sha256="k",
                      campaign_id=125, endpoint=simulator.base_url)
-    monkeypatch.setattr(journal_module, "clock", journal_module.utc_now)
+    monkeypatch.setattr(JOURNAL_CLOCK, lambda: datetime.now(UTC))
     yield jp
 
 
