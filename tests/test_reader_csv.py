@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bulk_loader.errors import InputFileError, UsageError
-from tests.test_reader_util import SOON, check, read_all, reasons
+from tests.reader_support import SOON, check, read_all, reasons
 
 HEADER = "customer-id,schedule-date-time,name\n"
 

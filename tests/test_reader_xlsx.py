@@ -13,7 +13,7 @@ from openpyxl import Workbook
 
 from bulk_loader.errors import InputFileError, UsageError
 from bulk_loader.readers import OLE2_MAGIC
-from tests.test_reader_util import SOON, check, read_all, reasons
+from tests.reader_support import SOON, check, read_all, reasons
 
 HEADERS = ["Customer ID", "Schedule Date Time", "Name"]
 

@@ -22,7 +22,7 @@ from bulk_loader.runs import Patience, parse_duration
 from bulk_loader.simulator.rate_limit import TenantBuckets
 from bulk_loader.upload import UploadOptions, run_upload
 from tests.simulator_fixture import RunningSimulator, running_simulator
-from tests.test_robust import heal
+from tests.test_dead_server import heal
 from tests.upload_support import (
     ROOT,
     env_for,

@@ -101,7 +101,7 @@ def test_too_large_requests_are_split_and_all_accepted(tmp_path: Path) -> None:
 
 def test_records_whose_retries_run_out_are_failed_and_the_run_goes_on(tmp_path: Path) -> None:
     # Seeded 500s, one record per request in order: some chunks run out of retries among
-    # answered ones (a server that answers nothing stops the run instead: test_robust.py).
+    # answered ones (a server that answers nothing stops the run instead: test_dead_server.py).
     with running_simulator(fault_rate=0.6, fault_kinds=("500",), seed=2) as sim:
         f = write_csv(tmp_path / "c.csv", valid_rows(8))
         results = tmp_path / "r.csv"

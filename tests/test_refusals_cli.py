@@ -1,4 +1,5 @@
-"""User-facing paths mended in review: each through the real CLI."""
+"""Refusals through the real CLI, each one sentence: outputs over inputs or the journal, a
+missing folder, numbers that int() refuses, an option the command would ignore."""
 
 from __future__ import annotations
 
