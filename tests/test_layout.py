@@ -122,3 +122,16 @@ def test_the_import_graph_has_no_circle() -> None:
 def test_the_circle_finder_finds_a_circle() -> None:
     assert find_circle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
     assert find_circle({"a": {"b"}, "b": set()}) == []
+
+
+# reconcile's scratch database (the campaign's records, joined with the run's) is not the journal.
+SQL_ELSEWHERE = {"bulk_loader.reports._reconcile"}
+
+
+def test_sql_on_the_journal_lives_in_the_journal_package() -> None:
+    calls = (".execute(", ".executemany(", ".executescript(")
+    outside = [name for name, path in all_modules().items()
+               if not name.startswith(("bulk_loader.journal", "bulk_loader.simulator"))
+               and name not in SQL_ELSEWHERE
+               and any(c in path.read_text(encoding="utf-8") for c in calls)]
+    assert outside == []

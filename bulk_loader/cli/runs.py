@@ -11,6 +11,7 @@ import orjson
 from bulk_loader.cli.common import default_journal, endpoint_options, journal_option
 from bulk_loader.cli.say import say
 from bulk_loader.errors import JournalError, UsageError
+from bulk_loader.journal import undone_by
 from bulk_loader.states import RUN_STATES
 
 OUTCOME_ORDER = ("accepted", "deleted", "absent", "rejected", "invalid", "failed", "pending",
@@ -56,10 +57,7 @@ def runs(journal: Path | None, kind: str | None, limit: int, campaign_id: int | 
                        states=states)
     with _open_existing(journal) as j:
         listed = wanted.runs(j, limit)
-        undone: dict[str, list[str]] = {}
-        for run_id, source in j.conn.execute(
-                "SELECT run_id, source_run FROM runs WHERE source_run IS NOT NULL ORDER BY seq"):
-            undone.setdefault(source, []).append(run_id)
+        undone = undone_by(j)
         table = []
         for r in listed:
             counts = j.counts(r)

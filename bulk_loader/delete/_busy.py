@@ -16,7 +16,15 @@ from collections.abc import Callable, Sequence
 
 from bulk_loader.api.vcc import CampaignClient, RecordOutcome
 from bulk_loader.delete._send import BUSY, GONE, classify
-from bulk_loader.journal import Journal, JournalThread, OutcomeRow, Record, Run, holdings
+from bulk_loader.journal import (
+    Journal,
+    JournalThread,
+    OutcomeRow,
+    Record,
+    Run,
+    holdings,
+    records_in_state,
+)
 
 PAGE = 250
 
@@ -27,11 +35,7 @@ def busy_count(journal: Journal, run: Run) -> int:
 
 def _page(journal: Journal, run: Run, after: int) -> list[Record]:
     """The next PAGE busy records after row `after`, in row order."""
-    rows = journal.conn.execute(
-        "SELECT row, customer_id, schedule, state, http_status, message, attempts, chunk "
-        "FROM outcomes WHERE run=? AND state=? AND row>? ORDER BY row LIMIT ?",
-        (run.seq, BUSY, after, PAGE)).fetchall()
-    return [Record(*r) for r in rows]
+    return records_in_state(journal, run, BUSY, after, PAGE)
 
 
 def _note(rec: Record, o: RecordOutcome) -> OutcomeRow | None:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bulk_loader.errors import InputFileError, UsageError
-from bulk_loader.journal import Journal, Record, Run, holdings
+from bulk_loader.journal import Journal, Record, Run, holdings, latest_delete_of
 from bulk_loader.model import Batch, Validated
 from bulk_loader.states import DELETABLE_STATES
 
@@ -57,11 +57,7 @@ def find_existing(journal: Journal, opts: DeleteOptions, sha: str | None) -> Run
         return None
     if sha is not None:
         return journal.find_run("delete", sha, opts.campaign_id, opts.endpoint)
-    row = journal.conn.execute(
-        "SELECT run_id FROM runs WHERE kind='delete' AND source_run=? AND campaign_id=? "
-        "AND endpoint=? ORDER BY seq DESC LIMIT 1",
-        (opts.source_run, opts.campaign_id, opts.endpoint)).fetchone()
-    return journal.get_run(row[0]) if row else None
+    return latest_delete_of(journal, opts.source_run, opts.campaign_id, opts.endpoint)
 
 
 def find_or_create(journal: Journal, opts: DeleteOptions, sha: str | None) -> Run:

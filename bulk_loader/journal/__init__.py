@@ -15,11 +15,25 @@ from bulk_loader.journal._journal import (
     encode_records,
     make_chunk,
 )
+from bulk_loader.journal._queries import (
+    latest_delete_of,
+    records_in_state,
+    run_ids_in_scope,
+    run_ids_started_between,
+    undone_by,
+    unfinished_uploads_of_other_bytes,
+)
 from bulk_loader.journal._thread import (
     JournalThread,
 )
 
 __all__ = [
+    "latest_delete_of",
+    "records_in_state",
+    "run_ids_in_scope",
+    "run_ids_started_between",
+    "undone_by",
+    "unfinished_uploads_of_other_bytes",
     "Chunk",
     "Journal",
     "JournalThread",

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from bulk_loader.journal import OPEN_CHUNK_STATES, Journal, Run
+from bulk_loader.journal import OPEN_CHUNK_STATES, Journal, Run, run_ids_in_scope
 
 
 @dataclass
@@ -35,11 +35,8 @@ def not_a_load(run: Run, counts: dict[str, int]) -> str | None:
 
 def journal_expectation(journal: Journal, run: Run) -> Expectation:
     """Added minus removed, over every run on `run`'s campaign and endpoint."""
-    rows = journal.conn.execute(
-        "SELECT run_id FROM runs WHERE campaign_id IS ? AND endpoint IS ? ORDER BY seq",
-        (run.campaign_id, run.endpoint)).fetchall()
     out = Expectation()
-    for (run_id,) in rows:
+    for run_id in run_ids_in_scope(journal, run.campaign_id, run.endpoint):
         other = journal.get_run(run_id)
         counts = journal.counts(other)
         why = not_a_load(other, counts)

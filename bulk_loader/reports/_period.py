@@ -23,7 +23,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bulk_loader.journal import Journal, Run
+from bulk_loader.journal import Journal, Run, run_ids_started_between
 from bulk_loader.reports._advice import not_a_load
 from bulk_loader.reports._time import Localizer
 from bulk_loader.reports._words import FAILURES, ORDER, reason_rows
@@ -87,13 +87,9 @@ class Period:
 def load_period(journal: Journal, campaign_id: int, start: datetime, end: datetime,
                 endpoint: str | None = None) -> Period:
     """The runs on the campaign (on `endpoint` only, when given) started in [start, end)."""
-    rows = journal.conn.execute(
-        "SELECT run_id FROM runs WHERE campaign_id = ? AND created_at >= ? "
-        "AND created_at < ? AND (? IS NULL OR rtrim(endpoint, '/') = ?) "
-        "ORDER BY created_at, seq",
-        (campaign_id, iso_utc(start), iso_utc(end), endpoint, endpoint)).fetchall()
     period = Period(start, end)
-    for (run_id,) in rows:
+    for run_id in list(run_ids_started_between(journal, campaign_id, iso_utc(start),
+                                               iso_utc(end), endpoint)):
         run = journal.get_run(run_id)
         counts = journal.counts(run)
         period.lines.append(RunLine(run, counts, not_a_load(run, counts)))

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bulk_loader.errors import InputFileError
-from bulk_loader.journal import Journal
+from bulk_loader.journal import Journal, unfinished_uploads_of_other_bytes
 
 
 @dataclass(frozen=True)
@@ -44,11 +44,7 @@ def left_behind(journal: Journal, sha: str, campaign_id: int, endpoint: str,
                 file_path: str) -> list[tuple[str, str]]:
     """(run_id, state) of unfinished upload runs of this path, campaign and endpoint whose file
     had other bytes."""
-    rows = journal.conn.execute(
-        "SELECT run_id, state FROM runs WHERE kind='upload' AND campaign_id=? AND endpoint=? "
-        "AND file_path=? AND file_sha256<>? AND state NOT IN ('completed', 'failed') "
-        "ORDER BY seq", (campaign_id, endpoint, file_path, sha)).fetchall()
-    return [(r[0], r[1]) for r in rows]
+    return unfinished_uploads_of_other_bytes(journal, sha, campaign_id, endpoint, file_path)
 
 
 def left_behind_notice(runs: list[tuple[str, str]], path: str) -> str:
