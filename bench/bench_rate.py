@@ -2,7 +2,7 @@
 an upload at concurrency 16 and chunk 100, with and without `--max-rate 20`.
 
 The aim (issue 12): with --max-rate at the budget, at least 90% of the allowed rate is used and at
-most 10% of the requests are answered 429. Without it, the adaptive limiter alone (limiter.py)
+most 10% of the requests are answered 429. Without it, the adaptive limiter alone (api/_limiter.py)
 learns the budget from 429s; the row beside shows what that costs. `BENCH_RATE_N` sets the
 records (default 20,000 = 200 requests, ~10 s at 20/s).
 Run: python -m bench.run_all bench_rate

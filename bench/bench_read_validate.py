@@ -51,7 +51,7 @@ s = validate_file(path, FileOptions(), now=lambda: now)
 done(s.rows, valid=s.valid, invalid=s.invalid)
 """
 
-# Issue 11: a regional export read with --date-format and --timezone (exports.py, validate_time).
+# Issue 11: a regional export read with --date-format and --timezone (readers/_exports.py, validate_time).
 VALIDATE_DATE_FORMAT = f"""
 from datetime import datetime
 from zoneinfo import ZoneInfo

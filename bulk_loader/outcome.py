@@ -23,7 +23,7 @@ def early_end(pending: int, verb: str, *, stopped_by: Exception | None, dead_ser
               signal_name: str | None = None) -> tuple[RunState, int, str] | None:
     """(state, exit code, message) of a run that ended before all its records were done, else
     None. `verb` says what was not done to the `pending` records: "sent", "deleted".
-    `interrupt_code`/`signal_name`: 130 and Ctrl-C, or 143 and SIGTERM (interrupt.py)."""
+    `interrupt_code`/`signal_name`: 130 and Ctrl-C, or 143 and SIGTERM (runs/_interrupt.py)."""
     left = f"{pending:,} records were not {verb} yet"
     if isinstance(stopped_by, CampaignRefused):  # Decision 12: exit 4, the records stay pending
         why = str(stopped_by).rstrip(".")  # the vendor's sentence ends with its own period

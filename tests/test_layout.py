@@ -135,3 +135,12 @@ def test_sql_on_the_journal_lives_in_the_journal_package() -> None:
                and name not in SQL_ELSEWHERE
                and any(c in path.read_text(encoding="utf-8") for c in calls)]
     assert outside == []
+
+
+def test_the_package_ships_its_types() -> None:
+    """PEP 561: py.typed is in the package and setuptools puts it in the wheel."""
+    import tomllib
+
+    pyproject = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    assert (PACKAGE / "py.typed").is_file()
+    assert "py.typed" in pyproject["tool"]["setuptools"]["package-data"]["bulk_loader"]

@@ -1,4 +1,4 @@
-"""report.py / report_xlsx.py: each format written from an iterator and read back."""
+"""reports/_writers.py / reports/_xlsx.py: each format written from an iterator and read back."""
 
 from __future__ import annotations
 

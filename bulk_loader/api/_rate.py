@@ -1,7 +1,7 @@
 """`--max-rate N`: at most N requests per second for the whole run, every attempt counted.
 
 Some tenants are asked to stay under a request budget (8x8's other Contact Center APIs cap
-requests per minute per tenant). The adaptive limiter (limiter.py) reacts to 429s after the
+requests per minute per tenant). The adaptive limiter (api/_limiter.py) reacts to 429s after the
 fact; this paces requests before they leave, so a known budget is not learnt by being refused.
 Requests are spaced 1/N s apart with no burst: a server's token bucket of N per second then
 never runs dry (bench_rate: 20 req/s allowed, see BENCHMARKS.md).

@@ -17,7 +17,7 @@ class RetryPolicy:
     Waits use exponential backoff with full jitter: uniform(0, min(max_delay, base_delay * 2**n)),
     so that many clients throttled at once do not come back in step. A server's Retry-After is
     honoured as a floor up to `max_retry_after`; the client stops the run on a longer one
-    (waits.py), so a bogus header cannot stall a run for days.
+    (api/_waits.py), so a bogus header cannot stall a run for days.
     """
 
     max_attempts: int = 6

@@ -4,7 +4,7 @@ A server that answers `Retry-After: 86400` once kept the tool silent for 25 minu
 sleep outlived the first Ctrl-C. So: a Retry-After beyond MAX_RETRY_AFTER stops the run at once
 (exit 3, re-run later) instead of being waited for; any wait longer than LOUD_WAIT prints one
 line saying what it waits for and until when; and every wait ends the moment the run's stop
-event is set (the same event Ctrl-C sets, interrupt.py).
+event is set (the same event Ctrl-C sets, runs/_interrupt.py).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Options for real-world exports (exports.py), shared by `validate` and `upload`."""
+"""Options for real-world exports (readers/_exports.py), shared by `validate` and `upload`."""
 
 from __future__ import annotations
 

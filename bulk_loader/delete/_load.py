@@ -3,7 +3,7 @@
 From a file: the upload's own loader (same reader, same column mapping, same id checks and
 duplicate detection), with the schedule column ignored: a call time is irrelevant to a delete,
 and a past one must not make the row invalid. From a run (an undo): the records that upload run
-added and still holds (docs/contract.md Decision 14, holdings.py), with their row numbers, so a report
+added and still holds (docs/contract.md Decision 14, journal/holdings.py), with their row numbers, so a report
 can set the two runs side by side. Its other records are journaled `left`, with the reason:
 already in the campaign before it, since removed by another run, or added again by a later one.
 """

@@ -135,7 +135,7 @@ class _Sent:
     interrupted: bool = False
     signal_name: str | None = None  # Ctrl-C or SIGTERM, when `interrupted`
     interrupt_code: int = 130
-    dead_server: str | None = None  # the breaker's sentence (breaker.py)
+    dead_server: str | None = None  # the breaker's sentence (runs/_breaker.py)
 
 
 async def _send(opts: DeleteOptions, journal: Journal, run: Run, total: int) -> _Sent:

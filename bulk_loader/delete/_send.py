@@ -9,7 +9,7 @@ journaled as deleted, "confirmed on resume" (docs/contract.md Decision 7's reaso
 Outcomes: 204 (any 2xx) deleted; 404 absent (already not in the campaign); 400 "not available
 for deletion" busy (being offered to an agent, Decision 13: kept open, tried again by the next
 run of the same command); another 4xx rejected; no answer after the retries failed. Deleted and
-absent both count as done, reported apart, and end the holding of the id (holdings.py).
+absent both count as done, reported apart, and end the holding of the id (journal/holdings.py).
 """
 
 from __future__ import annotations
@@ -31,11 +31,11 @@ from bulk_loader.journal import (
     holdings,
 )
 from bulk_loader.runs import Breaker, dead_reason, limit_for
+from bulk_loader.states import BUSY, FAILED_STATES
 
 OK_STATE = "deleted"
 NOTE_CONFIRMED = "deleted (confirmed on resume: not found when sent again)"
-BUSY = "busy"
-NOT_DONE = ("failed", "rejected", "invalid", *OPEN_CHUNK_STATES)
+NOT_DONE = (*FAILED_STATES, *OPEN_CHUNK_STATES)
 GONE = (OK_STATE, "absent")  # states after which the id is no longer in the campaign
 CHUNK_SIZE = 250  # records per journal chunk: one commit per 250 DELETEs
 
@@ -150,7 +150,7 @@ async def send_deletes(
     Journal calls go through the JournalThread: each returns once committed, so a chunk is
     durably in_flight before its first DELETE leaves. A terminal API error (auth, unknown
     campaign) propagates; chunks then in flight stay in_flight and are sent again on resume.
-    Returns None, or the breaker's sentence if a dead server stopped the run (breaker.py):
+    Returns None, or the breaker's sentence if a dead server stopped the run (runs/_breaker.py):
     its unanswered chunks stay in_flight.
     """
     journal = jt.journal

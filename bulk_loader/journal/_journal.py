@@ -55,7 +55,7 @@ outcomes  one row per record whose outcome is NOT a plain success, plus every in
                                 deleted-with-note
     http_status INTEGER, message TEXT, attempts INTEGER
 scopes, holdings, marks, campaign_holdings (VIEW): which run put each customer id in a
-          campaign and which took it out (holdings.py)
+          campaign and which took it out (journal/holdings.py)
 records   VIEW: one row per record of every run (run_id, run, row, customer_id, schedule, state,
           http_status, message, attempts, chunk). E.g.
           sqlite-utils journal.sqlite "select * from records where run_id='upload-3' and state='rejected'"
@@ -115,7 +115,7 @@ from bulk_loader.states import (
     RunState,
 )
 
-# 2: holdings and scopes (holdings.py), filled from the earlier runs when a version-1 file opens.
+# 2: holdings and scopes (journal/holdings.py), filled from the earlier runs when a version-1 file opens.
 SCHEMA_VERSION = 2
 FINISHED = FINISHED_RUN_STATES
 
@@ -249,7 +249,7 @@ class Journal:
         self._scopes: dict[int, int] = {}  # run seq -> holdings scope, brought up to date
 
     def scope(self, run: Run) -> int:
-        """The holdings scope (campaign + endpoint) of a run (holdings.py), its holdings brought
+        """The holdings scope (campaign + endpoint) of a run (journal/holdings.py), its holdings brought
         up to date with every upload journaled so far the first time this Journal asks."""
         scope = self._scopes.get(run.seq)
         if scope is None:

@@ -1,4 +1,4 @@
-"""The journal's tables and view as SQL (described in journal.py's docstring)."""
+"""The journal's tables and view as SQL (described in journal/_journal.py's docstring)."""
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (

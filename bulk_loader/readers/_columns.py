@@ -29,7 +29,7 @@ _ID_KEYS = {normalise_header(a) for a in ID_ALIASES}
 _SCHEDULE_KEYS = {normalise_header(a) for a in SCHEDULE_ALIASES}
 
 
-# More headers, from the config file's id_aliases / schedule_aliases (header_config.py).
+# More headers, from the config file's id_aliases / schedule_aliases (readers/_header_config.py).
 _EXTRA: ContextVar[tuple[frozenset[str], frozenset[str]]] = ContextVar(
     "extra_aliases", default=(frozenset(), frozenset()))
 

@@ -3,7 +3,7 @@
 results:  row,customer-id,schedule-date-time,outcome,http-status,message
           outcome: accepted | already-present | rejected | invalid | failed | pending
 failures: `row`, the input's own columns and `reason`, for every rejected, invalid or failed
-          row, so the file can be fixed and fed again (failures_file.py, shared with
+          row, so the file can be fixed and fed again (readers/_failures_file.py, shared with
           `validate --invalid-out`; its formula guard keeps phone numbers as they are).
 
 Text cells of the results go through report.csv_safe: a cell starting with = + - @ tab or CR gets a

@@ -33,6 +33,7 @@ from bulk_loader.reports._results import outcome_of
 from bulk_loader.reports._time import Localizer
 from bulk_loader.reports._words import FAILURES, OPEN_OUTCOMES, needs_rows, ordered, reason_rows
 from bulk_loader.reports._xlsx import CountTable, Table
+from bulk_loader.states import DONE_DELETE_STATES
 
 BASE_HEADERS = ("row", "customer-id", "schedule-date-time", "outcome", "http-status", "message",
                 "attempts", "deleted-by")
@@ -40,7 +41,7 @@ MATCH_HEADERS = ("in-campaign", "campaign-status", "campaign-status-code",
                  "campaign-disposition", "check")
 # Not done: the failures and everything still open (pending, in flight, busy...).
 FAILED = tuple(dict.fromkeys((*FAILURES, *OPEN_OUTCOMES, *OPEN_CHUNK_STATES)))
-SUCCESS = {"upload": ("accepted",), "delete": ("deleted", "absent")}
+SUCCESS = {"upload": ("accepted",), "delete": DONE_DELETE_STATES}
 RESULTS_SHEET_MAX = 250_000  # per-row sheets beyond this go to a CSV beside the XLSX
 TOP_REASONS = 10
 NOT_MATCHABLE = ("The campaign's records do not name their customer ids (the vendor's view shows "

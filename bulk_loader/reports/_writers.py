@@ -1,4 +1,4 @@
-"""Streaming table writers: CSV, JSON, JSON lines (XLSX lives in report_xlsx.py).
+"""Streaming table writers: CSV, JSON, JSON lines (XLSX lives in reports/_xlsx.py).
 
 Every writer takes an *iterator* of rows and holds one row at a time, so a 5M-row report costs the
 same memory as a 5-row one. Output goes to a temporary file beside the target and is renamed into

@@ -42,9 +42,9 @@ class UploadOptions:
     clock_skew: timedelta = timedelta(seconds=60)
     progress: str = "none"  # bar | plain | none
     retry: RetryPolicy | None = None
-    retry_for: float = 0.0  # seconds to ride out a dead server (ride_out.py); 0 = stop at once
+    retry_for: float = 0.0  # seconds to ride out a dead server (runs/_ride_out.py); 0 = stop at once
     results_dir: Path | None = None  # results/<run_id>.results.csv go here (a profile's folder)
-    max_rate: float | None = None  # requests per second for the whole run (rate.py)
+    max_rate: float | None = None  # requests per second for the whole run (api/_rate.py)
     log: RunLog | None = None  # --log-file
     trace: HttpTrace | None = None  # --trace-http
     timeout: float = 60.0  # seconds per request (--timeout)

@@ -7,7 +7,7 @@
 A run is keyed by (file sha256, campaign, endpoint). The same command again resumes it; a
 finished run prints its earlier summary and sends nothing; `new_run` starts afresh.
 Phase 1 (upload_load) journals every row before anything is sent, so the 5M cap is enforced up
-front; phase 2 (upload_send) posts the open chunks. See journal.py for the schema.
+front; phase 2 (upload_send) posts the open chunks. See journal/_journal.py for the schema.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ For each chunk a sender: re-checks the 7-day window against the clock now (Decis
 the chunk `in_flight` and waits for that commit; posts it; journals every outcome (in the same
 commit as the intent of its next chunk). So every chunk that may have reached the server without
 its answer being journaled is `in_flight`, and a resume sends exactly those again (Decision 7):
-at most `concurrency` of them, plus the chunks a dead server left unanswered (breaker.py).
+at most `concurrency` of them, plus the chunks a dead server left unanswered (runs/_breaker.py).
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ records = accepted; a 400/409 naming an id or an indexed field = those records; 
 (state, disabled) or a 400 "Invalid Operation" = the campaign refuses (raised, nothing split);
 401/403/404 raised with what to check. 429/5xx, timeouts and dropped connections are retried with
 backoff (retry.RetryPolicy, Retry-After honoured) through the legacy client's adaptive limiter;
-network errors are translated by transport.py's one translator.
+network errors are translated by api/vcc/_transport.py's one translator.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@
 Decisions 1-4, 10 and 11 live here. Transient failures (429/5xx, timeouts, dropped connections,
 answers that break the contract) are retried per RetryPolicy and end as a record outcome with
 http_status None; terminal ones (AuthError, CampaignNotFound, CampaignNotUsable) raise at once.
-Network errors are translated in transport.py only.
+Network errors are translated in api/vcc/_transport.py only.
 """
 
 from __future__ import annotations
