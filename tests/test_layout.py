@@ -144,3 +144,36 @@ def test_the_package_ships_its_types() -> None:
     pyproject = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text(encoding="utf-8"))
     assert (PACKAGE / "py.typed").is_file()
     assert "py.typed" in pyproject["tool"]["setuptools"]["package-data"]["bulk_loader"]
+
+
+def subpackages() -> list[str]:
+    return sorted(name for name, path in all_modules().items()
+                  if path.name == "__init__.py" and "_WHERE" in path.read_text(encoding="utf-8"))
+
+
+def test_every_public_name_of_a_subpackage_resolves() -> None:
+    import importlib
+
+    missing = []
+    for name in subpackages():
+        package = importlib.import_module(name)
+        missing += [f"{name}.{n}" for n in package.__all__ if getattr(package, n, None) is None]
+    assert subpackages() and missing == []
+
+
+def test_names_imported_from_a_subpackage_are_in_its_all() -> None:
+    """The subpackages load their names lazily, so mypy cannot see a name missing from them."""
+    import importlib
+
+    public = {name: set(importlib.import_module(name).__all__) for name in subpackages()}
+    modules = all_modules()
+    sources = [*modules.values(), *sorted((PACKAGE.parent / "tests").glob("*.py")),
+               *sorted((PACKAGE.parent / "bench").glob("*.py"))]
+    unknown = []
+    for path in sources:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module in public:
+                unknown += [f"{path.name}: {node.module}.{a.name}" for a in node.names
+                            if a.name not in public[node.module]
+                            and f"{node.module}.{a.name}" not in modules]
+    assert unknown == []

@@ -11,7 +11,7 @@ from typing import Any
 from bulk_loader import __version__
 from bulk_loader.delete._send import NOTE_CONFIRMED, Tally
 from bulk_loader.journal import Journal, Run
-from bulk_loader.states import DELETE_OUTCOMES
+from bulk_loader.states import DELETE_OUTCOMES, FAILED_STATES
 from bulk_loader.upload import iso_utc
 
 OUTCOMES = DELETE_OUTCOMES
@@ -31,7 +31,7 @@ def build_summary(journal: Journal, run: Run, state: str, code: int, tally: Tall
         "counts": by_outcome,
         "confirmed_on_resume": journal.count_noted(run, "deleted", NOTE_CONFIRMED),
         "top_reasons": [{"reason": m, "count": n} for m, n in
-                        journal.top_reasons(run, states=("rejected", "invalid", "failed"))],
+                        journal.top_reasons(run, states=FAILED_STATES)],
         # An undo's records left in place (not that run's to delete), by reason.
         "left_reasons": [{"reason": m, "count": n} for m, n in
                          journal.top_reasons(run, limit=10, states=("left",))],

@@ -4,36 +4,57 @@ All SQL lives in this package: the journal itself, its schema, the writer thread
 (whose record is it, docs/contract.md Decision 14) and the pandas frames (`journal.frames`).
 """
 
-from bulk_loader.journal._journal import (
-    OPEN_CHUNK_STATES,
-    SCHEMA_VERSION,
-    Chunk,
-    Journal,
-    OutcomeRow,
-    Record,
-    Run,
-    encode_records,
-    make_chunk,
-)
-from bulk_loader.journal._queries import (
-    latest_delete_of,
-    records_in_state,
-    run_ids_in_scope,
-    run_ids_started_between,
-    undone_by,
-    unfinished_uploads_of_other_bytes,
-)
-from bulk_loader.journal._thread import (
-    JournalThread,
-)
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bulk_loader.journal._journal import (
+        OPEN_CHUNK_STATES,
+        SCHEMA_VERSION,
+        Chunk,
+        Journal,
+        OutcomeRow,
+        Record,
+        Run,
+        encode_records,
+        make_chunk,
+    )
+    from bulk_loader.journal._queries import (
+        latest_delete_of,
+        records_in_state,
+        run_ids_in_scope,
+        run_ids_started_between,
+        undone_by,
+        unfinished_uploads_of_other_bytes,
+    )
+    from bulk_loader.journal._thread import (
+        JournalThread,
+    )
+
+# Each name is imported on first use (PEP 562), so that a command loads only what it runs:
+# `bulk-loader --version` took 0.10 s with each subpackage loaded whole, 0.06 s this way.
+_WHERE = {
+    "Chunk": "_journal",
+    "Journal": "_journal",
+    "JournalThread": "_thread",
+    "OPEN_CHUNK_STATES": "_journal",
+    "OutcomeRow": "_journal",
+    "Record": "_journal",
+    "Run": "_journal",
+    "SCHEMA_VERSION": "_journal",
+    "encode_records": "_journal",
+    "latest_delete_of": "_queries",
+    "make_chunk": "_journal",
+    "records_in_state": "_queries",
+    "run_ids_in_scope": "_queries",
+    "run_ids_started_between": "_queries",
+    "undone_by": "_queries",
+    "unfinished_uploads_of_other_bytes": "_queries",
+}
 
 __all__ = [
-    "latest_delete_of",
-    "records_in_state",
-    "run_ids_in_scope",
-    "run_ids_started_between",
-    "undone_by",
-    "unfinished_uploads_of_other_bytes",
     "Chunk",
     "Journal",
     "JournalThread",
@@ -43,5 +64,19 @@ __all__ = [
     "Run",
     "SCHEMA_VERSION",
     "encode_records",
+    "latest_delete_of",
     "make_chunk",
+    "records_in_state",
+    "run_ids_in_scope",
+    "run_ids_started_between",
+    "undone_by",
+    "unfinished_uploads_of_other_bytes",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{_WHERE[name]}"), name)
+    globals()[name] = value
+    return value

@@ -1,28 +1,45 @@
 """`bulk-loader upload`: the main job, resumable at any instant (load, then send), and its dry run.
 """
 
-from bulk_loader.upload._dry import (
-    # only here: it imports the validator,
-    format_dry_run,
-)
-from bulk_loader.upload._load import (
-    load_file,
-)
-from bulk_loader.upload._run import (
-    UploadOptions,
-    fallback_zone,
-    run_upload,
-)
-from bulk_loader.upload._send import (
-    CONFIRMED_ON_RESUME,
-)
-from bulk_loader.upload._summary import (
-    format_summary,
-    iso_utc,
-)
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bulk_loader.upload._dry import (
+        format_dry_run,
+    )
+    from bulk_loader.upload._load import (
+        load_file,
+    )
+    from bulk_loader.upload._run import (
+        UploadOptions,
+        fallback_zone,
+        run_upload,
+    )
+    from bulk_loader.upload._send import (
+        CONFIRMED_ON_RESUME,
+    )
+    from bulk_loader.upload._summary import (
+        format_summary,
+        iso_utc,
+    )
+
+# Each name is imported on first use (PEP 562), so that a command loads only what it runs:
+# `bulk-loader --version` took 0.10 s with each subpackage loaded whole, 0.06 s this way.
+_WHERE = {
+    "CONFIRMED_ON_RESUME": "_send",
+    "UploadOptions": "_run",
+    "fallback_zone": "_run",
+    "format_dry_run": "_dry",
+    "format_summary": "_summary",
+    "iso_utc": "_summary",
+    "load_file": "_load",
+    "run_upload": "_run",
+}
 
 __all__ = [
-    "# only here: it imports the validator",
     "CONFIRMED_ON_RESUME",
     "UploadOptions",
     "fallback_zone",
@@ -32,3 +49,11 @@ __all__ = [
     "load_file",
     "run_upload",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{_WHERE[name]}"), name)
+    globals()[name] = value
+    return value
