@@ -47,7 +47,9 @@ def main() -> str:
     night1, night2, journal = OUT / "night1.csv", OUT / "night2.csv", OUT / "journal.sqlite"
     write_ids(night1, 0, n)
     write_ids(night2, n // 2, n)
-    sim, url = start_simulator(0)
+    # Records stay New for the whole bench: none is being offered to an agent (busy) when the
+    # undo deletes it, which would stop the undo with exit 3 (Decision 13).
+    sim, url = start_simulator(0, "--stage-seconds", "1000000")
     common = ["--campaign", "125", "--base-url", url, "--journal", str(journal)]
     rows = []
     try:

@@ -51,10 +51,10 @@ def write_csv(path: Path, n: int) -> None:
                 for i in range(lo, min(n, lo + step))))
 
 
-def start_simulator(latency_ms: float) -> tuple[subprocess.Popen[str], str]:
+def start_simulator(latency_ms: float, *extra: str) -> tuple[subprocess.Popen[str], str]:
     sim = subprocess.Popen(
         [sys.executable, "-m", "bulk_loader", "simulate", "--port", "0",
-         "--latency-ms", str(latency_ms)],
+         "--latency-ms", str(latency_ms), *extra],
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=_env())
     assert sim.stdout is not None
     for line in sim.stdout:
