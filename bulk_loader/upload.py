@@ -423,7 +423,8 @@ def _finish(opts: UploadOptions, journal: Journal, run: Run, sent: SendResult, r
     pending = counts.get("pending", 0) + counts.get("in_flight", 0)
     ended = early_end(pending, "sent", stopped_by=sent.stopped_by,
                       dead_server=sent.dead_server, interrupted=sent.interrupted,
-                      interrupt_code=sent.interrupt_code, signal_name=sent.signal_name)
+                      interrupt_code=sent.interrupt_code, signal_name=sent.signal_name,
+                      lost=sent.lost)
     if ended is not None:
         state, code, message = ended
     else:

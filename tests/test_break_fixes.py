@@ -1,0 +1,87 @@
+"""What a break-test of a campaign's life across runs found (issues 9 and 15), each through the
+real CLI against the simulator over HTTP: lost answers, undoing a reschedule, whose records a
+report counts as removed, out-of-range dates, options a resume keeps, busy reschedules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bulk_loader.client import RecordOutcome
+from bulk_loader.outcome import early_end
+from bulk_loader.upload_send import LOST, classify
+from tests.simulator_fixture import RunningSimulator, running_simulator
+from tests.test_campaign_nights import ids, night_file, undo, upload
+from tests.upload_support import iso_in
+
+
+def faults(sim: RunningSimulator, rate: float, commit_rate: float) -> None:
+    """Change the simulator's faults while it runs (the test's own hand)."""
+    def change() -> None:
+        sim.state.faults.rate = rate
+        sim.state.faults.commit_rate = commit_rate
+    sim._call(change)
+
+
+def test_answers_lost_after_the_server_stored_them_stop_the_run_and_a_rerun_owns_them(
+        tmp_path: Path) -> None:
+    journal, f = tmp_path / "j.sqlite", night_file(tmp_path / "n.csv", ids(0, 100))
+    with running_simulator(drop_after_commit_rate=1.0, fault_rate=0.85, fault_kinds=("500",),
+                           seed=5, retry_after_s=0) as sim:
+        r, s = upload(sim, journal, f, "--chunk-size", "20", "--no-preflight", "--concurrency", "1")
+        in_campaign = set(sim.records(125))
+        assert r.exit_code == 3, r.output
+        lost = s["counts"]["pending"]
+        assert s["counts"]["failed"] == 0 and s["counts"]["accepted"] + lost == 100
+        assert lost > 0 and len(in_campaign) > s["counts"]["accepted"]  # some lost were stored
+        assert s["message"].startswith("stopped: the ")  # lost answers, or no answer at all
+        assert "run the same command again" in s["message"]
+        failures = Path(s["failures"])
+        assert not failures.exists() or "HTTP 500" not in failures.read_text(encoding="utf-8-sig")
+
+        faults(sim, 0.0, 0.0)
+        r, s = upload(sim, journal, f, "--chunk-size", "20", "--no-preflight", "--concurrency", "1")
+        assert r.exit_code == 0, r.output
+        assert s["counts"]["accepted"] == 100 and s["confirmed_on_resume"] == len(in_campaign)
+
+        r, s = undo(sim, journal, "upload-1")
+        assert r.exit_code == 0, r.output
+        assert s["counts"]["deleted"] == 100 and sim.records(125) == {}
+
+
+def test_a_record_no_attempt_of_which_reached_the_server_is_failed_not_lost() -> None:
+    never = RecordOutcome(7, None, "connection refused", 3, False)
+    maybe = RecordOutcome(8, None, "the server answered HTTP 500", 3, True)
+    notes, ok, _, _ = classify([never, maybe], [2, 3], [None, None], was_in_flight=False)
+    assert ok == 0 and [n[3] for n in notes] == ["failed", LOST]
+
+
+def test_a_run_with_lost_answers_stops_with_one_sentence_saying_to_rerun() -> None:
+    state, code, message = early_end(80, "sent", stopped_by=None, dead_server=None,
+                                     interrupted=False, lost=80) or ("", 0, "")
+    assert (state, code) == ("stopped", 3)
+    assert message == ("stopped: the answers for 80 records were lost on the way (the server may "
+                       "have added them); nothing was lost, run the same command again to "
+                       "confirm them.")
+
+
+def test_undoing_a_reschedule_leaves_the_earlier_runs_customers_and_their_undo_removes_them(
+        tmp_path: Path) -> None:
+    journal, customers, new = tmp_path / "j.sqlite", ids(0, 200), iso_in(30)
+    with running_simulator() as sim:
+        r, _ = upload(sim, journal, night_file(tmp_path / "n1.csv", customers), "--chunk-size", "50")
+        assert r.exit_code == 0
+        r, s = upload(sim, journal, night_file(tmp_path / "n2.csv", customers, new),
+                      "--chunk-size", "50", "--reschedule")
+        assert r.exit_code == 0 and s["run_id"] == "upload-2", r.output
+        assert sim.records(125) == dict.fromkeys(customers, new)
+
+        r, s = undo(sim, journal, "upload-2")
+        assert r.exit_code == 0 and s["counts"]["deleted"] == 0, s
+        assert s["left_reasons"] == [{"count": 200, "reason": "left in place: was in the "
+                                      "campaign before upload-2 (added by upload-1); upload-2 "
+                                      "only moved its callback"}]
+        assert sim.records(125) == dict.fromkeys(customers, new)
+
+        r, s = undo(sim, journal, "upload-1")
+        assert r.exit_code == 0 and s["counts"]["deleted"] == 200, s
+        assert sim.records(125) == {}
