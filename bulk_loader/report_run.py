@@ -7,7 +7,8 @@
         rep.summary_dict()                         # once rows() is consumed
 
 An upload's record accepted and later removed by a delete run (same campaign and endpoint) shows
-as outcome `deleted`, with that run in `deleted-by`: an undone upload reads as undone.
+as outcome `deleted`, with that run in `deleted-by`: an undone upload reads as undone. Only a
+removal of this run's own holding counts (holdings.py), not one of the same id held by another run.
 
 CSV and JSON carry the journal's values (UTC ISO 8601 text); the XLSX gets typed cells: times as
 local Excel date-times (report_time.Localizer, the zone named in the header) and every id that is
@@ -24,7 +25,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from bulk_loader import spec
+from bulk_loader import holdings, spec
 from bulk_loader.campaign_view import RecordSummary, label
 from bulk_loader.journal import OPEN_CHUNK_STATES, Journal, Record, Run
 from bulk_loader.reconcile import CampaignLoad, Workspace, batched
@@ -99,12 +100,23 @@ class RunReport:
         success = SUCCESS.get(self.run.kind, ("accepted",))
         for batch in batched(self.journal.iter_records(self.run)):
             ids = [r.customer_id for r in batch if isinstance(r.customer_id, int)]
-            gone = self.ws.deleted_by(ids) if self.ws is not None else {}
+            gone = self._removed_own(ids) if self.deletion_runs else {}
             seen = self.ws.in_campaign(ids) if self.ws is not None and self.matchable else {}
             if self.ws is not None and self.matchable:
                 self.ws.note_run_ids(r.customer_id for r in batch if r.state in success)
             for rec in batch:
                 yield self._row(rec, success, gone, seen)
+
+    def _removed_own(self, ids: list[int]) -> dict[Any, str]:
+        """{customer_id: run_id of the run that removed it} for the ids whose holding this run
+        had (holdings.py): another run's undo of the same ids did not remove this run's own."""
+        facts = holdings.history(self.journal.conn, self.journal.scope(self.run), ids)
+        out = {cid: removed for cid, (seq, _, removed) in facts.items()
+               if seq == self.run.seq and removed is not None}
+        later = [cid for cid, (seq, _, _) in facts.items() if seq > self.run.seq]
+        if later and self.ws is not None:  # removed, then added again by a later run
+            out.update(self.ws.deleted_by(later))
+        return out
 
     def _row(self, rec: Record, success: tuple[str, ...], gone: Mapping[Any, str],
              seen: Mapping[Any, tuple[Any, Any, Any]]) -> tuple[Any, ...]:

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from click.testing import CliRunner, Result
+
+from bulk_loader.cli import cli
 from bulk_loader.client import RecordOutcome
 from bulk_loader.outcome import early_end
 from bulk_loader.upload_send import LOST, classify
 from tests.simulator_fixture import RunningSimulator, running_simulator
 from tests.test_campaign_nights import ids, night_file, undo, upload
-from tests.upload_support import iso_in
+from tests.upload_support import env_for, iso_in, read_csv
 
 
 def faults(sim: RunningSimulator, rate: float, commit_rate: float) -> None:
@@ -20,6 +23,11 @@ def faults(sim: RunningSimulator, rate: float, commit_rate: float) -> None:
         sim.state.faults.rate = rate
         sim.state.faults.commit_rate = commit_rate
     sim._call(change)
+
+
+def report(sim: RunningSimulator, journal: Path, *argv: str) -> Result:
+    return CliRunner().invoke(cli, ["report", *argv, "--journal", str(journal)],
+                              env=env_for(sim), catch_exceptions=False)
 
 
 def test_answers_lost_after_the_server_stored_them_stop_the_run_and_a_rerun_owns_them(
@@ -85,3 +93,30 @@ def test_undoing_a_reschedule_leaves_the_earlier_runs_customers_and_their_undo_r
         r, s = undo(sim, journal, "upload-1")
         assert r.exit_code == 0 and s["counts"]["deleted"] == 200, s
         assert sim.records(125) == {}
+
+
+def test_a_run_report_counts_as_removed_only_what_an_undo_took_from_this_runs_own_records(
+        tmp_path: Path) -> None:
+    journal = tmp_path / "j.sqlite"
+    with running_simulator() as sim:
+        r, _ = upload(sim, journal, night_file(tmp_path / "n1.csv", ids(0, 100)))
+        assert r.exit_code == 0
+        sim.set_campaign_status(125, 5)  # stopped: upload-2 is refused, nothing sent
+        n2 = night_file(tmp_path / "n2.csv", ids(50, 150))
+        r, s = upload(sim, journal, n2, "--no-preflight")
+        assert r.exit_code == 4 and s["counts"]["pending"] == 100, r.output
+        sim.set_campaign_status(125, 3)
+        r, s = undo(sim, journal, "upload-1")
+        assert r.exit_code == 0 and s["counts"]["deleted"] == 100
+        r, s = upload(sim, journal, n2, "--no-preflight")
+        assert r.exit_code == 0 and s["counts"]["accepted"] == 100, r.output
+        assert set(sim.records(125)) == set(ids(50, 150))
+
+        out = tmp_path / "r2.csv"
+        r = report(sim, journal, "upload-2", "--output", str(out))
+        assert r.exit_code == 0, r.output
+        outcomes = [line[3] for line in read_csv(out)[1:]]
+        assert outcomes == ["accepted"] * 100
+        out1 = tmp_path / "r1.csv"
+        r = report(sim, journal, "upload-1", "--output", str(out1))
+        assert [line[3] for line in read_csv(out1)[1:]] == ["deleted"] * 100
