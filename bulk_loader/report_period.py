@@ -100,6 +100,14 @@ def load_period(journal: Journal, campaign_id: int, start: datetime, end: dateti
     return period
 
 
+def _before(start: datetime, span: timedelta) -> datetime:
+    """The previous period's start: `span` before `start`, or the calendar's first moment."""
+    try:
+        return start - span
+    except OverflowError:
+        return datetime.min.replace(tzinfo=UTC)
+
+
 class PeriodReport:
     def __init__(self, journal: Journal, campaign_id: int, start: datetime, end: datetime,
                  local: Localizer, endpoint: str | None = None) -> None:
@@ -108,7 +116,7 @@ class PeriodReport:
         self.local = local
         self.endpoint = endpoint.rstrip("/") if endpoint else None
         self.this = load_period(journal, campaign_id, start, end, self.endpoint)
-        self.previous = load_period(journal, campaign_id, start - (end - start), start,
+        self.previous = load_period(journal, campaign_id, _before(start, end - start), start,
                                     self.endpoint)
 
     # -- figures ---------------------------------------------------------------------------------

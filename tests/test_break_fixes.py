@@ -120,3 +120,24 @@ def test_a_run_report_counts_as_removed_only_what_an_undo_took_from_this_runs_ow
         out1 = tmp_path / "r1.csv"
         r = report(sim, journal, "upload-1", "--output", str(out1))
         assert [line[3] for line in read_csv(out1)[1:]] == ["deleted"] * 100
+
+
+def test_out_of_range_dates_are_one_sentence_and_exit_2_in_report_and_runs(tmp_path: Path) -> None:
+    journal = tmp_path / "j.sqlite"
+    with running_simulator() as sim:
+        r, _ = upload(sim, journal, night_file(tmp_path / "n1.csv", ids(0, 5)))
+        assert r.exit_code == 0
+        out = str(tmp_path / "p.xlsx")
+        for argv, what in ((["--since", "999999d"], "--since must be between the years 1 and "
+                            "9999 (got '999999d')"),
+                           (["--since", "2026-01-01", "--until", "9999-12-31"],
+                            "--until must be between the years 1 and 9999 (got '9999-12-31')"),
+                           (["--since", "0001-01-01T00:00+05:00"], "--since must be between")):
+            r = report(sim, journal, "--campaign", "125", *argv, "--output", out)
+            assert r.exit_code == 2 and r.stderr.startswith(f"error: {what}"), r.output
+            assert len(r.stderr.splitlines()) == 1
+        r = report(sim, journal, "--campaign", "125", "--since", "0001-01-02", "--output", out)
+        assert r.exit_code == 0, r.output  # the very first day is a real date: all runs
+        for since in ("999999d", "0001-01-01T00:00+05:00"):
+            r = CliRunner().invoke(cli, ["runs", "--journal", str(journal), "--since", since])
+            assert r.exit_code == 2 and r.stderr.startswith("error: --since must be between")
