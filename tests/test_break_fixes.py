@@ -141,3 +141,22 @@ def test_out_of_range_dates_are_one_sentence_and_exit_2_in_report_and_runs(tmp_p
         for since in ("999999d", "0001-01-01T00:00+05:00"):
             r = CliRunner().invoke(cli, ["runs", "--journal", str(journal), "--since", since])
             assert r.exit_code == 2 and r.stderr.startswith("error: --since must be between")
+
+
+def test_a_resume_without_reschedule_keeps_the_runs_reschedule_and_says_so(
+        tmp_path: Path) -> None:
+    journal, customers, new = tmp_path / "j.sqlite", ids(0, 20), iso_in(30)
+    with running_simulator() as sim:
+        r, _ = upload(sim, journal, night_file(tmp_path / "n1.csv", customers))
+        assert r.exit_code == 0
+        n2 = night_file(tmp_path / "n2.csv", customers, new)
+        sim.set_campaign_status(125, 5)
+        r, s = upload(sim, journal, n2, "--reschedule", "--no-preflight")
+        assert r.exit_code == 4 and s["counts"]["pending"] == 20, r.output
+        sim.set_campaign_status(125, 3)
+        r, s = upload(sim, journal, n2)  # --reschedule forgotten
+        assert r.exit_code == 0 and s["run_id"] == "upload-2", r.output
+        assert ("note: run upload-2 keeps the options it was started with: it goes on with "
+                "--reschedule (not given now); add --new-run to start a new run instead"
+                ) in r.stderr.splitlines()
+        assert sim.records(125) == dict.fromkeys(customers, new)
