@@ -288,7 +288,8 @@ def test_reschedule_of_a_customer_being_offered_keeps_the_old_callback_and_says_
         assert s["counts"]["accepted"] == 30 - len(kept)
         assert {line[5] for line in lines if line[3] == "rejected"} == {
             "not rescheduled: the customer is being offered to an agent (The customer is not "
-            "available for deletion.); the callback of upload-1 (no call time) stays"}
+            "available for deletion.); the callback of upload-1 (no call time) stays; to move "
+            "it, re-run later with --reschedule --new-run"}
         assert sim.records(125) == {c: None if c in kept else new for c in customers}
 
 
