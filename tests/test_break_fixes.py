@@ -4,6 +4,7 @@ report counts as removed, out-of-range dates, options a resume keeps, busy resch
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from click.testing import CliRunner, Result
@@ -160,3 +161,26 @@ def test_a_resume_without_reschedule_keeps_the_runs_reschedule_and_says_so(
                 "--reschedule (not given now); add --new-run to start a new run instead"
                 ) in r.stderr.splitlines()
         assert sim.records(125) == dict.fromkeys(customers, new)
+
+
+def test_period_report_keeps_deletes_apart_and_a_refused_run_out_of_the_loads(
+        tmp_path: Path) -> None:
+    journal = tmp_path / "j.sqlite"
+    with running_simulator() as sim:
+        r, s1 = upload(sim, journal, night_file(tmp_path / "n1.csv", ids(0, 5)))
+        assert r.exit_code == 0
+        r, _ = undo(sim, journal, "upload-1")
+        assert r.exit_code == 0
+        sim.set_campaign_status(125, 5)
+        r, _ = upload(sim, journal, night_file(tmp_path / "n2.csv", ids(10, 17)), "--no-preflight")
+        assert r.exit_code == 4
+        r = report(sim, journal, "--campaign", "125", "--since", "1d", "--output", "-",
+                   "--format", "json")
+        assert r.exit_code == 0, r.output
+        doc = json.loads(r.stdout)
+        this = doc["totals"]["this"]
+        assert (this["loads"], this["records"], this["delete-records"]) == (1, 5, 5)
+        assert [x["run"] for x in doc["runs"]] == ["upload-1", "delete-2"]
+        assert [(x["run"], x["counted"]) for x in doc["not_counted"]] == [
+            ("upload-3", "no: refused by the campaign before taking anything (exit 4)")]
+        assert doc["runs"][0]["wall-seconds"] == round(s1["wall_seconds"], 1)
