@@ -53,6 +53,8 @@ def with_profile(ctx: click.Context, params: Mapping[str, Any],
             raw, where, rank[key] = table[key], f"{key} in profile [{profile or 'default'}] of {path}", PROFILE
         else:
             continue
+        if getattr(param, "multiple", False) and isinstance(raw, str):
+            raw = [raw]  # a repeatable option from the environment: one value
         try:
             out[name] = param.type_cast_value(ctx, raw)
         except click.BadParameter as exc:
