@@ -11,8 +11,10 @@ from click.testing import CliRunner, Result
 
 from bulk_loader.cli import cli
 from bulk_loader.client import RecordOutcome
+from bulk_loader.journal import Journal
 from bulk_loader.outcome import early_end
 from bulk_loader.upload_send import LOST, classify
+from tests.ops_support import seed
 from tests.simulator_fixture import RunningSimulator, running_simulator
 from tests.test_campaign_nights import ids, night_file, undo, upload
 from tests.upload_support import env_for, iso_in, read_csv
@@ -184,3 +186,32 @@ def test_period_report_keeps_deletes_apart_and_a_refused_run_out_of_the_loads(
         assert [(x["run"], x["counted"]) for x in doc["not_counted"]] == [
             ("upload-3", "no: refused by the campaign before taking anything (exit 4)")]
         assert doc["runs"][0]["wall-seconds"] == round(s1["wall_seconds"], 1)
+
+
+def test_reconcile_counts_this_journals_runs_under_another_spelling_of_the_endpoint(
+        tmp_path: Path) -> None:
+    journal = tmp_path / "j.sqlite"
+    with running_simulator() as sim:
+        r, _ = upload(sim, journal, night_file(tmp_path / "n1.csv", ids(0, 5)))
+        assert r.exit_code == 0
+        with Journal.open(journal) as j:  # as a journal from before endpoints were normalised
+            old = j.create_run("upload", file_sha256="old", campaign_id=125,
+                               endpoint=f"http://localhost:{sim.port}/")
+            with j.transaction():
+                j.add_chunk(old, 0, [2, 3, 4], ids(10, 13), [None] * 3)
+                j.finish_chunk(old, 0, "accepted", 200, 1)
+            j.set_state(old, "completed", exit_code=0)
+            other = j.create_run("upload", file_sha256="other", campaign_id=125,
+                                 endpoint="https://vcc-na12.8x8.com/api")
+            j.set_state(other, "completed", exit_code=0)
+        seed(sim, 125, ids(10, 13)[0], 3)
+        out = tmp_path / "r.json"
+        r = report(sim, journal, "upload-1", "--reconcile", "--output", str(out))
+        assert r.exit_code == 0, r.output
+        assert "Journal: accepted minus deleted, all runs on this campaign: 8" in r.output
+        assert "Difference (campaign - journal): 0" in r.output
+
+        seed(sim, 125, ids(20, 21)[0], 1)
+        r = report(sim, journal, "upload-1", "--reconcile", "--output", str(out))
+        assert ("likely cause: runs of this journal on campaign 125 through another endpoint "
+                "(https://vcc-na12.8x8.com/api: upload-3) are not counted here") in r.output
