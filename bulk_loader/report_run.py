@@ -41,6 +41,7 @@ MATCH_HEADERS = ("in-campaign", "campaign-status", "campaign-status-code",
                  "campaign-disposition", "check")
 # Not done: the failures and everything still open (pending, in flight, busy...).
 FAILED = tuple(dict.fromkeys((*FAILURES, *OPEN_OUTCOMES, *OPEN_CHUNK_STATES)))
+NOT_SENT_YET = "not sent yet: re-run the same command"  # an open row has no message of its own
 SUCCESS = {"upload": ("accepted",), "delete": ("deleted", "absent")}
 RESULTS_SHEET_MAX = 250_000  # per-row sheets beyond this go to a CSV beside the XLSX
 TOP_REASONS = 10
@@ -121,6 +122,8 @@ class RunReport:
     def _row(self, rec: Record, success: tuple[str, ...], gone: Mapping[Any, str],
              seen: Mapping[Any, tuple[Any, Any, Any]]) -> tuple[Any, ...]:
         outcome, message = outcome_of(rec.state), rec.message
+        if outcome in OPEN_OUTCOMES and not message:
+            message = NOT_SENT_YET
         by = gone.get(rec.customer_id) if rec.state == "accepted" else None
         if by is not None:
             outcome = "deleted"
@@ -158,23 +161,23 @@ class RunReport:
         rec: Record | None
         if original is None:
             for rec in failed:
-                yield (rec.row, rec.customer_id, rec.schedule, outcome_of(rec.state), rec.message)
+                yield (rec.row, rec.customer_id, rec.schedule, outcome_of(rec.state), _reason(rec))
             return
         rec = next(failed, None)
         if rec is None:
             return  # no failure: the file is not even opened
         for row, cells in original:
             while rec is not None and rec.row < row:
-                yield (rec.row, *([None] * width), outcome_of(rec.state), rec.message)
+                yield (rec.row, *([None] * width), outcome_of(rec.state), _reason(rec))
                 rec = next(failed, None)
             if rec is None:
                 return
             if rec.row == row:
                 padded = tuple(cells[:width]) + (None,) * (width - len(cells))
-                yield (rec.row, *padded, outcome_of(rec.state), rec.message)
+                yield (rec.row, *padded, outcome_of(rec.state), _reason(rec))
                 rec = next(failed, None)
         while rec is not None:  # past the file's end (it changed): keep every failure
-            yield (rec.row, *([None] * width), outcome_of(rec.state), rec.message)
+            yield (rec.row, *([None] * width), outcome_of(rec.state), _reason(rec))
             rec = next(failed, None)
 
     @property
@@ -322,6 +325,13 @@ def original_rows(run: Run) -> tuple[list[str], Iterator[tuple[int, Sequence[Any
 
     reader = ReaderOptions(**(run.settings.get("reader") or {}))
     return list(headers), iter_rows(run.file_path, **reader.kwargs())
+
+
+def _reason(rec: Record) -> str | None:
+    """The failure's message; an open row (never answered) says what to do instead."""
+    if not rec.message and outcome_of(rec.state) in OPEN_OUTCOMES:
+        return NOT_SENT_YET
+    return rec.message
 
 
 def as_id(value: Any) -> Any:

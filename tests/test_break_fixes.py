@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import openpyxl
 from click.testing import CliRunner, Result
 
 from bulk_loader.cli import cli
@@ -215,3 +216,28 @@ def test_reconcile_counts_this_journals_runs_under_another_spelling_of_the_endpo
         r = report(sim, journal, "upload-1", "--reconcile", "--output", str(out))
         assert ("likely cause: runs of this journal on campaign 125 through another endpoint "
                 "(https://vcc-na12.8x8.com/api: upload-3) are not counted here") in r.output
+
+
+def test_report_gives_open_rows_a_reason_and_zoneless_times_a_way_that_works(
+        tmp_path: Path) -> None:
+    journal = tmp_path / "j.sqlite"
+    naive = iso_in(2).removesuffix("Z").split(".")[0]
+    with running_simulator() as sim:
+        f = night_file(tmp_path / "n.csv", ids(0, 10),
+                       {c: naive for c in ids(0, 3)})
+        sim.set_campaign_status(125, 5)
+        r, s = upload(sim, journal, f, "--no-preflight")
+        assert r.exit_code == 4 and s["counts"]["pending"] == 7 and s["counts"]["invalid"] == 3
+        out = tmp_path / "r.xlsx"
+        r = report(sim, journal, "upload-1", "--output", str(out))
+        assert r.exit_code == 0, r.output
+        book = openpyxl.load_workbook(out)
+        rows = list(book["Failures"].iter_rows(values_only=True))
+        head = list(rows[0])
+        outcome, message = head.index("outcome"), head.index("reason")
+        assert {x[message] for x in rows[1:] if x[outcome] == "pending"} == {
+            "not sent yet: re-run the same command"}
+        summary = [c for row in book["Summary"].iter_rows(values_only=True) for c in row if c]
+        assert ("feed the failures file back with --timezone ZONE or --timezone-column NAME, or "
+                "give the times an offset (the same file again needs --new-run: its run is "
+                "finished)") in summary
