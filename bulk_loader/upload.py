@@ -370,7 +370,7 @@ def _run_locked(opts: UploadOptions, journal: Journal, run: Run, info: CampaignI
     before = journal.counts(run)
     to_send = before.get("pending", 0) + before.get("in_flight", 0)
     total_valid = sum(n for s, n in before.items() if s != "invalid")
-    progress.start_sending(total_valid, total_valid - to_send)
+    progress.start_sending(total_valid, total_valid - to_send, opts.skip_known)
     try:
         sent = asyncio.run(_send(opts, journal, run, progress)) if to_send else SendResult(Tally())
     finally:

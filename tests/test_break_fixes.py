@@ -241,3 +241,14 @@ def test_report_gives_open_rows_a_reason_and_zoneless_times_a_way_that_works(
         assert ("feed the failures file back with --timezone ZONE or --timezone-column NAME, or "
                 "give the times an offset (the same file again needs --new-run: its run is "
                 "finished)") in summary
+
+
+def test_skip_known_progress_does_not_promise_to_send_the_known_ones(tmp_path: Path) -> None:
+    journal = tmp_path / "j.sqlite"
+    with running_simulator() as sim:
+        r, _ = upload(sim, journal, night_file(tmp_path / "n1.csv", ids(0, 50)))
+        assert r.exit_code == 0
+        r, s = upload(sim, journal, night_file(tmp_path / "n2.csv", ids(0, 100)), "--skip-known")
+        assert r.exit_code == 0 and s["skipped_known"] == 50 and s["sent_this_time"] == 50
+        assert ("sending: at most 100 records (0 settled before; --skip-known leaves out the ones "
+                "the journal knows)") in r.stderr.splitlines()
