@@ -339,9 +339,8 @@ def as_id(value: Any) -> Any:
     so that a lookup between sheets matches. Anything else stays as it was."""
     if type(value) is str:
         text = value.strip()
-        if text.isascii() and text.isdecimal() and len(text) <= 15 and \
-                (text[0] != "0" or text == "0"):
-            return int(text)
+        if text.isascii() and text.isdecimal() and len(text.lstrip("0")) <= 15:
+            return int(text)  # 00012345 too: the id sent was 12345, a number on Results
     return value
 
 

@@ -18,7 +18,7 @@ from bulk_loader.upload_send import LOST, classify
 from tests.ops_support import seed
 from tests.simulator_fixture import RunningSimulator, running_simulator
 from tests.test_campaign_nights import ids, night_file, undo, upload
-from tests.upload_support import env_for, iso_in, read_csv
+from tests.upload_support import env_for, iso_in, read_csv, write_csv
 
 
 def faults(sim: RunningSimulator, rate: float, commit_rate: float) -> None:
@@ -252,3 +252,20 @@ def test_skip_known_progress_does_not_promise_to_send_the_known_ones(tmp_path: P
         assert r.exit_code == 0 and s["skipped_known"] == 50 and s["sent_this_time"] == 50
         assert ("sending: at most 100 records (0 settled before; --skip-known leaves out the ones "
                 "the journal knows)") in r.stderr.splitlines()
+
+
+def test_a_leading_zero_id_is_the_same_number_on_results_and_failures(tmp_path: Path) -> None:
+    journal = tmp_path / "j.sqlite"
+    with running_simulator() as sim:
+        f = write_csv(tmp_path / "n.csv", [["010000001", "2020-01-01T10:00:00Z", "x"],
+                                           ["010000002", "", "x"]])
+        r, s = upload(sim, journal, f)
+        assert r.exit_code == 1 and s["counts"]["invalid"] == 1, r.output
+        out = tmp_path / "r.xlsx"
+        r = report(sim, journal, "upload-1", "--output", str(out))
+        assert r.exit_code == 0, r.output
+        book = openpyxl.load_workbook(out)
+        results = list(book["Results"].iter_rows(values_only=True))[1:]
+        failures = list(book["Failures"].iter_rows(values_only=True))[1:]
+        assert [x[1] for x in results] == [10_000_001, 10_000_002]
+        assert [x[1] for x in failures] == [10_000_001]
