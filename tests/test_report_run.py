@@ -9,6 +9,7 @@ from pathlib import Path
 import openpyxl
 from click.testing import CliRunner
 
+from bulk_loader import holdings
 from bulk_loader.cli import cli
 from bulk_loader.journal import Journal
 
@@ -38,6 +39,7 @@ def _delete_run(j: Journal, source: str, ids: list[int], rows: list[int]) -> str
     with j.transaction():
         j.add_chunk(run, 0, rows, ids, [None] * len(ids))
         j.finish_chunk(run, 0, "deleted", 204, 1, [])
+        holdings.release(j.conn, j.scope(run), run.seq, ids)  # as a delete does (delete.py)
     j.set_state(run, "completed", exit_code=0)
     return run.run_id
 
