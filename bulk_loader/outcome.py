@@ -20,10 +20,12 @@ class RunOutcome:
 
 def early_end(pending: int, verb: str, *, stopped_by: Exception | None, dead_server: str | None,
               interrupted: bool, interrupt_code: int = EXIT_INTERRUPTED,
-              signal_name: str | None = None) -> tuple[RunState, int, str] | None:
+              signal_name: str | None = None, lost: int = 0) -> tuple[RunState, int, str] | None:
     """(state, exit code, message) of a run that ended before all its records were done, else
     None. `verb` says what was not done to the `pending` records: "sent", "deleted".
-    `interrupt_code`/`signal_name`: 130 and Ctrl-C, or 143 and SIGTERM (runs/_interrupt.py)."""
+    `interrupt_code`/`signal_name`: 130 and Ctrl-C, or 143 and SIGTERM (runs/_interrupt.py).
+    `lost`: records whose answers were lost after their request may have reached the server
+    (Decision 14): kept in flight, so a re-run confirms them."""
     left = f"{pending:,} records were not {verb} yet"
     if isinstance(stopped_by, CampaignRefused):  # Decision 12: exit 4, the records stay pending
         why = str(stopped_by).rstrip(".")  # the vendor's sentence ends with its own period
@@ -33,6 +35,10 @@ def early_end(pending: int, verb: str, *, stopped_by: Exception | None, dead_ser
                 f"stopped: {stopped_by}. {left}; fix the problem and {RESUME_HINT}.")
     if dead_server is not None:
         return "stopped", EXIT_STOPPED, dead_server
+    if lost and not interrupted:
+        return ("stopped", EXIT_STOPPED,
+                f"stopped: the answers for {lost:,} records were lost on the way (the server may "
+                f"have added them); nothing was lost, run the same command again to confirm them.")
     if interrupted or pending:
         code = interrupt_code if interrupted else EXIT_STOPPED
         by = f" by {signal_name}" if interrupted and signal_name else ""

@@ -31,6 +31,11 @@ JOB_KEYS: dict[str, str] = {
     "metrics_file": "metrics_file",
     "log_file": "log_file",
     "trace_http": "trace_http",
+    "date_formats": "date_formats",  # a TOML list; $BULK_LOADER_DATE_FORMATS holds one format
+    "timezone_column": "timezone_column",
+    "no_schedule": "no_schedule",
+    "skip_known": "skip_known",
+    "timeout": "timeout",
 }
 
 # Keys of which only one may be in force: a flag for one of them hides the others' lower sources.

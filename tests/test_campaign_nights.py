@@ -152,9 +152,11 @@ def test_reschedule_moves_changed_callbacks_even_after_kill_9_between_delete_and
         assert sim.records(125) == {**dict.fromkeys(customers, old), **moved}
         assert s["counts"]["accepted"] == 10 and s["counts"]["already_present"] == 10
 
-        r, s = undo(sim, journal, "upload-2")  # the moved callbacks are upload-2's now
-        assert r.exit_code == 0 and s["counts"]["deleted"] == 10
-        assert sim.records(125) == dict.fromkeys(customers[10:], old)
+        r, s = undo(sim, journal, "upload-2")  # a reschedule moves callbacks, adds no record
+        assert r.exit_code == 0 and s["counts"]["deleted"] == 0, s
+        assert sim.records(125) == {**dict.fromkeys(customers, old), **moved}
+        r, s = undo(sim, journal, "upload-1")
+        assert r.exit_code == 0 and s["counts"]["deleted"] == 20 and sim.records(125) == {}
 
 
 def test_campaign_stopped_between_two_chunks_stops_at_once_and_resumes_when_running(
@@ -286,7 +288,8 @@ def test_reschedule_of_a_customer_being_offered_keeps_the_old_callback_and_says_
         assert s["counts"]["accepted"] == 30 - len(kept)
         assert {line[5] for line in lines if line[3] == "rejected"} == {
             "not rescheduled: the customer is being offered to an agent (The customer is not "
-            "available for deletion.); the callback of upload-1 (no call time) stays"}
+            "available for deletion.); the callback of upload-1 (no call time) stays; to move "
+            "it, re-run later with --reschedule --new-run"}
         assert sim.records(125) == {c: None if c in kept else new for c in customers}
 
 

@@ -27,7 +27,9 @@ ROWS = 20
 
 
 def _toml(value: Any) -> str:
-    return json.dumps(value) if not isinstance(value, int | float) else str(value)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return json.dumps(value)  # TOML's true/false, strings and lists read as JSON does
+    return str(value)
 
 
 def write_profile(path: Path, name: str, table: dict[str, Any]) -> Path:
@@ -164,6 +166,11 @@ CASES: dict[str, tuple[Any, list[str], str, Check]] = {
     "metrics_file": ("{tmp}/m.prom", [], "csv", _metrics),
     "log_file": ("{tmp}/run.log", [], "csv", _exists("run.log", '"event":"end"')),
     "trace_http": ("{tmp}/trace.jsonl", [], "csv", _exists("trace.jsonl", '"method":"POST"')),
+    "date_formats": (["%d/%m/%Y %H:%M"], [], "dmy", _scheduled),
+    "timezone_column": ("Zone", ["--no-preflight"], "zoned", _accepted(ROWS)),
+    "no_schedule": (True, [], "dated", _accepted(ROWS)),
+    "skip_known": (True, [], "csv", _setting("skip_known", True)),
+    "timeout": (5, ["--log-file", "{tmp}/run.log"], "csv", _logged("timeout_seconds", 5.0)),
 }
 
 
@@ -177,6 +184,16 @@ def _file(kind: str, tmp: Path) -> Path:
     if kind == "odd-scheduled":
         when = (datetime.now(UTC) + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
         return write_csv(tmp / "c.csv", [[r[0], when] for r in rows], ["Ref", "Call at"])
+    if kind == "dmy":
+        when = (datetime.now(UTC) + timedelta(days=1)).strftime("%d/%m/%Y %H:%M")
+        return write_csv(tmp / "c.csv", [[r[0], when] for r in rows],
+                         ["Customer ID", "Schedule Date Time"])
+    if kind == "zoned":
+        return write_csv(tmp / "c.csv", [[r[0], _naive_time(), "Europe/London"] for r in rows],
+                         ["Customer ID", "Schedule Date Time", "Zone"])
+    if kind == "dated":  # dates, but no schedule column: --no-schedule confirms that
+        return write_csv(tmp / "c.csv", [[r[0], "2026-11-01"] for r in rows],
+                         ["Customer ID", "Last order"])
     if kind == "xlsx":
         return _xlsx(tmp / "c.xlsx")
     if kind == "semicolon":
@@ -205,7 +222,8 @@ def test_each_profile_key_reaches_the_run(simulator: RunningSimulator, tmp_path:
 
 
 @pytest.mark.parametrize("key", ["timezone", "id_column", "schedule_column", "sheet",
-                                 "chunk_size", "platform"])
+                                 "chunk_size", "platform", "date_formats", "timezone_column",
+                                 "no_schedule", "skip_known", "timeout"])
 def test_without_the_key_the_same_run_turns_out_otherwise(simulator: RunningSimulator,
                                                           tmp_path: Path, key: str) -> None:
     """The checks above can fail: the same run with the key left out does not pass them."""
@@ -305,3 +323,11 @@ def test_other_commands_take_where_from_the_profile_but_not_how(simulator: Runni
     assert json.loads(gone.stdout)["counts"]["deleted"] == ROWS
     assert simulator.records(125) == {}
     assert settings(tmp_path / "journal.sqlite")["concurrency"] == 8  # delete's own default
+
+
+def test_a_date_format_from_the_environment_is_one_format(simulator: RunningSimulator,
+                                                          tmp_path: Path) -> None:
+    f = _file("dmy", tmp_path)
+    r = run(tmp_path, f, base_profile(simulator, tmp_path),
+            env={"BULK_LOADER_DATE_FORMATS": "%d/%m/%Y %H:%M"})
+    _scheduled(tmp_path, r)

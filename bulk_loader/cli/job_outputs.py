@@ -84,7 +84,8 @@ class JobOutputs:
                            campaign=opts.campaign_id, endpoint=opts.endpoint,
                            profile=self.p.get("profile"), chunk_size=opts.chunk_size,
                            concurrency=opts.concurrency, retry_for_seconds=opts.retry_for,
-                           max_rate=opts.max_rate, dry_run=opts.dry_run)
+                           max_rate=opts.max_rate, timeout_seconds=opts.timeout,
+                           dry_run=opts.dry_run)
 
     def __enter__(self) -> JobOutputs:
         return self

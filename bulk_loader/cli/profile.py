@@ -53,8 +53,11 @@ def with_profile(ctx: click.Context, params: Mapping[str, Any],
             raw, where, rank[key] = table[key], f"{key} in profile [{profile or 'default'}] of {path}", PROFILE
         else:
             continue
+        value: Any = raw
+        if getattr(param, "multiple", False) and isinstance(raw, str):
+            value = [raw]  # a repeatable option from the environment: one value
         try:
-            out[name] = param.type_cast_value(ctx, raw)
+            out[name] = param.type_cast_value(ctx, value)
         except click.BadParameter as exc:
             raise ConfigError(f"{where}: {exc.message} (got {raw!r})") from None
     for group in EXCLUSIVE:

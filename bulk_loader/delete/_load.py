@@ -145,6 +145,9 @@ def _left_reasons(journal: Journal, scope: int, source: Run,
             out[r.row] = f"left in place: {source.run_id} did not add it ({r.message})"
         elif removed is not None:
             out[r.row] = f"left in place: already removed by {removed}"
+        elif (r.message or "").startswith(holdings.MOVED_PREFIX) and seq != source.seq:
+            out[r.row] = (f"left in place: was in the campaign before {source.run_id} (added by "
+                          f"{added}); {source.run_id} only moved its callback")
         elif seq is not None and seq < source.seq:
             out[r.row] = (f"left in place: already in the campaign before {source.run_id} "
                           f"(added by {added})")

@@ -24,8 +24,8 @@ if TYPE_CHECKING:
     from bulk_loader.journal._queries import (
         latest_delete_of,
         records_in_state,
-        run_ids_in_scope,
         run_ids_started_between,
+        runs_on_campaign,
         undone_by,
         unfinished_uploads_of_other_bytes,
     )
@@ -48,7 +48,7 @@ _WHERE = {
     "latest_delete_of": "_queries",
     "make_chunk": "_journal",
     "records_in_state": "_queries",
-    "run_ids_in_scope": "_queries",
+    "runs_on_campaign": "_queries",
     "run_ids_started_between": "_queries",
     "undone_by": "_queries",
     "unfinished_uploads_of_other_bytes": "_queries",
@@ -67,7 +67,7 @@ __all__ = [
     "latest_delete_of",
     "make_chunk",
     "records_in_state",
-    "run_ids_in_scope",
+    "runs_on_campaign",
     "run_ids_started_between",
     "undone_by",
     "unfinished_uploads_of_other_bytes",

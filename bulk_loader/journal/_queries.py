@@ -63,9 +63,9 @@ def run_ids_started_between(journal: Journal, campaign_id: int, start_iso: str, 
     return (run_id for (run_id,) in rows)
 
 
-def run_ids_in_scope(journal: Journal, campaign_id: int | None, endpoint: str | None) -> list[str]:
-    """Every run on this campaign and endpoint, oldest first."""
+def runs_on_campaign(journal: Journal, campaign_id: int | None) -> list[tuple[str, str | None]]:
+    """(run_id, endpoint) of every run on this campaign, oldest first."""
     rows = journal.conn.execute(
-        "SELECT run_id FROM runs WHERE campaign_id IS ? AND endpoint IS ? ORDER BY seq",
-        (campaign_id, endpoint)).fetchall()
-    return [run_id for (run_id,) in rows]
+        "SELECT run_id, endpoint FROM runs WHERE campaign_id IS ? ORDER BY seq",
+        (campaign_id,)).fetchall()
+    return [(run_id, endpoint) for run_id, endpoint in rows]

@@ -11,7 +11,9 @@ one row per customer id that a run of this journal added:
 `added_by` / `removed_by` are run seqs (runs.seq). An upload's accepted record (a plain 200, or a
 duplicate confirmed as its own lost answer) makes its run the holder, with the call time sent; a
 delete's deleted or absent record sets `removed_by`. A later add of the same id takes the row over
-(removed_by cleared). The `campaign_holdings` view shows it with run ids for SQL users.
+(removed_by cleared). A `--reschedule` does not: it deletes the earlier callback (released at
+once, so a kill -9 resumes with a plain add) and, once its add is copied in, gives the row back to
+the earlier holder with the new call time: a reschedule moves a callback, it adds no record. The `campaign_holdings` view shows it with run ids for SQL users.
 
 Why uploads are indexed late: a row per record costs about 1 µs of CPU per record (measured:
 1,000,000 upserts in 1,000-row executemany batches, 1.05 s CPU), a third of the uploader's whole
@@ -65,6 +67,7 @@ CREATE VIEW IF NOT EXISTS campaign_holdings AS
 _HOLD = ("INSERT INTO holdings(scope, customer_id, added_by, schedule, removed_by) "
          "VALUES (?,?,?,?,NULL) ON CONFLICT(scope, customer_id) DO UPDATE SET "
          "added_by=excluded.added_by, schedule=excluded.schedule, removed_by=NULL")
+MOVED_PREFIX = "rescheduled: "  # upload_known.moved_note: a moved callback, not an add
 _RELEASE = ("UPDATE holdings SET removed_by=? WHERE scope=? AND customer_id=? "
             "AND removed_by IS NULL")
 
@@ -104,6 +107,20 @@ def holders(conn: sqlite3.Connection, scope: int,
         "JOIN runs r ON r.seq = h.added_by WHERE h.scope=? AND h.removed_by IS NULL "
         "AND h.customer_id IN (SELECT value FROM json_each(?))",
         (scope, orjson.dumps(list(ids)).decode()))
+    return {cid: (seq, run_id, sched) for cid, seq, run_id, sched in rows}
+
+
+def released_by(conn: sqlite3.Connection, scope: int, run_seq: int,
+                ids: Sequence[Any]) -> dict[Any, tuple[int, str, str | None]]:
+    """{customer_id: (seq, run_id, schedule) of its holder} for the ids that run `run_seq` took
+    out of another run's holding: a --reschedule killed between its delete and its add."""
+    if not ids:
+        return {}
+    rows = conn.execute(
+        "SELECT h.customer_id, h.added_by, r.run_id, h.schedule FROM holdings h "
+        "JOIN runs r ON r.seq = h.added_by WHERE h.scope=? AND h.removed_by=? AND h.added_by<>? "
+        "AND h.customer_id IN (SELECT value FROM json_each(?))",
+        (scope, run_seq, run_seq, orjson.dumps(list(ids)).decode()))
     return {cid: (seq, run_id, sched) for cid, seq, run_id, sched in rows}
 
 
@@ -190,7 +207,9 @@ def _backfill_upload(conn: sqlite3.Connection, scope: int, seq: int, after: str)
             hold(conn, scope, seq, flat[1::3], flat[2::3])
             continue
         skip = {row for row, state, message in notes if state != "accepted"
-                or (message or "").startswith("Duplicate customer:")}
+                or (message or "").startswith(("Duplicate customer:", MOVED_PREFIX))}
+        moved = {row for row, state, message in notes if state == "accepted"
+                 and (message or "").startswith(MOVED_PREFIX)}
         confirmed = {row for row, state, message in notes if state == "accepted"
                      and (message or "").startswith("Duplicate customer:")}
         recs = list(zip(flat[0::3], flat[1::3], flat[2::3], strict=True))
@@ -202,6 +221,11 @@ def _backfill_upload(conn: sqlite3.Connection, scope: int, seq: int, after: str)
             "added_by=excluded.added_by, schedule=excluded.schedule, removed_by=NULL "
             "WHERE holdings.removed_by IS NOT NULL",
             ((scope, cid, seq, sch) for row, cid, sch in recs if row in confirmed))
+        # A reschedule moved the callback of an earlier run's record: that run still holds it
+        # (its undo removes it, the rescheduling run's does not), now with the new call time.
+        conn.executemany(
+            "UPDATE holdings SET schedule=?, removed_by=NULL WHERE scope=? AND customer_id=? "
+            "AND removed_by=?", ((sch, scope, cid, seq) for row, cid, sch in recs if row in moved))
     conn.execute("INSERT OR REPLACE INTO marks(run, done_at) VALUES (?,?)", (seq, last))
 
 

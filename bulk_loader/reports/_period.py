@@ -6,8 +6,11 @@ time, exit code), how each day went (accepted, already present, rejected, invali
 why records were not taken (the top reasons over the period), and how this period compares with
 the one before it, of equal length.
 
-A run that failed before sending (state `failed`) or that had no rows took nothing: it is listed
-apart ("not counted") and never counted as a load, in this period or the previous one.
+A run that failed before sending (state `failed`), that had no rows, or that the campaign refused
+(exit 4) before taking anything took nothing: it is listed apart ("not counted") and never counted
+as a load, in this period or the previous one. "records" counts upload rows; the rows of delete
+runs are "delete-records", apart. Wall time is the run's own `wall_seconds` when its summary has
+it (a run resumed days later is not days long), else finished minus created.
 
 Only runs are held in memory (hundreds, not records): counts come from the journal's per-run
 counts, reasons from one grouped query over the outcome rows of the runs counted.
@@ -23,6 +26,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from bulk_loader.errors import EXIT_CAMPAIGN
 from bulk_loader.journal import Journal, Run, run_ids_started_between
 from bulk_loader.reports._advice import not_a_load
 from bulk_loader.reports._time import Localizer
@@ -30,8 +34,9 @@ from bulk_loader.reports._words import FAILURES, ORDER, reason_rows
 from bulk_loader.reports._xlsx import DataSheet, Summary, Table
 
 DAY_OUTCOMES = ("accepted", "already-present", "rejected", "invalid")
+# records: rows of the uploads counted; delete-records: rows of the delete runs, kept apart.
 TOTALS = ("loads", "records", "accepted", "already-present", "rejected", "invalid", "failed",
-          "pending", "deleted", "absent")
+          "pending", "delete-records", "deleted", "absent")
 TOP_REASONS = 10
 
 
@@ -56,6 +61,11 @@ class RunLine:
 
     @property
     def wall_s(self) -> float | None:
+        """The run's own wall time (`wall_seconds` of its summary: its last invocation's), else
+        finished minus created (a run resumed days later was not days long)."""
+        own = (self.run.summary or {}).get("wall_seconds")
+        if isinstance(own, int | float):
+            return round(float(own), 1)
         start, end = _parse(self.run.created_at), _parse(self.run.finished_at)
         return round((end - start).total_seconds(), 1) if start and end else None
 
@@ -78,7 +88,8 @@ class Period:
         out: Counter[str] = Counter({k: 0 for k in TOTALS})
         for ln in self.counted:
             out["loads"] += ln.run.kind == "upload"
-            out["records"] += sum(ln.counts.values())
+            out["records" if ln.run.kind == "upload" else "delete-records"] += sum(
+                ln.counts.values())
             for name, n in ln.counts.items():
                 out["pending" if name == "in_flight" else name] += n
         return dict(out)
@@ -92,8 +103,26 @@ def load_period(journal: Journal, campaign_id: int, start: datetime, end: dateti
                                                iso_utc(end), endpoint)):
         run = journal.get_run(run_id)
         counts = journal.counts(run)
-        period.lines.append(RunLine(run, counts, not_a_load(run, counts)))
+        period.lines.append(RunLine(run, counts, _not_counted(run, counts)))
     return period
+
+
+def _not_counted(run: Run, counts: dict[str, int]) -> str | None:
+    """Why a run is no load of the period, or None. A run the campaign refused (exit 4) before
+    it took anything is listed apart too (reconciliation still names it as unfinished)."""
+    why = not_a_load(run, counts)
+    if why is None and run.exit_code == EXIT_CAMPAIGN and not any(
+            counts.get(k) for k in ("accepted", "deleted", "absent")):
+        return "refused by the campaign before taking anything (exit 4)"
+    return why
+
+
+def _before(start: datetime, span: timedelta) -> datetime:
+    """The previous period's start: `span` before `start`, or the calendar's first moment."""
+    try:
+        return start - span
+    except OverflowError:
+        return datetime.min.replace(tzinfo=UTC)
 
 
 class PeriodReport:
@@ -104,7 +133,7 @@ class PeriodReport:
         self.local = local
         self.endpoint = endpoint.rstrip("/") if endpoint else None
         self.this = load_period(journal, campaign_id, start, end, self.endpoint)
-        self.previous = load_period(journal, campaign_id, start - (end - start), start,
+        self.previous = load_period(journal, campaign_id, _before(start, end - start), start,
                                     self.endpoint)
 
     # -- figures ---------------------------------------------------------------------------------
@@ -201,7 +230,7 @@ class PeriodReport:
             (loc.header("Previous period from"), prev_start),
             ("Loads counted", self.this.totals()["loads"]),
             ("Runs counted", len(self.this.counted)),
-            ("Runs not counted (failed before sending, or no rows)", len(self.this.not_counted)),
+            ("Runs not counted (failed before sending, refused, or no rows)", len(self.this.not_counted)),
         ]
         days = [(d, *(v[k] for k in DAY_OUTCOMES)) for d, v in self.per_day()]
         tables: list[Table] = [

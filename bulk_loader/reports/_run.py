@@ -7,7 +7,8 @@
         rep.summary_dict()                         # once rows() is consumed
 
 An upload's record accepted and later removed by a delete run (same campaign and endpoint) shows
-as outcome `deleted`, with that run in `deleted-by`: an undone upload reads as undone.
+as outcome `deleted`, with that run in `deleted-by`: an undone upload reads as undone. Only a
+removal of this run's own holding counts (journal/holdings.py), not one of the same id held by another run.
 
 CSV and JSON carry the journal's values (UTC ISO 8601 text); the XLSX gets typed cells: times as
 local Excel date-times (report_time.Localizer, the zone named in the header) and every id that is
@@ -25,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from bulk_loader import spec
-from bulk_loader.journal import OPEN_CHUNK_STATES, Journal, Record, Run
+from bulk_loader.journal import OPEN_CHUNK_STATES, Journal, Record, Run, holdings
 from bulk_loader.reports._advice import advice, journal_expectation
 from bulk_loader.reports._campaign_view import RecordSummary, label
 from bulk_loader.reports._reconcile import CampaignLoad, Workspace, batched
@@ -41,6 +42,7 @@ MATCH_HEADERS = ("in-campaign", "campaign-status", "campaign-status-code",
                  "campaign-disposition", "check")
 # Not done: the failures and everything still open (pending, in flight, busy...).
 FAILED = tuple(dict.fromkeys((*FAILURES, *OPEN_OUTCOMES, *OPEN_CHUNK_STATES)))
+NOT_SENT_YET = "not sent yet: re-run the same command"  # an open row has no message of its own
 SUCCESS = {"upload": ("accepted",), "delete": DONE_DELETE_STATES}
 RESULTS_SHEET_MAX = 250_000  # per-row sheets beyond this go to a CSV beside the XLSX
 TOP_REASONS = 10
@@ -100,16 +102,29 @@ class RunReport:
         success = SUCCESS.get(self.run.kind, ("accepted",))
         for batch in batched(self.journal.iter_records(self.run)):
             ids = [r.customer_id for r in batch if isinstance(r.customer_id, int)]
-            gone = self.ws.deleted_by(ids) if self.ws is not None else {}
+            gone = self._removed_own(ids) if self.deletion_runs else {}
             seen = self.ws.in_campaign(ids) if self.ws is not None and self.matchable else {}
             if self.ws is not None and self.matchable:
                 self.ws.note_run_ids(r.customer_id for r in batch if r.state in success)
             for rec in batch:
                 yield self._row(rec, success, gone, seen)
 
+    def _removed_own(self, ids: list[int]) -> dict[Any, str]:
+        """{customer_id: run_id of the run that removed it} for the ids whose holding this run
+        had (journal/holdings.py): another run's undo of the same ids did not remove this run's own."""
+        facts = holdings.history(self.journal.conn, self.journal.scope(self.run), ids)
+        out = {cid: removed for cid, (seq, _, removed) in facts.items()
+               if seq == self.run.seq and removed is not None}
+        later = [cid for cid, (seq, _, _) in facts.items() if seq > self.run.seq]
+        if later and self.ws is not None:  # removed, then added again by a later run
+            out.update(self.ws.deleted_by(later))
+        return out
+
     def _row(self, rec: Record, success: tuple[str, ...], gone: Mapping[Any, str],
              seen: Mapping[Any, tuple[Any, Any, Any]]) -> tuple[Any, ...]:
         outcome, message = outcome_of(rec.state), rec.message
+        if outcome in OPEN_OUTCOMES and not message:
+            message = NOT_SENT_YET
         by = gone.get(rec.customer_id) if rec.state == "accepted" else None
         if by is not None:
             outcome = "deleted"
@@ -147,23 +162,23 @@ class RunReport:
         rec: Record | None
         if original is None:
             for rec in failed:
-                yield (rec.row, rec.customer_id, rec.schedule, outcome_of(rec.state), rec.message)
+                yield (rec.row, rec.customer_id, rec.schedule, outcome_of(rec.state), _reason(rec))
             return
         rec = next(failed, None)
         if rec is None:
             return  # no failure: the file is not even opened
         for row, cells in original:
             while rec is not None and rec.row < row:
-                yield (rec.row, *([None] * width), outcome_of(rec.state), rec.message)
+                yield (rec.row, *([None] * width), outcome_of(rec.state), _reason(rec))
                 rec = next(failed, None)
             if rec is None:
                 return
             if rec.row == row:
                 padded = tuple(cells[:width]) + (None,) * (width - len(cells))
-                yield (rec.row, *padded, outcome_of(rec.state), rec.message)
+                yield (rec.row, *padded, outcome_of(rec.state), _reason(rec))
                 rec = next(failed, None)
         while rec is not None:  # past the file's end (it changed): keep every failure
-            yield (rec.row, *([None] * width), outcome_of(rec.state), rec.message)
+            yield (rec.row, *([None] * width), outcome_of(rec.state), _reason(rec))
             rec = next(failed, None)
 
     @property
@@ -313,14 +328,20 @@ def original_rows(run: Run) -> tuple[list[str], Iterator[tuple[int, Sequence[Any
     return list(headers), iter_rows(run.file_path, **reader.kwargs())
 
 
+def _reason(rec: Record) -> str | None:
+    """The failure's message; an open row (never answered) says what to do instead."""
+    if not rec.message and outcome_of(rec.state) in OPEN_OUTCOMES:
+        return NOT_SENT_YET
+    return rec.message
+
+
 def as_id(value: Any) -> Any:
     """An id that is a whole number, as a number (a CSV cell reads as text): one type per sheet,
     so that a lookup between sheets matches. Anything else stays as it was."""
     if type(value) is str:
         text = value.strip()
-        if text.isascii() and text.isdecimal() and len(text) <= 15 and \
-                (text[0] != "0" or text == "0"):
-            return int(text)
+        if text.isascii() and text.isdecimal() and len(text.lstrip("0")) <= 15:
+            return int(text)  # 00012345 too: the id sent was 12345, a number on Results
     return value
 
 

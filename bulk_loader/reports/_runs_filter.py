@@ -1,36 +1,25 @@
 """`runs --campaign ID --since WHEN --state S`: which runs to list, as one SQL query.
 
 The filter runs in SQLite (the `runs` table is small, but a years-old journal of nightly runs
-is not something to page through in Python). WHEN is a UTC date or time, or a duration back
-from now (`24h`, `7d`, as --retry-for spells durations).
+is not something to page through in Python). WHEN is read by validation/_when.py in UTC: a date or time, or
+an age back from now (`24h`, `7d`, `2w`); out of the calendar's range it is a usage error.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
-from bulk_loader.errors import UsageError
 from bulk_loader.journal import Journal, Run
-from bulk_loader.runs import parse_duration
+from bulk_loader.validation import parse_when
 
 
 def since_iso(when: str | None, now: datetime | None = None) -> str | None:
-    """WHEN as the journal's own timestamp text (created_at compares as text)."""
+    """WHEN as the journal's own timestamp text (created_at compares as text): the forms of
+    validation/_when.py, read in UTC, so `runs` and `report --campaign` take the same --since."""
     if when is None or not when.strip():
         return None
-    text = when.strip()
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        try:
-            back = parse_duration(text)
-        except UsageError:
-            raise UsageError(f"--since must be a UTC date or time (2026-11-28, 2026-11-28T02:00)"
-                             f" or a duration such as 24h or 7d (got {when!r})") from None
-        moment = (now or datetime.now(UTC)) - timedelta(seconds=back)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
+    moment = parse_when(when, zone=UTC, now=now, option="--since")
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 

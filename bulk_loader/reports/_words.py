@@ -86,7 +86,8 @@ PLAIN: tuple[tuple[str, str, str], ...] = (
     ("duplicate of row", "same id twice in the file",
      "nothing: the first row was sent; remove the repeats from the source file"),
     ("schedule-date-time has no time zone", "call time without a time zone",
-     "re-run with --timezone, or give the times an offset"),
+     "feed the failures file back with --timezone ZONE or --timezone-column NAME, or give the "
+     "times an offset (the same file again needs --new-run: its run is finished)"),
     ("The campaign already holds the maximum", "campaign full",
      "remove records from the campaign (bulk-loader delete) before sending more"),
 )

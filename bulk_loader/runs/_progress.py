@@ -57,8 +57,9 @@ class Progress:
             self._emit(f"reading: {rows:,} rows checked{share}")
 
     # -- phase 2 ---------------------------------------------------------------------------------
-    def start_sending(self, total: int, done: int) -> None:
-        """`total` records to send in all; `done` of them already settled by earlier runs."""
+    def start_sending(self, total: int, done: int, skip_known: bool = False) -> None:
+        """`total` records to send in all; `done` of them already settled by earlier runs.
+        `skip_known`: some may be left out as known, found only as their chunks come up."""
         self.close()  # the reading bar, if any
         self._total, self._base = total, done
         self._started = time.monotonic()
@@ -69,7 +70,11 @@ class Progress:
             self._bar = tqdm(total=total, initial=done, unit="rec", unit_scale=True,
                              file=self.stream, dynamic_ncols=True, mininterval=0.5)
         elif self.mode == "plain":
-            self._emit(f"sending: {total - done:,} records to send ({done:,} settled before)")
+            if skip_known:
+                self._emit(f"sending: at most {total - done:,} records ({done:,} settled before; "
+                           "--skip-known leaves out the ones the journal knows)")
+            else:
+                self._emit(f"sending: {total - done:,} records to send ({done:,} settled before)")
 
     def sending(self, settled: int, accepted: int, rejected: int, failed: int) -> None:
         """`settled` records answered in this invocation so far."""

@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     )
     from bulk_loader.upload._send import (
         CONFIRMED_ON_RESUME,
+        LOST,
+        classify,
     )
     from bulk_loader.upload._summary import (
         format_summary,
@@ -30,6 +32,8 @@ if TYPE_CHECKING:
 # `bulk-loader --version` took 0.10 s with each subpackage loaded whole, 0.06 s this way.
 _WHERE = {
     "CONFIRMED_ON_RESUME": "_send",
+    "LOST": "_send",
+    "classify": "_send",
     "UploadOptions": "_run",
     "fallback_zone": "_run",
     "format_dry_run": "_dry",
@@ -40,6 +44,8 @@ _WHERE = {
 }
 
 __all__ = [
+    "LOST",
+    "classify",
     "CONFIRMED_ON_RESUME",
     "UploadOptions",
     "fallback_zone",

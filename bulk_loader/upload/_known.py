@@ -99,6 +99,8 @@ def not_moved_note(row: int, cid: Any, schedule: str | None, status: int | None,
               "deletion.)"
     else:
         why = f"the delete of the earlier callback failed ({message or 'no answer'})"
-    text = f"not rescheduled: {why}; the callback of {earlier} ({when}) stays"
+    # This run is finished once answered, so the same command would say "already finished".
+    text = (f"not rescheduled: {why}; the callback of {earlier} ({when}) stays; to move it, "
+            "re-run later with --reschedule --new-run")
     return (row, cid, schedule, "failed" if status is None else "rejected", status, text,
             attempts)

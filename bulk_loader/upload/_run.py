@@ -203,6 +203,23 @@ def _settings(opts: UploadOptions) -> dict[str, Any]:
             "results": str(opts.results) if opts.results else None}
 
 
+_KNOWN_OPTIONS = (("skip_known", "--skip-known"), ("reschedule", "--reschedule"))
+
+
+def _keep_known_options(opts: UploadOptions, run: Run) -> None:
+    """A resumed run sends its last chunks the way it sent its first: half a run rescheduled
+    and half not would leave callbacks nobody asked for. Its own --skip-known/--reschedule win,
+    with one line saying so."""
+    for key, flag in _KNOWN_OPTIONS:
+        stored = bool(run.settings.get(key, False))
+        if stored != getattr(opts, key):
+            setattr(opts, key, stored)
+            given = "not given now" if stored else "given now"
+            how = "with" if stored else "without"
+            opts.notice(f"note: run {run.run_id} keeps the options it was started with: it goes "
+                        f"on {how} {flag} ({given}); add --new-run to start a new run instead")
+
+
 def _finished(opts: UploadOptions, journal: Journal, run: Run, *, locked: bool) -> UploadOutcome:
     """A finished run reprinted: nothing is sent now, and the summary says so. Outputs that a
     full disk stopped are written now."""
@@ -288,6 +305,7 @@ def _run_locked(opts: UploadOptions, journal: Journal, run: Run, info: CampaignI
         if settings.get("chunk_size") != opts.chunk_size:
             opts.notice(f"note: run {run.run_id} keeps its chunk size of "
                         f"{settings.get('chunk_size')}")
+        _keep_known_options(opts, run)
         journal.set_state(run, "sending")
     run = journal.refresh(run)
     gc.collect()
@@ -295,7 +313,7 @@ def _run_locked(opts: UploadOptions, journal: Journal, run: Run, info: CampaignI
     before = journal.counts(run)
     to_send = before.get("pending", 0) + before.get("in_flight", 0)
     total_valid = sum(n for s, n in before.items() if s != "invalid")
-    progress.start_sending(total_valid, total_valid - to_send)
+    progress.start_sending(total_valid, total_valid - to_send, opts.skip_known)
     try:
         sent = asyncio.run(_send(opts, journal, run, progress)) if to_send else SendResult(Tally())
     finally:
@@ -366,7 +384,8 @@ def _finish(opts: UploadOptions, journal: Journal, run: Run, sent: SendResult, r
     pending = counts.get("pending", 0) + counts.get("in_flight", 0)
     ended = early_end(pending, "sent", stopped_by=sent.stopped_by,
                       dead_server=sent.dead_server, interrupted=sent.interrupted,
-                      interrupt_code=sent.interrupt_code, signal_name=sent.signal_name)
+                      interrupt_code=sent.interrupt_code, signal_name=sent.signal_name,
+                      lost=sent.lost)
     state: RunState
     if ended is not None:
         state, code, message = ended

@@ -27,6 +27,7 @@ _STATUS = operator.itemgetter(1)
 _ATTEMPTS = operator.itemgetter(3)
 CONFIRMED_ON_RESUME = "Duplicate customer: accepted (confirmed on resume)"
 CONFIRMED_ON_RETRY = "Duplicate customer: accepted (confirmed on retry)"
+LOST = "lost"  # classify's mark for a record whose answer was lost: its chunk stays in_flight
 
 
 @dataclass
@@ -40,6 +41,7 @@ class Tally:
     confirmed: int = 0
     already_present: int = 0
     skipped: int = 0  # already-present, not sent (--skip-known)
+    lost: int = 0  # answers lost after the request may have reached the server: kept in flight
 
     def add(self, state: str, n: int = 1) -> None:
         name = state.replace("-", "_")
@@ -58,6 +60,7 @@ class _Done:
     dead: str | None = None  # no record got an answer: the last error (breaker.dead_reason)
     fresh: bool = False  # first sent by this invocation: no outcome rows of an earlier one
     skipped: int = 0  # already-present, not sent (--skip-known)
+    lost: int = 0  # records whose answer was lost after their request may have reached the server
 
 
 @dataclass
@@ -69,6 +72,7 @@ class SendResult:
     http: dict[str, int] = field(default_factory=dict)  # the client's counters
     signal_name: str | None = None  # Ctrl-C or SIGTERM, when `interrupted`
     interrupt_code: int = 130
+    lost: int = 0  # records kept in flight: their answers were lost (Decision 14)
 
 
 def classify(outcomes: list[RecordOutcome], rows: list[int], schedules: list[str | None],
@@ -85,7 +89,11 @@ def classify(outcomes: list[RecordOutcome], rows: list[int], schedules: list[str
             if o.attempts > ok_attempts:
                 ok_attempts = o.attempts
             continue
-        if status is None:
+        if status is None and o.resent:
+            # An attempt may have reached the server (a dropped answer, a timeout, a 5xx): the
+            # record may be in the campaign, so it is no final failure (Decision 14): LOST.
+            state, message = LOST, o.message
+        elif status is None:  # no attempt reached the server
             state, message = "failed", o.message
         elif 200 <= status < 300:
             state, message = "accepted", o.message
@@ -140,7 +148,7 @@ class Sender:
                 self._count(d)
         dead = self.breaker.sentence() if self.breaker.tripped else None
         interrupted = self.stop.is_set() and self.stopped_by is None and dead is None
-        return SendResult(self.tally, self.stopped_by, interrupted, dead)
+        return SendResult(self.tally, self.stopped_by, interrupted, dead, lost=self.tally.lost)
 
     async def _feed(self, out: asyncio.Queue[Chunk | None]) -> None:
         after = -1
@@ -191,6 +199,8 @@ class Sender:
         """Runs on the journal thread, inside one transaction. Returns the holders of
         `next_ids` when --skip-known or --reschedule needs them."""
         for done in ready:
+            if done.lost:  # left in_flight: a re-run resends it and confirms its duplicates
+                continue
             if done.notes:
                 done.confirmed = upload_known.own_duplicates(self.journal, self.run, done.notes)
             self.journal.finish_chunk(self.run, done.chunk, "accepted", 200, done.ok_attempts,
@@ -207,8 +217,17 @@ class Sender:
     def _release(self, ids: list[int]) -> None:
         holdings.release(self.journal.conn, self.journal.scope(self.run), self.run.seq, ids)
 
+    def _released(self, ids: list[int]) -> upload_known.Holders:
+        return holdings.released_by(self.journal.conn, self.journal.scope(self.run),
+                                    self.run.seq, ids)
+
     def _count(self, done: _Done) -> None:
         t = self.tally
+        if done.lost:
+            t.lost += done.lost
+            if self.on_progress is not None:
+                self.on_progress(t)
+            return
         t.accepted += done.ok
         t.confirmed += done.confirmed
         t.skipped += done.skipped
@@ -253,9 +272,13 @@ class Sender:
         for i in [i for i in plan.move if i in left]:  # too late to send: keep the old one
             del plan.move[i]
         moved: dict[int, tuple[str, str | None]] = {}
+        if self.reschedule and was_in_flight:  # killed between a reschedule's delete and add
+            gone = await self.jt.call(self._released, ids)
+            moved = {i: (gone[c][1], gone[c][2]) for i, c in enumerate(ids)
+                     if c in gone and i not in left and i not in plan.move}
         try:
             if plan.move:
-                moved = await self._unschedule(ch, plan.move, left)
+                moved.update(await self._unschedule(ch, plan.move, left))
             if left:
                 keep = [i for i in range(len(rows)) if i not in left]
                 moved = {keep.index(i): v for i, v in moved.items()}
@@ -288,8 +311,9 @@ class Sender:
                 notes.append(upload_known.moved_note(rows[i], ids[i], schedules[i],
                                                      outcomes[i].attempts, *moved[i]))
                 ok -= 1
+        lost = sum(1 for n in notes if n[3] == LOST)
         return _Done(ch.chunk, sorted(early + notes), ok, ok_attempts or None,
-                     confirmed, dead_reason(outcomes), fresh=fresh, skipped=skipped)
+                     confirmed, dead_reason(outcomes), fresh=fresh, skipped=skipped, lost=lost)
 
     async def _unschedule(self, ch: Chunk, move: dict[int, tuple[str, str | None]],
                           left: dict[int, OutcomeRow]) -> dict[int, tuple[str, str | None]]:

@@ -24,7 +24,18 @@ def _midnight(day: date, zone: tzinfo) -> datetime:
 
 def parse_when(text: str, *, zone: tzinfo | None = None, now: datetime | None = None,
                option: str = "--since", end_of_day: bool = False) -> datetime:
-    """The moment WHEN names (aware). `end_of_day`: a bare date means the next midnight."""
+    """The moment WHEN names (aware). `end_of_day`: a bare date means the next midnight.
+    A moment out of the calendar's range (999999d, 9999-12-31, 0001-01-01) is a usage error."""
+    try:
+        moment = _parse_when(text, zone=zone, now=now, option=option, end_of_day=end_of_day)
+        moment.astimezone(UTC)  # 0001-01-01 in a zone east of UTC has no UTC moment
+    except OverflowError:
+        raise UsageError(f"{option} must be between the years 1 and 9999 (got {text!r})") from None
+    return moment
+
+
+def _parse_when(text: str, *, zone: tzinfo | None, now: datetime | None, option: str,
+                end_of_day: bool) -> datetime:
     zone = zone or UTC
     now = now or datetime.now(UTC)
     raw = text.strip()
