@@ -13,9 +13,11 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
+from bench import peak
 from bench.bench_upload import _env, start_simulator, stop, write_csv
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,17 +29,19 @@ def cli(*args: str) -> list[str]:
 
 
 def measured(argv: list[str]) -> dict[str, float]:
-    started = time.perf_counter()
-    proc = subprocess.Popen(argv, env=_env(), stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - started
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    err = proc.stderr.read().decode() if proc.stderr else ""
-    if proc.returncode != 0:
-        raise RuntimeError(f"{' '.join(argv[2:5])} exited {proc.returncode}: {err[-500:]}")
-    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime,
-            "rss_mb": usage.ru_maxrss / 1024}
+    with tempfile.TemporaryDirectory() as tmp:
+        peak_file = Path(tmp) / "peak"
+        started = time.perf_counter()
+        proc = subprocess.Popen(peak.wrap(argv, peak_file), env=_env(),
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        err = proc.stderr.read().decode() if proc.stderr else ""
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode != 0:
+            raise RuntimeError(f"{' '.join(argv[2:5])} exited {proc.returncode}: {err[-500:]}")
+        return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime,
+                "rss_mb": peak.read(peak_file)}
 
 
 def row(what: str, m: dict[str, float], n: int, out: Path | None) -> str:

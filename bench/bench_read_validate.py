@@ -12,8 +12,10 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
+from bench import peak
 from bench.read_validate_data import (
     NOW,
     REGIONAL_FORMAT,
@@ -85,9 +87,11 @@ def measure(code: str, path: Path, repeat: int = 1) -> dict[str, float]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     runs = []
     for _ in range(repeat):
-        out = subprocess.run([sys.executable, "-c", _PRELUDE + code, str(path)], env=env,
-                             check=True, capture_output=True, text=True).stdout
-        runs.append(json.loads(out.strip().splitlines()[-1]))
+        with tempfile.TemporaryDirectory() as tmp:
+            peak_file = Path(tmp) / "peak"  # the child's own peak, not this process's (peak.py)
+            argv = peak.wrap([sys.executable, "-c", _PRELUDE + code, str(path)], peak_file)
+            out = subprocess.run(argv, env=env, check=True, capture_output=True, text=True).stdout
+            runs.append({**json.loads(out.strip().splitlines()[-1]), "rss": peak.read(peak_file)})
     return min(runs, key=lambda m: m["cpu"])
 
 

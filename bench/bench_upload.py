@@ -23,9 +23,12 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+from bench import peak
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out" / "upload"
@@ -79,14 +82,16 @@ def upload_argv(base_url: str, file: Path, journal: Path, *extra: str) -> list[s
 
 
 def measured(argv: list[str]) -> dict[str, float]:
-    """Run to the end; wall, CPU (user+sys) and peak RSS of that one process."""
-    started = time.perf_counter()
-    proc = subprocess.Popen(argv, env=_env(), stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return {"wall": time.perf_counter() - started, "cpu": usage.ru_utime + usage.ru_stime,
-            "rss_mb": usage.ru_maxrss / 1024, "rc": proc.returncode}
+    """Run to the end; wall, CPU (user+sys) and peak RSS of that one process (bench/peak.py)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        peak_file = Path(tmp) / "peak"
+        started = time.perf_counter()
+        proc = subprocess.Popen(peak.wrap(argv, peak_file), env=_env(),
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        return {"wall": time.perf_counter() - started, "cpu": usage.ru_utime + usage.ru_stime,
+                "rss_mb": peak.read(peak_file), "rc": proc.returncode}
 
 
 def chunk_progress(journal: Path) -> tuple[int, int]:
