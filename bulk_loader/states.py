@@ -7,6 +7,7 @@ which once disagreed on what "failed" means; every module now names its set here
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Final, Literal
 
 # A run's life: loading -> sending -> completed | stopped | interrupted | declined | failed.
@@ -21,6 +22,12 @@ ENDED_RUN_STATES: Final[tuple[RunState, ...]] = ("completed", "failed", "stopped
 # A chunk not yet answered: never sent, or sent with no answer journaled (resent on resume).
 ChunkState = Literal["pending", "in_flight"]
 OPEN_CHUNK_STATES: Final[tuple[ChunkState, ...]] = ("pending", "in_flight")
+
+
+def count_open(counts: Mapping[str, int]) -> int:
+    """Records still to send (pending or in flight) in a run's per-state counts."""
+    return sum(counts.get(s, 0) for s in OPEN_CHUNK_STATES)
+
 
 # What happened to one record (the journal's outcomes, then the results and reports).
 Outcome = Literal["accepted", "already-present", "rejected", "invalid", "failed",

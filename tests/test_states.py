@@ -27,3 +27,8 @@ def test_every_named_set_uses_only_words_of_its_literal() -> None:
 def test_runs_state_option_offers_every_run_state() -> None:
     option = next(p for p in runs.params if p.name == "states")
     assert tuple(option.type.choices) == states.RUN_STATES  # type: ignore[attr-defined]
+
+
+def test_records_still_to_send_are_the_pending_and_in_flight_ones() -> None:
+    assert states.count_open({"pending": 2, "in_flight": 3, "accepted": 9, "busy": 4}) == 5
+    assert states.count_open({"accepted": 1}) == 0

@@ -40,7 +40,7 @@ from bulk_loader.errors import (
 from bulk_loader.journal import OPEN_CHUNK_STATES, Journal, JournalThread, Run
 from bulk_loader.outcome import early_end
 from bulk_loader.runs import ctrl_c
-from bulk_loader.states import RunState
+from bulk_loader.states import RunState, count_open
 
 DECLINED: Final = "declined"  # asked, the user said no: resumable, nothing sent in that invocation
 
@@ -109,7 +109,7 @@ def _locked(opts: DeleteOptions, journal: Journal, run: Run, source: Run | None,
         journal.set_state(run, "sending")
         run = journal.refresh(run)
     counts = journal.counts(run)
-    to_send = counts.get("pending", 0) + counts.get("in_flight", 0) + counts.get(BUSY, 0)
+    to_send = count_open(counts) + counts.get(BUSY, 0)
     if to_send:
         where = f"campaign {opts.campaign_id}" + (f' ("{name}")' if name else "")
         done = sum(n for s, n in counts.items()
@@ -173,7 +173,7 @@ async def _send(opts: DeleteOptions, journal: Journal, run: Run, total: int) -> 
 def _finish(journal: Journal, run: Run, sent: _Sent, started: float,
             resumed: bool) -> DeleteOutcome:
     counts = journal.counts(run)
-    pending = counts.get("pending", 0) + counts.get("in_flight", 0)
+    pending = count_open(counts)
     tally, message = sent.tally, None
     busy = counts.get(BUSY, 0)
     cut = sent.stopped_by is not None or sent.dead_server is not None or sent.interrupted

@@ -56,7 +56,7 @@ from bulk_loader.runs import (
     left_behind_notice,
     relaxed_gc,
 )
-from bulk_loader.states import RunState
+from bulk_loader.states import RunState, count_open
 from bulk_loader.upload._options import UploadOptions, UploadOutcome, export_options
 from bulk_loader.upload._send import Sender, SendResult, Tally
 from bulk_loader.upload._summary import build_summary, iso_utc
@@ -311,7 +311,7 @@ def _run_locked(opts: UploadOptions, journal: Journal, run: Run, info: CampaignI
     gc.collect()
     gc.freeze()
     before = journal.counts(run)
-    to_send = before.get("pending", 0) + before.get("in_flight", 0)
+    to_send = count_open(before)
     total_valid = sum(n for s, n in before.items() if s != "invalid")
     progress.start_sending(total_valid, total_valid - to_send, opts.skip_known)
     try:
@@ -381,7 +381,7 @@ def _read_rows(opts: UploadOptions, run: Run) -> Iterator[tuple[int, Sequence[An
 def _finish(opts: UploadOptions, journal: Journal, run: Run, sent: SendResult, results: Path,
             resumed: bool, started: float, note: str | None = None) -> UploadOutcome:
     counts = journal.counts(run)
-    pending = counts.get("pending", 0) + counts.get("in_flight", 0)
+    pending = count_open(counts)
     ended = early_end(pending, "sent", stopped_by=sent.stopped_by,
                       dead_server=sent.dead_server, interrupted=sent.interrupted,
                       interrupt_code=sent.interrupt_code, signal_name=sent.signal_name,
