@@ -37,8 +37,10 @@ def report(sim: RunningSimulator, journal: Path, *argv: str) -> Result:
 def test_answers_lost_after_the_server_stored_them_stop_the_run_and_a_rerun_owns_them(
         tmp_path: Path) -> None:
     journal, f = tmp_path / "j.sqlite", night_file(tmp_path / "n.csv", ids(0, 100))
+    # Records stay New throughout (stage_seconds): none is busy when the undo deletes it, however
+    # long the faulty upload's retries take on a loaded machine.
     with running_simulator(drop_after_commit_rate=1.0, fault_rate=0.85, fault_kinds=("500",),
-                           seed=5, retry_after_s=0) as sim:
+                           seed=5, retry_after_s=0, stage_seconds=3600) as sim:
         r, s = upload(sim, journal, f, "--chunk-size", "20", "--no-preflight", "--concurrency", "1")
         in_campaign = set(sim.records(125))
         assert r.exit_code == 3, r.output

@@ -1,10 +1,10 @@
 """SIGTERM (systemd, `timeout`, docker stop) is handled like Ctrl-C: no new chunks, those in
 flight journaled, the summary printed, exit 143, and the same command again finishes the job.
 
-Size: 30,000 records in chunks of 100 at concurrency 4 against a simulator answering in 40 ms:
-about 4 s of sending, long enough for three stops at random moments and short enough for
-`make test` on two shared cores (the issue's 200k would take minutes here and prove nothing
-more: what a stop can lose is bounded by concurrency x chunk, not by the file's size).
+Size: the issue's 200,000 records, in chunks of 1,000 at concurrency 4 against a simulator
+answering in 40 ms: a few seconds of sending, long enough for three stops at random moments and
+short enough for `make test` on two shared cores. What a stop may re-send is bounded by
+concurrency x chunk (4,000 records), not by the file's size.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from pathlib import Path
 from tests.simulator_fixture import RunningSimulator, running_simulator
 from tests.upload_support import env_for, free_port, spawn, upload_argv, valid_rows, write_csv
 
-N, CHUNK, CONCURRENCY = 30_000, 100, 4
+N, CHUNK, CONCURRENCY = 200_000, 1000, 4
 BAD = [["10O3629", "", "typo"], ["-5", "", "negative"], ["", "", "blank"]]
 
 

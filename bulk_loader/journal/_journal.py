@@ -246,18 +246,25 @@ class Journal:
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
         self.path = path
         self.conn = conn
-        self._scopes: dict[int, int] = {}  # run seq -> holdings scope, brought up to date
+        self._scopes: dict[int, int] = {}  # run seq -> holdings scope
+        self._caught: dict[int, int | None] = {}  # scope -> the run left out of it (None: none)
 
-    def scope(self, run: Run) -> int:
+    def scope(self, run: Run, *, own_too: bool = True) -> int:
         """The holdings scope (campaign + endpoint) of a run (journal/holdings.py), its holdings brought
-        up to date with every upload journaled so far the first time this Journal asks."""
+        up to date with every upload journaled so far the first time this Journal asks.
+
+        `own_too=False` is for an upload asking about other runs' records while it sends: its
+        own chunks are left out (a later run copies them in). It knows its own records without
+        them, and copying them cost a resume after kill -9 at 90% of 5M records about 5 s."""
         scope = self._scopes.get(run.seq)
         if scope is None:
             scope = holdings.scope_of(self.conn, run.campaign_id, run.endpoint)
-            if scope not in self._scopes.values():
-                with self.transaction():
-                    holdings.catch_up(self.conn, scope)
             self._scopes[run.seq] = scope
+        left_out = None if own_too else run.seq
+        if scope not in self._caught or self._caught[scope] not in (None, left_out):
+            with self.transaction():
+                holdings.catch_up(self.conn, scope, skip=left_out)
+            self._caught[scope] = left_out
         return scope
 
     # -- opening -------------------------------------------------------------------------------

@@ -143,8 +143,9 @@ def history(conn: sqlite3.Connection, scope: int,
     return {cid: (seq, added, removed) for cid, seq, added, removed in rows}
 
 
-def catch_up(conn: sqlite3.Connection, scope: int) -> None:
-    """Copy the accepted chunks of the scope's uploads not copied yet, oldest run first."""
+def catch_up(conn: sqlite3.Connection, scope: int, skip: int | None = None) -> None:
+    """Copy the accepted chunks of the scope's uploads not copied yet, oldest run first; `skip`
+    (a run seq) is left for a later call."""
     campaign_id, endpoint = conn.execute("SELECT campaign_id, endpoint FROM scopes WHERE scope=?",
                                          (scope,)).fetchone()
     runs = conn.execute(
@@ -152,7 +153,8 @@ def catch_up(conn: sqlite3.Connection, scope: int) -> None:
         "WHERE r.kind='upload' AND r.campaign_id IS ? AND rtrim(coalesce(r.endpoint, ''), '/')=? "
         "ORDER BY r.seq", (None if campaign_id == -1 else campaign_id, endpoint)).fetchall()
     for seq, mark in runs:
-        _backfill_upload(conn, scope, seq, mark or "")
+        if seq != skip:
+            _backfill_upload(conn, scope, seq, mark or "")
 
 
 def migrate(conn: sqlite3.Connection) -> None:

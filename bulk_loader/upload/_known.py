@@ -43,7 +43,8 @@ def own_duplicates(journal: Journal, run: Run, notes: list[OutcomeRow]) -> int:
                                                      and n[5].startswith(CONFIRMED_PREFIX))]
     if not dups:
         return 0
-    held = holdings.holders(journal.conn, journal.scope(run), [n[1] for n in dups])
+    held = holdings.holders(journal.conn, journal.scope(run, own_too=False),
+                           [n[1] for n in dups])
     confirmed = 0
     for i, n in enumerate(notes):
         if n not in dups:

@@ -208,17 +208,21 @@ class Sender:
         if next_chunk is not None:
             self.journal.mark_in_flight(self.run, next_chunk)
         if next_ids and (self.skip_known or self.reschedule):
-            return holdings.holders(self.journal.conn, self.journal.scope(self.run), next_ids)
+            return holdings.holders(self.journal.conn, self._scope(), next_ids)
         return {}
+
+    def _scope(self) -> int:
+        """Other runs' holdings: this run's own are not copied while it sends (Journal.scope)."""
+        return self.journal.scope(self.run, own_too=False)
 
     def _unmark(self, chunk: int) -> None:
         self.journal.unmark_in_flight(self.run, chunk)
 
     def _release(self, ids: list[int]) -> None:
-        holdings.release(self.journal.conn, self.journal.scope(self.run), self.run.seq, ids)
+        holdings.release(self.journal.conn, self._scope(), self.run.seq, ids)
 
     def _released(self, ids: list[int]) -> upload_known.Holders:
-        return holdings.released_by(self.journal.conn, self.journal.scope(self.run),
+        return holdings.released_by(self.journal.conn, self._scope(),
                                     self.run.seq, ids)
 
     def _count(self, done: _Done) -> None:
