@@ -294,3 +294,22 @@ def test_a_closed_output_pipe_is_exit_141_not_a_crash(tmp_path: Path) -> None:
     err = proc.stderr.read()
     assert proc.wait(timeout=60) == 141
     assert err == b""
+
+
+def test_a_failures_file_cut_short_keeps_the_old_one_and_leaves_no_temp_file(
+        tmp_path: Path) -> None:
+    from bulk_loader.readers import failures_writer
+
+    target = tmp_path / "r.failures.csv"
+    target.write_text("the old file\n")
+    with pytest.raises(KeyboardInterrupt), failures_writer(target, ["a", "b"]) as out:
+        out.add(2, ["x", "y"], "bad")
+        raise KeyboardInterrupt  # Ctrl-C halfway through writing
+    assert target.read_text() == "the old file\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.failures.csv"]
+
+
+def test_a_closed_pipe_is_141_in_the_metrics_and_the_log_too() -> None:
+    from bulk_loader.cli.job_outputs import exit_code_of
+
+    assert exit_code_of(BrokenPipeError()) == 141

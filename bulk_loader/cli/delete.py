@@ -83,7 +83,10 @@ def delete(file: Path | None, source_run: str | None, campaign_id: int | None,
             label, file = (None if copy == file else label), copy
 
         def confirm(text: str) -> bool:
-            return yes or click.confirm(text, default=False, err=True)
+            try:
+                return yes or click.confirm(text, default=False, err=True)
+            except click.exceptions.Abort:  # Ctrl-C at the question: exit 130, as documented
+                raise KeyboardInterrupt from None
 
         opts = DeleteOptions(
             campaign_id=campaign_id,

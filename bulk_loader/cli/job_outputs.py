@@ -23,7 +23,7 @@ import click
 from bulk_loader import __version__
 from bulk_loader.api import HttpTrace
 from bulk_loader.config import Credentials
-from bulk_loader.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, BulkLoaderError
+from bulk_loader.errors import EXIT_BROKEN_PIPE, EXIT_INTERNAL, EXIT_INTERRUPTED, BulkLoaderError
 from bulk_loader.failure import translate
 from bulk_loader.runs import RunLog
 
@@ -45,6 +45,8 @@ def exit_code_of(exc: BaseException | None) -> int:
         return EXIT_TERMINATED
     if isinstance(exc, KeyboardInterrupt):
         return EXIT_INTERRUPTED
+    if isinstance(exc, BrokenPipeError):  # `... | head`: the shell sees 141, and so do metrics
+        return EXIT_BROKEN_PIPE
     known = translate(exc, "the journal or an output file") if isinstance(exc, Exception) else None
     return known.exit_code if known is not None else EXIT_INTERNAL
 

@@ -76,7 +76,7 @@ def _preflight(opts: DeleteOptions) -> str | None:
 
     async def go() -> str | None:
         async with CampaignClient(opts.endpoint, opts.credentials, retry=opts.retry,
-                                  on_notice=opts.notice) as client:
+                                  on_notice=opts.notice, timeout=opts.timeout) as client:
             return (await preflight(client, opts.campaign_id, deletes=True)).name
 
     return asyncio.run(go())

@@ -121,18 +121,19 @@ class FailuresWriter:
 
     def close(self, keep: bool = True) -> None:
         if self._file is not None:
+            f, self._file = self._file, None
             try:
-                self._file.close()
-            except OSError as exc:
+                f.close()
+            except OSError as exc:  # a full disk: the half-written temp file must not stay
+                self._settle(False)
                 raise _cannot_write(self.path, exc) from exc
-            self._file = None
             self._settle(keep)
 
     def __enter__(self) -> FailuresWriter:
         return self.open()
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        self.close(keep=kind is None)  # an error or Ctrl-C while writing keeps the old file
 
 
 class XlsxFailuresWriter(FailuresWriter):
@@ -180,6 +181,7 @@ class XlsxFailuresWriter(FailuresWriter):
             try:
                 book.save(self._tmp)
             except OSError as exc:
+                self._settle(False)
                 raise _cannot_write(self.path, exc) from exc
         self._settle(keep)
 
