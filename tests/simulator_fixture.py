@@ -104,11 +104,10 @@ class RunningSimulator:
 
 
 @contextmanager
-def running_simulator(**overrides: Any) -> Iterator[RunningSimulator]:
-    config = SimulatorConfig(**overrides)
-    app = make_app(config)
+def serving(app: web.Application, name: str) -> Iterator[tuple[asyncio.AbstractEventLoop, int]]:
+    """Serve `app` on 127.0.0.1 (a free port) from a loop in a thread: (that loop, the port)."""
     loop = asyncio.new_event_loop()
-    thread = threading.Thread(target=loop.run_forever, name="simulator", daemon=True)
+    thread = threading.Thread(target=loop.run_forever, name=name, daemon=True)
     thread.start()
     runner = web.AppRunner(app, shutdown_timeout=1.0, access_log=None)
 
@@ -122,8 +121,7 @@ def running_simulator(**overrides: Any) -> Iterator[RunningSimulator]:
         return int(runner.addresses[0][1])
 
     try:
-        port = on_loop(start())
-        yield RunningSimulator(config, app, loop, port)
+        yield loop, on_loop(start())
     finally:
         try:
             on_loop(runner.cleanup())
@@ -131,3 +129,11 @@ def running_simulator(**overrides: Any) -> Iterator[RunningSimulator]:
             loop.call_soon_threadsafe(loop.stop)
             thread.join(timeout=10)
             loop.close()
+
+
+@contextmanager
+def running_simulator(**overrides: Any) -> Iterator[RunningSimulator]:
+    config = SimulatorConfig(**overrides)
+    app = make_app(config)
+    with serving(app, "simulator") as (loop, port):
+        yield RunningSimulator(config, app, loop, port)

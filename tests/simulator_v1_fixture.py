@@ -17,8 +17,7 @@ async tests both talk to it over real HTTP. Overrides are V1Config fields:
 from __future__ import annotations
 
 import asyncio
-import threading
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
@@ -29,6 +28,7 @@ from aiohttp import web
 from bulk_loader.api.campaigns_v1 import ApiKeyAuth
 from bulk_loader.simulator.campaigns_v1 import V1Config, V1State, make_v1_app, v1_state_of
 from bulk_loader.simulator.campaigns_v1.config import READY_ID, RUNNING_ID
+from tests.simulator_fixture import serving
 
 T = TypeVar("T")
 MEDIA = "application/vnd.campaigns.v1+json"
@@ -94,27 +94,5 @@ class RunningV1Simulator:
 def running_v1_simulator(**overrides: Any) -> Iterator[RunningV1Simulator]:
     config = V1Config(**overrides)
     app = make_v1_app(config)
-    loop = asyncio.new_event_loop()
-    thread = threading.Thread(target=loop.run_forever, name="simulator-v1", daemon=True)
-    thread.start()
-    runner = web.AppRunner(app, shutdown_timeout=1.0, access_log=None)
-
-    def on_loop(coro: Awaitable[T]) -> T:
-        return asyncio.run_coroutine_threadsafe(coro, loop).result(timeout=60)  # type: ignore[arg-type]
-
-    async def start() -> int:
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        return int(runner.addresses[0][1])
-
-    try:
-        port = on_loop(start())
+    with serving(app, "simulator-v1") as (loop, port):
         yield RunningV1Simulator(config, app, loop, port)
-    finally:
-        try:
-            on_loop(runner.cleanup())
-        finally:
-            loop.call_soon_threadsafe(loop.stop)
-            thread.join(timeout=10)
-            loop.close()

@@ -78,6 +78,7 @@ def _local(tag: str) -> str:
 class Workbook:
     def __init__(self, path: Path) -> None:
         self.path = path
+        self._formats: tuple[dict[int, str], list[int]] | None = None
         try:
             self.zip = zipfile.ZipFile(path)
         except (zipfile.BadZipFile, OSError, ValueError) as exc:
@@ -179,19 +180,25 @@ class Workbook:
                                  "(a chart or macro sheet?).")
         return chosen
 
+    def _number_formats(self) -> tuple[dict[int, str], list[int]]:
+        """(custom format id -> its code, each cell style's format id), from styles.xml, parsed
+        once for both readings of it below."""
+        if self._formats is None:
+            custom: dict[int, str] = {}
+            formats: list[int] = []
+            if self._styles_part is not None and self._styles_part in self.zip.NameToInfo:
+                for el in self._xml(self._styles_part):
+                    if _local(el.tag) == "numFmts":
+                        for fmt in el:
+                            custom[_format_id(fmt)] = fmt.get("formatCode", "")
+                    elif _local(el.tag) == "cellXfs":
+                        formats = [_format_id(xf) for xf in el]
+            self._formats = (custom, formats)
+        return self._formats
+
     def styles(self) -> tuple[frozenset[int], frozenset[int]]:
         """(style indexes showing dates or date-times, style indexes showing times only)."""
-        if self._styles_part is None or self._styles_part not in self.zip.NameToInfo:
-            return frozenset(), frozenset()
-        root = self._xml(self._styles_part)
-        custom: dict[int, str] = {}
-        formats: list[int] = []
-        for el in root:
-            if _local(el.tag) == "numFmts":
-                for fmt in el:
-                    custom[_format_id(fmt)] = fmt.get("formatCode", "")
-            elif _local(el.tag) == "cellXfs":
-                formats = [_format_id(xf) for xf in el]
+        custom, formats = self._number_formats()
         dates: set[int] = set()
         times: set[int] = set()
         for index, fmt_id in enumerate(formats):
@@ -209,17 +216,7 @@ class Workbook:
     def date_only_styles(self) -> frozenset[int]:
         """Style indexes whose format shows a date and no time of day (`yyyy-mm-dd`, built-in
         14-17): such a cell is a date, which the validator treats as a CSV date without a time."""
-        if self._styles_part is None or self._styles_part not in self.zip.NameToInfo:
-            return frozenset()
-        root = self._xml(self._styles_part)
-        custom: dict[int, str] = {}
-        formats: list[int] = []
-        for el in root:
-            if _local(el.tag) == "numFmts":
-                for fmt in el:
-                    custom[_format_id(fmt)] = fmt.get("formatCode", "")
-            elif _local(el.tag) == "cellXfs":
-                formats = [_format_id(xf) for xf in el]
+        custom, formats = self._number_formats()
         only: set[int] = set()
         for index, fmt_id in enumerate(formats):
             if fmt_id in custom:
