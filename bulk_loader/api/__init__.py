@@ -3,7 +3,7 @@
 `vcc/` is the legacy API (docs/contract.md): client, transport, 207 matching, campaign info.
 `campaigns_v1/` is 8x8's newer Campaigns API (docs/contract-campaigns-v1.md), not wired yet.
 Shared here: retry policy, the adaptive limiter, waits, --max-rate pacing and --trace-http.
-The back-end seam that will join them is issue 10's phase B.
+The back-end seam that joins them: `_service.py` (CampaignService, Capabilities, Auth).
 """
 
 from __future__ import annotations
@@ -26,10 +26,30 @@ if TYPE_CHECKING:
         RetryPolicy,
         parse_retry_after,
     )
+    from bulk_loader.api._service import (
+        AddResult,
+        Auth,
+        CampaignRef,
+        CampaignService,
+        Capabilities,
+        Purpose,
+        RecordBatch,
+        RecordId,
+        RecordOutcome,
+    )
 
 # Each name is imported on first use (PEP 562), so that a command loads only what it runs:
 # `bulk-loader --version` took 0.10 s with each subpackage loaded whole, 0.06 s this way.
 _WHERE = {
+    "AddResult": "_service",
+    "Auth": "_service",
+    "CampaignRef": "_service",
+    "CampaignService": "_service",
+    "Capabilities": "_service",
+    "Purpose": "_service",
+    "RecordBatch": "_service",
+    "RecordId": "_service",
+    "RecordOutcome": "_service",
     "AdaptiveLimiter": "_limiter",
     "HttpTrace": "_http_trace",
     "RatePacer": "_rate",
@@ -39,6 +59,15 @@ _WHERE = {
 }
 
 __all__ = [
+    "AddResult",
+    "Auth",
+    "CampaignRef",
+    "CampaignService",
+    "Capabilities",
+    "Purpose",
+    "RecordBatch",
+    "RecordId",
+    "RecordOutcome",
     "AdaptiveLimiter",
     "HttpTrace",
     "RatePacer",
