@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any, NoReturn
 
@@ -51,7 +51,7 @@ def _json_error(message: str, code: int) -> None:
 
 
 
-def stop_reason(summary: dict[str, Any]) -> str | None:
+def stop_reason(summary: Mapping[str, Any]) -> str | None:
     """The one line a stopped or interrupted run writes on stderr, else None."""
     message = summary.get("message")
     if summary.get("state") not in STOP_STATES or not message:
@@ -59,8 +59,8 @@ def stop_reason(summary: dict[str, Any]) -> str | None:
     return f"error: {message}" if summary.get("state") == "stopped" else str(message)
 
 
-def finish(summary: dict[str, Any], exit_code: int, as_json: bool,
-           text: Callable[[dict[str, Any]], str]) -> NoReturn:
+def finish(summary: Mapping[str, Any], exit_code: int, as_json: bool,
+           text: Callable[[Mapping[str, Any]], str]) -> NoReturn:
     """A run that stopped early says why as one sentence on stderr, like a refused one, whatever
     --json and --quiet say (a nightly job mails stderr); the summary still goes to stdout."""
     reason = stop_reason(summary)

@@ -13,6 +13,7 @@ from bulk_loader.cli.say import say
 from bulk_loader.errors import JournalError, UsageError
 from bulk_loader.journal import undone_by
 from bulk_loader.states import RUN_STATES
+from bulk_loader.summaries import RunReportSummary
 
 OUTCOME_ORDER = ("accepted", "deleted", "absent", "rejected", "invalid", "failed", "pending",
                  "in_flight")
@@ -219,30 +220,45 @@ def _reconcile(rep: Any, platform: str | None, base_url: str | None, profile: st
     return zone
 
 
-def _print_summary(summary: dict[str, Any], err: bool = False) -> None:
+def _print_summary(summary: RunReportSummary, err: bool = False) -> None:
+    """The report's summary in words: the labels live here, the JSON has machine keys."""
+    from bulk_loader.reports import RECON_LABELS
+
     def say(text: str) -> None:
         click.echo(text, err=err)
 
-    say(f"Report of {summary['Run']} ({summary['Kind']}, {summary['State']}), "
-        f"campaign {summary.get('Campaign', '?')}")
-    outcomes = summary.get("Outcomes", {})
+    campaign = summary["campaign_id"] if summary["campaign_id"] is not None else "?"
+    say(f"Report of {summary['run_id']} ({summary['kind']}, {summary['state']}), "
+        f"campaign {campaign}")
+    outcomes = summary["outcomes"]
     width = max((len(f"{n:,}") for n in outcomes.values()), default=1)
     for name, n in outcomes.items():
         say(f"  {name:<9} {n:>{width},}")
-    if summary.get("Later delete runs"):
-        say(f"  removed since by {summary['Later delete runs']}: "
-            f"{summary['Records removed since by them']:,}")
-    recon = summary.get("Reconciliation")
+    if summary["later_delete_runs"]:
+        say(f"  removed since by {', '.join(summary['later_delete_runs'])}: "
+            f"{summary['removed_since']:,}")
+    recon = summary.get("reconciliation")
     if recon:
         say("Reconciliation:")
-        for key, value in recon.items():
-            text = f"{value:,}" if isinstance(value, int) else str(value)
-            say(f"  {key}: {text}")
-        camp = summary.get("Campaign records", {})
-        for key in ("by-status", "by-status-code", "by-disposition"):
-            parts = ", ".join(f"{k} {n:,}" for k, n in camp.get(key, {}).items())
-            say(f"  campaign {key}: {parts or 'none'}")
-        for item in summary.get("Reconciliation advice", []):
-            say(f"  likely cause: {item['cause']}; narrow it down: {item['narrow it down']}")
-        if summary.get("Note"):
-            say(f"Note: {summary['Note']}")
+        for key, label in RECON_LABELS.items():
+            if key in recon:
+                value = recon.get(key)  # type: ignore[misc]
+                say(f"  {label}: {f'{value:,}' if isinstance(value, int) else value}")
+        counted = recon["runs_counted"]
+        say(f"  Runs counted ({len(counted)}): {', '.join(counted)}")
+        if recon["runs_not_counted"]:
+            say(f"  Runs not counted ({len(recon['runs_not_counted'])}): " + ", ".join(
+                f"{r['run_id']} ({r['why']})" for r in recon["runs_not_counted"]))
+        if recon["unfinished_runs"]:
+            say("  Unfinished runs: " + ", ".join(
+                f"{r['run_id']} ({r['open_records']:,} records open)"
+                for r in recon["unfinished_runs"]))
+        camp = summary.get("campaign_records", {})
+        for key, word in (("by_status", "by-status"), ("by_status_code", "by-status-code"),
+                          ("by_disposition", "by-disposition")):
+            parts = ", ".join(f"{k} {n:,}" for k, n in camp.get(key, {}).items())  # type: ignore[attr-defined]
+            say(f"  campaign {word}: {parts or 'none'}")
+        for item in summary.get("reconciliation_advice", []):
+            say(f"  likely cause: {item['cause']}; narrow it down: {item['narrow_it_down']}")
+        if summary.get("note"):
+            say(f"Note: {summary.get('note')}")

@@ -39,7 +39,7 @@ from bulk_loader.errors import (
 )
 from bulk_loader.journal import OPEN_CHUNK_STATES, Journal, JournalThread, Run
 from bulk_loader.outcome import early_end
-from bulk_loader.runs import ctrl_c
+from bulk_loader.runs import ctrl_c, restores_process
 from bulk_loader.states import RunState, count_open
 
 DECLINED: Final = "declined"  # asked, the user said no: resumable, nothing sent in that invocation
@@ -47,6 +47,7 @@ DECLINED: Final = "declined"  # asked, the user said no: resumable, nothing sent
 
 
 
+@restores_process  # a library caller's GC, signal handlers and csv limit are put back after
 def run_delete(opts: DeleteOptions) -> DeleteOutcome:
     started = time.monotonic()
     if (opts.file is None) == (opts.source_run is None):

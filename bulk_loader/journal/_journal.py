@@ -95,7 +95,7 @@ import json
 import os
 import socket
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -433,7 +433,7 @@ class Journal:
         return [_run_from_row(r) for r in rows]
 
     def set_state(self, run: RunRef, state: RunState, *, exit_code: int | None = None,
-                  summary: dict[str, Any] | None = None) -> None:
+                  summary: Mapping[str, Any] | None = None) -> None:
         seq = self._seq(run)
         ts = now_iso()
         finished = ts if state in ENDED_RUN_STATES else None

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     )
     from bulk_loader.reports._run import (
         NOT_MATCHABLE,
+        RECON_LABELS,
         RESULTS_SHEET_MAX,
         RunReport,
         write_run_report,
@@ -81,6 +82,7 @@ _WHERE = {
     "RESULTS_SHEET_MAX": "_run",
     "RecordSummary": "_campaign_view",
     "RunFilter": "_runs_filter",
+    "RECON_LABELS": "_run",
     "RunReport": "_run",
     "STDOUT": "_writers",
     "Summary": "_xlsx",
@@ -122,6 +124,7 @@ __all__ = [
     "RESULTS_SHEET_MAX",
     "RecordSummary",
     "RunFilter",
+    "RECON_LABELS",
     "RunReport",
     "STDOUT",
     "Summary",

@@ -55,8 +55,10 @@ from bulk_loader.runs import (
     left_behind,
     left_behind_notice,
     relaxed_gc,
+    restores_process,
 )
 from bulk_loader.states import RunState, count_open
+from bulk_loader.summaries import UploadSummary
 from bulk_loader.upload._options import UploadOptions, UploadOutcome, export_options
 from bulk_loader.upload._send import Sender, SendResult, Tally
 from bulk_loader.upload._summary import build_summary, iso_utc
@@ -160,6 +162,7 @@ def _check(opts: UploadOptions) -> None:
             raise UsageError("--results must not name the journal: it would be overwritten")
 
 
+@restores_process  # a library caller's GC, signal handlers and csv limit are put back after
 def run_upload(opts: UploadOptions) -> UploadOutcome:
     started = time.monotonic()
     _check(opts)
@@ -409,7 +412,7 @@ def _finish(opts: UploadOptions, journal: Journal, run: Run, sent: SendResult, r
 
 
 def _write_outputs(opts: UploadOptions, journal: Journal, run: Run,
-                   summary: dict[str, Any]) -> None:
+                   summary: dict[str, Any] | UploadSummary) -> None:
     """The results and failures CSVs (each written aside and renamed); marks them written."""
     results, failures = Path(summary["results"]), Path(summary["failures"])
     try:
