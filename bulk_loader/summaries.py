@@ -11,8 +11,6 @@ that page, these types and the commands' real output against one another.
 `error`).
 """
 
-from __future__ import annotations
-
 from typing import NotRequired, TypedDict
 
 

@@ -10,6 +10,7 @@ from typing import Any, NoReturn
 
 import click
 
+from bulk_loader.cli import flags
 from bulk_loader.cli.say import say
 from bulk_loader.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, BulkLoaderError
 from bulk_loader.failure import translate
@@ -24,7 +25,7 @@ def json_errors(as_json: bool) -> Iterator[None]:
         yield
     except BulkLoaderError as exc:
         if as_json:
-            _json_error(str(exc), exc.exit_code)
+            _json_error(flags.message(exc), exc.exit_code)
         raise
     except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM outside a send (reading, preflight)
         if as_json:

@@ -52,8 +52,12 @@ def run_delete(opts: DeleteOptions) -> DeleteOutcome:
     started = time.monotonic()
     if (opts.file is None) == (opts.source_run is None):
         raise UsageError("give either a FILE of customer ids or --run RUN_ID, not both")
-    if opts.concurrency < 1 or opts.chunk_size < 1:
-        raise UsageError("--concurrency must be at least 1")
+    if opts.concurrency < 1:
+        raise UsageError(f"concurrency must be at least 1 (got {opts.concurrency})",
+                         param="concurrency")
+    if opts.chunk_size < 1:
+        raise UsageError(f"chunk_size must be at least 1 (got {opts.chunk_size})",
+                         param="chunk_size")
     sha = file_key(opts)
     with Journal.open(opts.journal_path) as journal:
         source = source_run_for(journal, opts) if opts.source_run else None

@@ -95,7 +95,7 @@ import json
 import os
 import socket
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -105,7 +105,7 @@ import orjson
 
 from bulk_loader.errors import JournalError, RunLockedError
 from bulk_loader.failure import damaged, translate
-from bulk_loader.journal import holdings
+from bulk_loader.journal import clock, holdings
 from bulk_loader.journal._schema import SCHEMA as _SCHEMA
 from bulk_loader.states import (
     ENDED_RUN_STATES,
@@ -121,13 +121,6 @@ FINISHED = FINISHED_RUN_STATES
 
 
 
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-# Where the journal's times come from; tests replace it to make runs over simulated weeks
-# (period reports). Read at each call, so replacing the module attribute is enough.
-clock: Callable[[], datetime] = utc_now
 
 
 def check_intact(conn: sqlite3.Connection, path: Path) -> None:
@@ -149,7 +142,7 @@ def check_intact(conn: sqlite3.Connection, path: Path) -> None:
 
 
 def now_iso() -> str:
-    return clock().astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return clock.now().astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")  # read at each call
 
 
 @dataclass(frozen=True)
