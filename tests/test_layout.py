@@ -8,6 +8,7 @@ belongs to a floor; a module may import its own floor and the floors below, neve
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "bulk_loader"
@@ -193,3 +194,12 @@ def test_names_imported_from_a_subpackage_are_in_its_all() -> None:
                             if a.name not in public[node.module]
                             and f"{node.module}.{a.name}" not in modules]
     assert unknown == []
+
+
+def test_no_test_names_a_private_module() -> None:
+    """Tests import public names and use public seams: an `_private` module may move freely."""
+    private = re.compile(r"bulk_loader(?:\.\w+)*\._[a-z]\w*")
+    named = [f"{p.name}: {m}" for p in sorted(PACKAGE.parent.joinpath("tests").glob("*.py"))
+             if p.name != "test_layout.py"
+             for m in private.findall(p.read_text(encoding="utf-8"))]
+    assert named == []

@@ -12,7 +12,7 @@ from bulk_loader.cli.common import default_journal, endpoint_options, journal_op
 from bulk_loader.cli.say import say
 from bulk_loader.errors import JournalError, UsageError
 from bulk_loader.journal import undone_by
-from bulk_loader.states import RUN_STATES
+from bulk_loader.states import ALREADY, FAILED_STATES, RUN_STATES, RunState
 from bulk_loader.summaries import RunReportSummary
 
 OUTCOME_ORDER = ("accepted", "deleted", "absent", "rejected", "invalid", "failed", "pending",
@@ -50,7 +50,7 @@ def _when(ts: str | None) -> str:
               help="Only runs in this state (repeat for several).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per run, one per line.")
 def runs(journal: Path | None, kind: str | None, limit: int, campaign_id: int | None,
-         since: str | None, states: tuple[str, ...], as_json: bool) -> None:
+         since: str | None, states: tuple[RunState, ...], as_json: bool) -> None:
     """List the journal's runs, newest first, with their counts by outcome."""
     from bulk_loader.reports import RunFilter, since_iso
 
@@ -184,7 +184,7 @@ def _period_report(campaign_id: int, since: str, until: str | None, output: str,
     say(f"Campaign {campaign_id}, {local.local(start):%Y-%m-%d %H:%M} to "
         f"{local.local(end):%Y-%m-%d %H:%M} ({local.name}): {this['loads']:,} loads "
         f"(previous period {before['loads']:,}), {len(rep.this.not_counted):,} runs not counted")
-    for key in ("accepted", "already-present", "rejected", "invalid", "failed"):
+    for key in ("accepted", ALREADY, *FAILED_STATES):
         say(f"  {key:<16}{this[key]:>12,}   previous {before[key]:>12,}")
     where = "; ".join(f"{name} {n:,}" for name, n in parts)
     say(f"Wrote {'stdout' if err else output} ({where})")

@@ -112,6 +112,7 @@ from bulk_loader.states import (
     FAILED_STATES,
     FINISHED_RUN_STATES,
     OPEN_CHUNK_STATES,
+    Outcome,
     RunState,
 )
 
@@ -340,7 +341,7 @@ class Journal:
     def create_run(self, kind: str, *, file_path: str | None = None,
                    file_sha256: str | None = None, campaign_id: int | None = None,
                    endpoint: str | None = None, settings: dict[str, Any] | None = None,
-                   source_run: str | None = None, state: str = "loading") -> Run:
+                   source_run: str | None = None, state: RunState = "loading") -> Run:
         ts = now_iso()
         with self.transaction():
             cur = self.conn.execute(
@@ -377,7 +378,7 @@ class Journal:
         return self.get_run(run.run_id if isinstance(run, Run) else run)
 
     def find_runs(self, *, kind: str | None = None, campaign_id: int | None = None,
-                  since: str | None = None, states: Sequence[str] = (),
+                  since: str | None = None, states: Sequence[RunState] = (),
                   limit: int) -> list[Run]:
         """The newest runs first, narrowed by kind, campaign, creation time and state (`runs`)."""
         where: list[str] = []
@@ -489,7 +490,8 @@ class Journal:
              encoded if encoded is not None else encode_records(rows, ids, schedules)))
 
     def add_invalid(self, run: RunRef,
-                    items: Iterable[tuple[int, Any, Any, str]], state: str = "invalid") -> None:
+                    items: Iterable[tuple[int, Any, Any, str]],
+                    state: Outcome = "invalid") -> None:
         """Rows found invalid on reading: (row, raw customer-id, raw schedule, reason). `state`:
         another outcome settled before sending (a delete's `left`), also outside any chunk."""
         seq = self._seq(run)
@@ -632,7 +634,7 @@ class Journal:
             counts[state] = counts.get(state, 0) + n
         return {k: v for k, v in counts.items() if v}
 
-    def count_noted(self, run: RunRef, state: str, message_like: str) -> int:
+    def count_noted(self, run: RunRef, state: Outcome, message_like: str) -> int:
         """Outcome rows of `state` whose message matches a LIKE pattern (e.g. confirmed dups)."""
         return self.conn.execute(
             "SELECT count(*) FROM outcomes WHERE run=? AND state=? AND message LIKE ?",

@@ -57,6 +57,7 @@ if TYPE_CHECKING:
     )
     from bulk_loader.reports._writers import (
         STDOUT,
+        atomic_output,
         csv_safe,
         output_format,
         write_csv,
@@ -104,6 +105,7 @@ _WHERE = {
     "report_zone": "_time",
     "since_iso": "_runs_filter",
     "stream_records": "_campaign_fetch",
+    "atomic_output": "_writers",
     "write_csv": "_writers",
     "write_failures": "_results",
     "write_json": "_writers",
@@ -146,6 +148,7 @@ __all__ = [
     "report_zone",
     "since_iso",
     "stream_records",
+    "atomic_output",
     "write_csv",
     "write_failures",
     "write_json",
