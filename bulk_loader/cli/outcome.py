@@ -15,6 +15,7 @@ from bulk_loader.cli.say import say
 from bulk_loader.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, BulkLoaderError
 from bulk_loader.failure import translate
 from bulk_loader.states import STOP_STATES
+from bulk_loader.summaries import ErrorSummary
 
 
 @contextlib.contextmanager
@@ -46,8 +47,9 @@ def _json_error(message: str, code: int) -> None:
     from bulk_loader import __version__
     from bulk_loader.upload import iso_utc
 
-    click.echo(json.dumps({"error": message, "exit_code": code,
-                           "finished_at": iso_utc(datetime.now(UTC)), "version": __version__}))
+    doc = ErrorSummary(error=message, exit_code=code, finished_at=iso_utc(datetime.now(UTC)),
+                       version=__version__)  # docs/summaries.md
+    click.echo(json.dumps(doc))
 
 
 
