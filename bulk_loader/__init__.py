@@ -73,7 +73,8 @@ if TYPE_CHECKING:
 _WHERE: dict[str, tuple[str, str]] = {
     "upload": ("bulk_loader.upload", "run_upload"),
     "UploadOptions": ("bulk_loader.upload", "UploadOptions"),
-    # The async cores come here when the run lifecycle has them (issue 10, phase B):
+    # The async cores come here when the run lifecycle has them (issue 10, phase B); add each
+    # to __all__ and to the TYPE_CHECKING block too, and README's "Library use" table:
     # "upload_async": ("bulk_loader.upload", "run_upload_async"),
     # "delete_async": ("bulk_loader.delete", "run_delete_async"),
     "delete": ("bulk_loader.delete", "run_delete"),
