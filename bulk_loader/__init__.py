@@ -60,6 +60,7 @@ if TYPE_CHECKING:
         DeleteSummary,
         DryRunSummary,
         ErrorSummary,
+        PeriodReportDocument,
         RunReportSummary,
         UploadSummary,
         ValidateSummary,
@@ -92,7 +93,7 @@ _WHERE: dict[str, tuple[str, str]] = {
     "RunOutcome": ("bulk_loader.outcome", "RunOutcome"),
     **{name: ("bulk_loader.summaries", name) for name in (
         "UploadSummary", "DryRunSummary", "DeleteSummary", "ValidateSummary",
-        "RunReportSummary", "ErrorSummary")},
+        "RunReportSummary", "PeriodReportDocument", "ErrorSummary")},
     **{name: ("bulk_loader.errors", name) for name in (
         "BulkLoaderError", "UsageError", "ConfigError", "InputFileError", "OutputError",
         "JournalError", "RunLockedError", "JournalDamaged", "DiskFull", "ApiError",
@@ -110,7 +111,7 @@ __all__ = [
     "Journal", "Run", "Credentials", "load_credentials", "resolve_endpoint",
     # summaries (docs/summaries.md)
     "UploadSummary", "DryRunSummary", "DeleteSummary", "ValidateSummary", "RunReportSummary",
-    "ErrorSummary",
+    "PeriodReportDocument", "ErrorSummary",
     # errors, each with its exit_code
     "BulkLoaderError", "UsageError", "ConfigError", "InputFileError", "OutputError",
     "JournalError", "RunLockedError", "JournalDamaged", "DiskFull", "ApiError", "TransientError",

@@ -279,6 +279,40 @@ class RunReportSummary(TypedDict):
     note: NotRequired[str]
 
 
+class PeriodSpan(TypedDict):
+    since: str
+    until: str
+
+
+class PeriodTotals(TypedDict):
+    """Figures of a period (`loads`, `records`, each outcome, `delete-records`), by name."""
+
+    this: dict[str, int]
+    previous: dict[str, int]
+    change: dict[str, int]
+
+
+# One run's line in a period report: the CSV's columns (`started`, `run`, `kind`, `file`,
+# `state`, `exit-code`, `wall-seconds`, the outcome counts, `counted`) as keys.
+RunLine = dict[str, str | int | float | None]
+
+
+class PeriodReportDocument(TypedDict):
+    """`report --campaign ID --since WHEN --format json`: the whole document."""
+
+    campaign: int
+    endpoint: str | None
+    since: str
+    until: str
+    timezone: str
+    not_counted: list[RunLine]
+    per_day: list[dict[str, str | int]]
+    top_reasons: list[ReportReason]
+    previous_period: PeriodSpan
+    totals: PeriodTotals
+    runs: list[RunLine]
+
+
 # What each command prints with --json (and what the journal stores), for docs and tests.
 COMMAND_SUMMARIES: dict[str, type] = {
     "upload": UploadSummary,
@@ -286,6 +320,7 @@ COMMAND_SUMMARIES: dict[str, type] = {
     "delete": DeleteSummary,
     "validate": ValidateSummary,
     "report": RunReportSummary,
+    "report --campaign": PeriodReportDocument,
     "error": ErrorSummary,
 }
 
@@ -294,5 +329,5 @@ __all__ = [
     "DeleteSummary", "DryRunSummary", "ErrorSummary", "HttpCounts", "Columns", "MappingJson", "TimeZoneUsed", "Sample",
     "ReasonCount", "Reconciliation", "RefusedSummary", "ReportNeed", "ReportReason", "RowReason",
     "RunNotCounted", "RunOpen", "RunReportSummary", "UploadCounts", "UploadSummary",
-    "ValidateSummary",
+    "ValidateSummary", "PeriodReportDocument", "PeriodSpan", "PeriodTotals",
 ]

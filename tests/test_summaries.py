@@ -194,3 +194,17 @@ def test_delete_and_the_reconciled_report_print_the_documented_keys(
     assert summary["later_delete_runs"] == [gone["run_id"]] and summary["removed_since"] == 20
     # The text formatter still says it in words.
     assert "Runs counted (2): upload-1, delete-2" in res.output
+
+
+def test_a_period_report_prints_the_documented_keys(
+        simulator: RunningSimulator, tmp_path: Path,
+        uploaded: tuple[Path, Path, dict[str, Any]]) -> None:
+    _, jp, up = uploaded
+    out = tmp_path / "period.json"
+    res = CliRunner().invoke(cli, ["report", "--campaign", "125", "--since", "1d", "--journal",
+                                   str(jp), "--output", str(out)], env=env_for(simulator))
+    assert res.exit_code == 0, res.output
+    doc = orjson.loads(out.read_bytes())
+    assert problems(doc, summaries.PeriodReportDocument) == []
+    assert list(doc)[-1] == "runs" and [r["run"] for r in doc["runs"]] == [up["run_id"]]
+    assert doc["totals"]["this"]["accepted"] == 20
