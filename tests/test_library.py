@@ -184,3 +184,14 @@ def test_an_output_that_cannot_be_written_is_one_error_type_naming_its_path(
     assert err.value.exit_code == 2 and err.value.path == results
     assert str(err.value) == f"cannot write {results}: {blocker} is a file, not a folder"
     assert simulator.stats()["records_received"] == 0
+
+
+def test_the_cli_names_the_flag_where_the_message_names_the_parameter_only() -> None:
+    from bulk_loader.cli import flags
+
+    err = UsageError("unknown time zone 'timezone' (timezone); use an IANA name", param="timezone")
+    assert flags.message(err) == "unknown time zone 'timezone' (--timezone); use an IANA name"
+    assert flags.message(UsageError("chunk_size must be at least 1 (got 0)",
+                                    param="chunk_size")) == "--chunk-size must be at least 1 (got 0)"
+    assert flags.message(UsageError("concurrency must be at least 1")) == \
+        "concurrency must be at least 1"  # no param: the message as it is

@@ -21,6 +21,10 @@ FLAGS = {
     "timezone": "--timezone",
     "timeout": "--timeout",
     "max_rate": "--max-rate",
+    "sheet": "--sheet",
+    "encoding": "--encoding",
+    "delimiter": "--delimiter",
+    "timezone_column": "--timezone-column",
 }
 
 
@@ -30,4 +34,7 @@ def message(exc: BaseException) -> str:
     param = getattr(exc, "param", None) if isinstance(exc, UsageError) else None
     if param not in FLAGS:
         return text
-    return re.sub(rf"(?<![\w-]){re.escape(param)}(?![\w-])", FLAGS[param], text, count=1)
+    # Where a message names its parameter: first (`concurrency must ...`) or in parentheses
+    # (`unknown time zone 'X' (timezone)`), never inside a quoted value.
+    name = re.escape(param)
+    return re.sub(rf"^{name}(?![\w-])|(?<=\(){name}(?=\))", FLAGS[param], text)

@@ -133,8 +133,8 @@ def zone_index(table: Table, options: ExportOptions) -> int | None:
             raise InputFileError(f"no column named {wanted!r} (--timezone-column); headers "
                                  f"found: {', '.join(repr(h) for h in headers[:20])}.")
         if exact[0] in taken:
-            raise UsageError(f"--timezone-column {wanted!r} is already the customer-id or "
-                             "schedule column.")
+            raise UsageError(f"timezone_column {wanted!r} is already the customer-id or "
+                             "schedule column.", param="timezone_column")
         return exact[0]
     found = [i for i, h in enumerate(headers) if normalise_header(h) in _ZONE_KEYS
              and i not in taken]
