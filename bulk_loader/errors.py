@@ -5,9 +5,11 @@ module that meets them (``raise InputFileError(...) from exc``); the CLI prints 
 one sentence and exits with ``error.exit_code``. No message ever carries a token.
 
     BulkLoaderError                      exit 2 unless said otherwise
-    ├── UsageError                       bad flags or flag combinations
+    ├── UsageError                       bad options; `param` names the library parameter
     ├── ConfigError                      missing credentials, unsafe config file
     ├── InputFileError                   unreadable file, no id column, over the 5M cap
+    ├── OutputError                      an output (results, failures, report, metrics,
+    │                                    trace) cannot be written; carries its `path`
     ├── JournalError                     the SQLite journal cannot be used
     │   ├── RunLockedError               another process holds this run (exit 3)
     │   └── JournalDamaged               the journal file is corrupt: move it aside (exit 2)
@@ -53,7 +55,12 @@ class BulkLoaderError(Exception):
 
 
 class UsageError(BulkLoaderError):
-    pass
+    """Bad options. A library call names its parameter (`concurrency must be at least 1`) and
+    sets `param`; the CLI shows the parameter as its flag (cli/flags.py: `--concurrency`)."""
+
+    def __init__(self, message: str, *, param: str | None = None) -> None:
+        super().__init__(message)
+        self.param = param
 
 
 class ConfigError(BulkLoaderError):
@@ -62,6 +69,15 @@ class ConfigError(BulkLoaderError):
 
 class InputFileError(BulkLoaderError):
     pass
+
+
+class OutputError(BulkLoaderError):
+    """An output cannot be written (not a full disk: that is DiskFull, a resumable stop). Raised
+    before anything is sent wherever it can be checked first (exit 2)."""
+
+    def __init__(self, message: str, *, path: object = None) -> None:
+        super().__init__(message)
+        self.path = path
 
 
 class JournalError(BulkLoaderError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,7 +15,10 @@ CAMPAIGN_HINT = "fix the campaign (or the command), then run the same command ag
 
 @dataclass
 class RunOutcome:
-    summary: dict[str, Any]  # also stored in the journal; printed as text or --json
+    """`summary` is an UploadSummary, DryRunSummary or DeleteSummary (bulk_loader/summaries.py):
+    also stored in the journal; printed as text or --json."""
+
+    summary: Mapping[str, Any]
     exit_code: int
 
 

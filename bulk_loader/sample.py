@@ -76,11 +76,14 @@ def write_samples(directory: Path, count: int = 3000, now: datetime | None = Non
     """Write customers.csv and customers.xlsx (same rows) into `directory`."""
     from openpyxl import Workbook
 
+    from bulk_loader.reports import atomic_output
+
     now = now or datetime.now(UTC)
     directory.mkdir(parents=True, exist_ok=True)
     csv_path, xlsx_path = directory / "customers.csv", directory / "customers.xlsx"
     rows = list(sample_rows(count, now, seed))  # a few thousand rows: small by design
-    with csv_path.open("w", newline="", encoding="utf-8") as f:
+    # Written aside and renamed, as every output is: a reader never sees half a file.
+    with atomic_output(csv_path) as f:
         writer = csv.writer(f)
         writer.writerow(HEADERS)
         writer.writerows(rows)
@@ -91,5 +94,6 @@ def write_samples(directory: Path, count: int = 3000, now: datetime | None = Non
         # Ids as Excel numbers where they are numbers, as a CRM export would have them.
         cid: object = int(row[0]) if row[0].isdigit() else row[0]
         ws.append([cid, *row[1:]])
-    wb.save(xlsx_path)
+    with atomic_output(xlsx_path, "wb") as out:
+        wb.save(out)
     return csv_path, xlsx_path

@@ -34,6 +34,7 @@ Outcome = Literal["accepted", "already-present", "rejected", "invalid", "failed"
                   "deleted", "absent", "busy", "left"]
 ALREADY: Final = "already-present"
 BUSY: Final = "busy"  # delete: the record is being offered to an agent; tried again later
+LEFT: Final = "left"  # delete: an undo's record that is not that run's to delete, with the reason
 # A row that needs a look: the failures file, the results' failed count, the report's sheet.
 FAILED_STATES: Final[tuple[Outcome, ...]] = ("rejected", "invalid", "failed")
 # A delete that is done with a record: it is gone, or was not there.

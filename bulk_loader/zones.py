@@ -45,19 +45,19 @@ def resolve_timezone(name: str | None) -> tzinfo | None:
 
 
 def parse_timezone(name: str | None) -> tzinfo | None:
-    """A `--timezone` value: None when not given or blank; UsageError (exit 2) otherwise when it
-    is not a zone. A signed POSIX offset (UTC+2) is refused: POSIX reads it as UTC-2, the
+    """A `timezone` (`--timezone`) value: None when not given or blank; UsageError (exit 2,
+    `param="timezone"`) otherwise when it is not a zone. A signed POSIX offset (UTC+2) is refused: POSIX reads it as UTC-2, the
     opposite of what most people mean, and a silent 4-hour shift is worse than a question."""
     if name is None or not name.strip():
         return None
     text = name.strip()
     found = _posix(text)
     if found is not None and found[0]:
-        raise UsageError(f"time zone {name!r} (--timezone) is ambiguous: POSIX reads a signed "
+        raise UsageError(f"time zone {name!r} (timezone) is ambiguous: POSIX reads a signed "
                          "offset the opposite way round; use an IANA name such as Europe/Berlin "
-                         "or Etc/GMT-2 (which is UTC+2).")
+                         "or Etc/GMT-2 (which is UTC+2).", param="timezone")
     zone = resolve_timezone(text)
     if zone is None:
-        raise UsageError(f"unknown time zone {name!r} (--timezone); use an IANA name such as "
-                         "Europe/London or America/New_York.")
+        raise UsageError(f"unknown time zone {name!r} (timezone); use an IANA name such as "
+                         "Europe/London or America/New_York.", param="timezone")
     return zone

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from bulk_loader.api import RetryPolicy
+from bulk_loader.api.vcc import CampaignClient
 from bulk_loader.runs import Breaker
 from tests.ops_support import run_cli, seed
 from tests.simulator_fixture import RunningSimulator, running_simulator
@@ -27,7 +28,7 @@ RESUME = "nothing was lost, run the same command again to resume."
 @pytest.fixture(autouse=True)
 def fast_retries(monkeypatch: pytest.MonkeyPatch) -> None:
     """The CLI has no retry flag: give its client a short policy so a dead server costs ms."""
-    monkeypatch.setattr("bulk_loader.api.vcc._client.RetryPolicy", lambda: FAST)
+    monkeypatch.setattr(CampaignClient, "default_retry", staticmethod(lambda: FAST))
 
 
 def closed_port() -> int:

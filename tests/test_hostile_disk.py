@@ -9,6 +9,7 @@ skipped where the machine does not allow it).
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
 import signal
 import subprocess
@@ -21,6 +22,8 @@ import orjson
 import pytest
 from click.testing import CliRunner
 
+import bulk_loader
+from bulk_loader import InputFileError, UploadOptions, load_credentials
 from bulk_loader.cli import cli
 from bulk_loader.journal import Journal
 from tests.simulator_fixture import running_simulator
@@ -161,27 +164,24 @@ def test_a_file_edited_after_kill_9_starts_a_new_run_that_names_the_old(tmp_path
         assert j.get_run("upload-2").state == "completed"
 
 
-def test_a_file_that_changes_while_it_is_read_stops_before_sending(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from bulk_loader.upload import load_file as real
-
+def test_a_file_that_changes_while_it_is_read_stops_before_sending(tmp_path: Path) -> None:
     f = write_csv(tmp_path / "c.csv", valid_rows(100))
 
-    def load_while_a_writer_appends(*args: object, **kwargs: object) -> object:
-        loaded = real(*args, **kwargs)  # type: ignore[arg-type]
-        with open(f, "a") as out:  # the exporter was still writing
+    def a_writer_appends() -> None:  # the exporter was still writing
+        with open(f, "a") as out:
             out.write("10000999,,late row\n")
-        return loaded
 
-    # The run imports load_file from its module when it loads: the seam is that module's name.
-    monkeypatch.setattr("bulk_loader.upload._load.load_file", load_while_a_writer_appends)
     with running_simulator() as sim:
-        r = upload(sim, f, tmp_path / "j.sqlite")
+        opts = UploadOptions(file=f, campaign_id=125, endpoint=sim.base_url,
+                             credentials=load_credentials(env=env_for(sim)),
+                             journal_path=tmp_path / "j.sqlite", on_read=a_writer_appends)
+        with pytest.raises(InputFileError) as err:
+            bulk_loader.upload(opts)
         assert sim.stats()["records_received"] == 0
-    assert r.exit_code == 2
-    assert r.output.startswith(f"error: {f} changed while it was read (size ")
+    assert err.value.exit_code == 2
+    assert str(err.value).startswith(f"{f} changed while it was read (size ")
     assert "nothing was sent: wait until the file is complete and run the command again" \
-        in r.output
+        in str(err.value)
 
 
 def test_one_endpoint_spelled_two_ways_is_one_run(tmp_path: Path) -> None:
@@ -211,7 +211,9 @@ def test_a_password_in_the_base_url_is_refused_and_never_stored(tmp_path: Path) 
 
 def test_an_unexpected_error_is_one_sentence_and_exit_5(monkeypatch: pytest.MonkeyPatch,
                                                          tmp_path: Path) -> None:
-    import bulk_loader.upload as upload_module  # the CLI imports run_upload from here, late
+    # The CLI imports run_upload from the subpackage, late (`bulk_loader.upload` itself is the
+    # library's function: the subpackage is reached by its module name).
+    upload_module = importlib.import_module("bulk_loader.upload")
 
     def broken(opts: object) -> object:
         raise KeyError("chunk_size")

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
 from bulk_loader.cli import cli
-from bulk_loader.readers import iter_rows
+from bulk_loader.readers import iter_rows, xlsx_limits
 from tests.measured import run_measured
 
 ENV = {"BULK_LOADER_CONFIG": "/nonexistent/x.toml"}
@@ -129,8 +129,8 @@ def test_padded_styles_are_refused_before_a_byte_is_inflated(tmp_path: Path) -> 
 def test_too_many_shared_strings_are_refused(tmp_path: Path,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     # 8,388,608 real strings would take seconds to build: the same check, with the cap lowered.
-    # The cap is read from the shared-strings parser's module at each file: that name is the seam.
-    monkeypatch.setattr("bulk_loader.readers._xlsx_book.STRINGS_COUNT_MAX", 1000)
+    # The cap is read from the public bulk_loader.readers.xlsx_limits at each file.
+    monkeypatch.setattr(xlsx_limits, "STRINGS_COUNT_MAX", 1000)
     items = "".join(f"<si><t>s{i}</t></si>" for i in range(1001))
     f = bomb(tmp_path / "many.xlsx", {
         "xl/sharedStrings.xml": '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/'

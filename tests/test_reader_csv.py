@@ -253,13 +253,16 @@ def test_xlsx_name_on_csv_content(tmp_path: Path) -> None:
 
 def test_flags_that_cannot_apply(tmp_path: Path) -> None:
     path = write(tmp_path, HEADER + "10003629,,a\n")
-    with pytest.raises(UsageError, match="--sheet applies to Excel files only; in.csv is read "
-                       "as CSV."):
+    # The library names its parameters; the CLI shows them as flags (tests/test_validate_cli.py).
+    with pytest.raises(UsageError, match="^sheet applies to Excel files only; in.csv is read "
+                       "as CSV.") as sheet:
         read_all(path, sheet="1")
-    with pytest.raises(UsageError, match="unknown encoding 'klingon'"):
+    with pytest.raises(UsageError, match=r"unknown encoding 'klingon' \(encoding\)") as enc:
         read_all(path, encoding="klingon")
-    with pytest.raises(UsageError, match="--delimiter must be one character"):
+    with pytest.raises(UsageError, match="^delimiter must be one character") as delim:
         read_all(path, delimiter="ab")
+    assert (sheet.value.param, enc.value.param, delim.value.param) == (
+        "sheet", "encoding", "delimiter")
 
 
 def test_missing_file_and_directory(tmp_path: Path) -> None:

@@ -1,7 +1,7 @@
 """The period report: real uploads to the simulator over two simulated weeks, then
 `report --campaign --since --until` read back as XLSX (openpyxl), CSV on stdout and JSON.
 
-The journal's clock (bulk_loader.journal._journal.clock) and the simulator's clock are moved together to
+The journal's clock (bulk_loader.journal.clock.now) and the simulator's clock are moved together to
 each run's moment; the records carry no call time, so nothing else depends on the real clock.
 """
 
@@ -21,18 +21,18 @@ from click.testing import CliRunner
 
 from bulk_loader.cli import cli
 from bulk_loader.journal import Journal
+from bulk_loader.journal import clock as journal_clock
 from tests.upload_support import env_for, upload, write_csv
 
 NY = ZoneInfo("America/New_York")
-JOURNAL_CLOCK = "bulk_loader.journal._journal.clock"
 PERIOD = ["--since", "2026-11-09", "--until", "2026-11-15", "--timezone", "America/New_York"]
 
 
 def _at(when: datetime, monkeypatch: pytest.MonkeyPatch, sim) -> None:
     """Make `when` the journal's and the simulator's now (the journal's keeps ticking)."""
     real = datetime.now(UTC)
-    # The journal reads the time through its module's `clock`: that name is the seam.
-    monkeypatch.setattr(JOURNAL_CLOCK, lambda: when + (datetime.now(UTC) - real))
+    # The journal reads the time through its public `clock.now` at each stamp.
+    monkeypatch.setattr(journal_clock, "now", lambda: when + (datetime.now(UTC) - real))
     sim.set_now(when)
 
 
@@ -70,7 +70,7 @@ def two_weeks(simulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Ite
     with Journal.open(jp) as j:
         j.create_run("upload", file_path=str(tmp_path / "killed.csv"), file_sha256="k",
                      campaign_id=125, endpoint=simulator.base_url)
-    monkeypatch.setattr(JOURNAL_CLOCK, lambda: datetime.now(UTC))
+    monkeypatch.setattr(journal_clock, "now", lambda: datetime.now(UTC))
     yield jp
 
 

@@ -63,7 +63,7 @@ def test_reconcile_uses_the_run_endpoint_and_refuses_another(simulator, tmp_path
     res = run_cli(simulator, "report", up, "--journal", str(jp), "--reconcile",
                   "--output", str(tmp_path / "r.json"))
     doc = json.loads((tmp_path / "r.json").read_text())
-    assert doc["summary"]["Reconciliation"]["Campaign records now"] == 0
+    assert doc["summary"]["reconciliation"]["campaign_records_now"] == 0
 
 
 def test_one_by_one_matching_flags_records_deleted_since(tmp_path: Path) -> None:

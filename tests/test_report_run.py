@@ -71,7 +71,7 @@ def test_report_each_format(tmp_path: Path) -> None:
     _report(jp, "--latest", "--output", str(js))
     doc = json.loads(js.read_text())
     assert doc["run"] == up and len(doc["records"]) == 11
-    assert doc["summary"]["Outcomes"] == {"accepted": 8, "rejected": 2, "invalid": 1}
+    assert doc["summary"]["outcomes"] == {"accepted": 8, "rejected": 2, "invalid": 1}
 
     xlsx = tmp_path / "r.xlsx"
     res = _report(jp, up, "--output", str(xlsx))

@@ -43,7 +43,7 @@ def test_durations_read_as_people_write_them(text: str, seconds: float) -> None:
 
 @pytest.mark.parametrize("text", ["15 minutes", "m", "-5m", "8d"])
 def test_a_bad_duration_is_one_sentence(text: str) -> None:
-    with pytest.raises(UsageError, match="--retry-for must be"):
+    with pytest.raises(UsageError, match="retry_for must be"):
         parse_duration(text)
 
 

@@ -66,10 +66,10 @@ def test_runs_after_several_runs_and_reports(simulator, tmp_path: Path) -> None:
                   "--output", str(out_json))
     doc = json.loads(out_json.read_text())
     assert doc["run"] == "delete-3"
-    recon = doc["summary"]["Reconciliation"]
-    assert recon["Campaign records now"] == 38
-    assert recon["Journal: accepted minus deleted, all runs on this campaign"] == 38
-    assert recon["Difference (campaign - journal)"] == 0
+    recon = doc["summary"]["reconciliation"]
+    assert recon["campaign_records_now"] == 38
+    assert recon["journal_expects"] == 38
+    assert recon["difference"] == 0
     for secret in (simulator.config.action_token, simulator.config.data_token):
         for path in (out_csv, out_json, jp):
             assert secret.encode() not in path.read_bytes()

@@ -17,7 +17,7 @@ from typing import IO, Any
 
 import orjson
 
-from bulk_loader.errors import UsageError
+from bulk_loader.errors import OutputError
 
 ATTEMPT: contextvars.ContextVar[int] = contextvars.ContextVar("bulk_loader_attempt", default=1)
 BODY_LIMIT = 65_536  # a 1,000-record chunk is ~40 KB; a trace is not a data dump
@@ -31,7 +31,8 @@ def open_append(path: Path, what: str) -> IO[bytes]:
         path.chmod(0o600)
         return f
     except OSError as exc:
-        raise UsageError(f"{what} {path} cannot be written: {exc.strerror}") from exc
+        raise OutputError(f"{what} {path} cannot be written: {exc.strerror}",
+                          path=path) from exc
 
 
 class HttpTrace:

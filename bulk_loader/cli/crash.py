@@ -17,6 +17,7 @@ import traceback
 
 import click
 
+from bulk_loader.cli import flags
 from bulk_loader.errors import EXIT_INTERNAL, BulkLoaderError
 from bulk_loader.failure import translate
 from bulk_loader.safe_text import safe
@@ -52,5 +53,5 @@ def quiet_stdout() -> None:
 
 
 def report(exc: BulkLoaderError) -> int:
-    click.echo(f"error: {safe(str(exc))}", err=True)
+    click.echo(f"error: {safe(flags.message(exc))}", err=True)
     return exc.exit_code

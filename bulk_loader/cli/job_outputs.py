@@ -131,5 +131,7 @@ def _reason(exc: BaseException | None, summary: dict[str, Any]) -> str:
     if isinstance(exc, KeyboardInterrupt):
         return "interrupted by Ctrl-C"
     if isinstance(exc, BulkLoaderError | click.ClickException):
-        return str(exc)
+        from bulk_loader.cli import flags
+
+        return flags.message(exc)
     return type(exc).__name__ if exc is not None else ""

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any, NoReturn
 
 import click
 
+from bulk_loader.cli import flags
 from bulk_loader.cli.say import say
 from bulk_loader.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, BulkLoaderError
 from bulk_loader.failure import translate
 from bulk_loader.states import STOP_STATES
+from bulk_loader.summaries import ErrorSummary
 
 
 @contextlib.contextmanager
@@ -24,7 +26,7 @@ def json_errors(as_json: bool) -> Iterator[None]:
         yield
     except BulkLoaderError as exc:
         if as_json:
-            _json_error(str(exc), exc.exit_code)
+            _json_error(flags.message(exc), exc.exit_code)
         raise
     except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM outside a send (reading, preflight)
         if as_json:
@@ -45,13 +47,14 @@ def _json_error(message: str, code: int) -> None:
     from bulk_loader import __version__
     from bulk_loader.upload import iso_utc
 
-    click.echo(json.dumps({"error": message, "exit_code": code,
-                           "finished_at": iso_utc(datetime.now(UTC)), "version": __version__}))
+    doc = ErrorSummary(error=message, exit_code=code, finished_at=iso_utc(datetime.now(UTC)),
+                       version=__version__)  # docs/summaries.md
+    click.echo(json.dumps(doc))
 
 
 
 
-def stop_reason(summary: dict[str, Any]) -> str | None:
+def stop_reason(summary: Mapping[str, Any]) -> str | None:
     """The one line a stopped or interrupted run writes on stderr, else None."""
     message = summary.get("message")
     if summary.get("state") not in STOP_STATES or not message:
@@ -59,8 +62,8 @@ def stop_reason(summary: dict[str, Any]) -> str | None:
     return f"error: {message}" if summary.get("state") == "stopped" else str(message)
 
 
-def finish(summary: dict[str, Any], exit_code: int, as_json: bool,
-           text: Callable[[dict[str, Any]], str]) -> NoReturn:
+def finish(summary: Mapping[str, Any], exit_code: int, as_json: bool,
+           text: Callable[[Mapping[str, Any]], str]) -> NoReturn:
     """A run that stopped early says why as one sentence on stderr, like a refused one, whatever
     --json and --quiet say (a nightly job mails stderr); the summary still goes to stdout."""
     reason = stop_reason(summary)

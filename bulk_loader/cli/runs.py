@@ -12,7 +12,8 @@ from bulk_loader.cli.common import default_journal, endpoint_options, journal_op
 from bulk_loader.cli.say import say
 from bulk_loader.errors import JournalError, UsageError
 from bulk_loader.journal import undone_by
-from bulk_loader.states import RUN_STATES
+from bulk_loader.states import ALREADY, FAILED_STATES, RUN_STATES, RunState
+from bulk_loader.summaries import RunReportSummary
 
 OUTCOME_ORDER = ("accepted", "deleted", "absent", "rejected", "invalid", "failed", "pending",
                  "in_flight")
@@ -49,7 +50,7 @@ def _when(ts: str | None) -> str:
               help="Only runs in this state (repeat for several).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per run, one per line.")
 def runs(journal: Path | None, kind: str | None, limit: int, campaign_id: int | None,
-         since: str | None, states: tuple[str, ...], as_json: bool) -> None:
+         since: str | None, states: tuple[RunState, ...], as_json: bool) -> None:
     """List the journal's runs, newest first, with their counts by outcome."""
     from bulk_loader.reports import RunFilter, since_iso
 
@@ -183,7 +184,7 @@ def _period_report(campaign_id: int, since: str, until: str | None, output: str,
     say(f"Campaign {campaign_id}, {local.local(start):%Y-%m-%d %H:%M} to "
         f"{local.local(end):%Y-%m-%d %H:%M} ({local.name}): {this['loads']:,} loads "
         f"(previous period {before['loads']:,}), {len(rep.this.not_counted):,} runs not counted")
-    for key in ("accepted", "already-present", "rejected", "invalid", "failed"):
+    for key in ("accepted", ALREADY, *FAILED_STATES):
         say(f"  {key:<16}{this[key]:>12,}   previous {before[key]:>12,}")
     where = "; ".join(f"{name} {n:,}" for name, n in parts)
     say(f"Wrote {'stdout' if err else output} ({where})")
@@ -219,30 +220,45 @@ def _reconcile(rep: Any, platform: str | None, base_url: str | None, profile: st
     return zone
 
 
-def _print_summary(summary: dict[str, Any], err: bool = False) -> None:
+def _print_summary(summary: RunReportSummary, err: bool = False) -> None:
+    """The report's summary in words: the labels live here, the JSON has machine keys."""
+    from bulk_loader.reports import RECON_LABELS
+
     def say(text: str) -> None:
         click.echo(text, err=err)
 
-    say(f"Report of {summary['Run']} ({summary['Kind']}, {summary['State']}), "
-        f"campaign {summary.get('Campaign', '?')}")
-    outcomes = summary.get("Outcomes", {})
+    campaign = summary["campaign_id"] if summary["campaign_id"] is not None else "?"
+    say(f"Report of {summary['run_id']} ({summary['kind']}, {summary['state']}), "
+        f"campaign {campaign}")
+    outcomes = summary["outcomes"]
     width = max((len(f"{n:,}") for n in outcomes.values()), default=1)
     for name, n in outcomes.items():
         say(f"  {name:<9} {n:>{width},}")
-    if summary.get("Later delete runs"):
-        say(f"  removed since by {summary['Later delete runs']}: "
-            f"{summary['Records removed since by them']:,}")
-    recon = summary.get("Reconciliation")
+    if summary["later_delete_runs"]:
+        say(f"  removed since by {', '.join(summary['later_delete_runs'])}: "
+            f"{summary['removed_since']:,}")
+    recon = summary.get("reconciliation")
     if recon:
         say("Reconciliation:")
-        for key, value in recon.items():
-            text = f"{value:,}" if isinstance(value, int) else str(value)
-            say(f"  {key}: {text}")
-        camp = summary.get("Campaign records", {})
-        for key in ("by-status", "by-status-code", "by-disposition"):
-            parts = ", ".join(f"{k} {n:,}" for k, n in camp.get(key, {}).items())
-            say(f"  campaign {key}: {parts or 'none'}")
-        for item in summary.get("Reconciliation advice", []):
-            say(f"  likely cause: {item['cause']}; narrow it down: {item['narrow it down']}")
-        if summary.get("Note"):
-            say(f"Note: {summary['Note']}")
+        for key, label in RECON_LABELS.items():
+            if key in recon:
+                value = recon.get(key)  # type: ignore[misc]
+                say(f"  {label}: {f'{value:,}' if isinstance(value, int) else value}")
+        counted = recon["runs_counted"]
+        say(f"  Runs counted ({len(counted)}): {', '.join(counted)}")
+        if recon["runs_not_counted"]:
+            say(f"  Runs not counted ({len(recon['runs_not_counted'])}): " + ", ".join(
+                f"{r['run_id']} ({r['why']})" for r in recon["runs_not_counted"]))
+        if recon["unfinished_runs"]:
+            say("  Unfinished runs: " + ", ".join(
+                f"{r['run_id']} ({r['open_records']:,} records open)"
+                for r in recon["unfinished_runs"]))
+        camp = summary.get("campaign_records", {})
+        for key, word in (("by_status", "by-status"), ("by_status_code", "by-status-code"),
+                          ("by_disposition", "by-disposition")):
+            parts = ", ".join(f"{k} {n:,}" for k, n in camp.get(key, {}).items())  # type: ignore[attr-defined]
+            say(f"  campaign {word}: {parts or 'none'}")
+        for item in summary.get("reconciliation_advice", []):
+            say(f"  likely cause: {item['cause']}; narrow it down: {item['narrow_it_down']}")
+        if summary.get("note"):
+            say(f"Note: {summary.get('note')}")

@@ -29,6 +29,7 @@ from bulk_loader.readers import (
     failures_writer,
     local_input,
 )
+from bulk_loader.summaries import ValidateSummary
 from bulk_loader.validation import FileOptions, FileSummary, parse_timezone, validate_file
 
 SHOWN_INVALID = 10
@@ -77,9 +78,9 @@ def _print_summary(s: FileSummary, shown: list[tuple[int, str]], out_path: Path 
 
 
 def summary_json(s: FileSummary, shown: list[tuple[int, str]], out_path: Path | None,
-                 name: str) -> dict[str, Any]:
+                 name: str) -> ValidateSummary:
     """`validate --json`: the summary as one object (upload --dry-run's keys where they mean
-    the same)."""
+    the same; bulk_loader/summaries.py, docs/summaries.md)."""
     return {"file": name, "read_as": s.described, **s.mapping.as_json(), "rows": s.rows,
             "header_row": s.header_row, "last_line": s.last_line,
             "valid": s.valid, "with_schedule": s.with_schedule,

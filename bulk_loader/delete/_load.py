@@ -17,13 +17,12 @@ from typing import TYPE_CHECKING, Any
 from bulk_loader.errors import InputFileError, UsageError
 from bulk_loader.journal import Journal, Record, Run, holdings, latest_delete_of
 from bulk_loader.model import Batch, Validated
-from bulk_loader.states import DELETABLE_STATES
+from bulk_loader.states import DELETABLE_STATES, LEFT
 
 if TYPE_CHECKING:
     from bulk_loader.delete._options import DeleteOptions
 
 SOURCE_STATES = DELETABLE_STATES  # accepted: incl. confirmed on resume (ours)
-LEFT = "left"  # a record of the source run that the undo leaves in place, with the reason
 NO_CAP = 10**12  # the 5M cap is for uploads; an opt-out list may be longer
 
 

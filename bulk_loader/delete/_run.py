@@ -39,7 +39,7 @@ from bulk_loader.errors import (
 )
 from bulk_loader.journal import OPEN_CHUNK_STATES, Journal, JournalThread, Run
 from bulk_loader.outcome import early_end
-from bulk_loader.runs import ctrl_c
+from bulk_loader.runs import ctrl_c, restores_process
 from bulk_loader.states import RunState, count_open
 
 DECLINED: Final = "declined"  # asked, the user said no: resumable, nothing sent in that invocation
@@ -47,12 +47,17 @@ DECLINED: Final = "declined"  # asked, the user said no: resumable, nothing sent
 
 
 
+@restores_process  # a library caller's GC, signal handlers and csv limit are put back after
 def run_delete(opts: DeleteOptions) -> DeleteOutcome:
     started = time.monotonic()
     if (opts.file is None) == (opts.source_run is None):
         raise UsageError("give either a FILE of customer ids or --run RUN_ID, not both")
-    if opts.concurrency < 1 or opts.chunk_size < 1:
-        raise UsageError("--concurrency must be at least 1")
+    if opts.concurrency < 1:
+        raise UsageError(f"concurrency must be at least 1 (got {opts.concurrency})",
+                         param="concurrency")
+    if opts.chunk_size < 1:
+        raise UsageError(f"chunk_size must be at least 1 (got {opts.chunk_size})",
+                         param="chunk_size")
     sha = file_key(opts)
     with Journal.open(opts.journal_path) as journal:
         source = source_run_for(journal, opts) if opts.source_run else None

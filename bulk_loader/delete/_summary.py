@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -12,22 +13,28 @@ from bulk_loader import __version__
 from bulk_loader.delete._send import NOTE_CONFIRMED, Tally
 from bulk_loader.journal import Journal, Run
 from bulk_loader.states import DELETE_OUTCOMES, FAILED_STATES
+from bulk_loader.summaries import DeleteCounts, DeleteSummary
 from bulk_loader.upload import iso_utc
 
 OUTCOMES = DELETE_OUTCOMES
 
 
 def build_summary(journal: Journal, run: Run, state: str, code: int, tally: Tally, started: float,
-             resumed: bool, message: str | None) -> dict[str, Any]:
+             resumed: bool, message: str | None) -> DeleteSummary:
+    """The summary's keys are a public interface (bulk_loader/summaries.py, docs/summaries.md)."""
     counts = journal.counts(run)
-    by_outcome = {k: counts.get(k, 0) for k in OUTCOMES}
-    by_outcome["pending"] += counts.get("in_flight", 0)
+    by_outcome = DeleteCounts(
+        deleted=counts.get("deleted", 0), absent=counts.get("absent", 0),
+        busy=counts.get("busy", 0), left=counts.get("left", 0),
+        rejected=counts.get("rejected", 0), invalid=counts.get("invalid", 0),
+        failed=counts.get("failed", 0),
+        pending=counts.get("pending", 0) + counts.get("in_flight", 0))
     wall = time.monotonic() - started
     finished = datetime.now(UTC)
     return {
         "run_id": run.run_id, "kind": "delete", "state": state, "exit_code": code,
         "campaign_id": run.campaign_id, "endpoint": run.endpoint, "file": run.file_path,
-        "source_run": run.source_run, "records": sum(by_outcome.values()),
+        "source_run": run.source_run, "records": sum(by_outcome.values()),  # type: ignore[arg-type]
         "counts": by_outcome,
         "confirmed_on_resume": journal.count_noted(run, "deleted", NOTE_CONFIRMED),
         "top_reasons": [{"reason": m, "count": n} for m, n in
@@ -42,14 +49,14 @@ def build_summary(journal: Journal, run: Run, state: str, code: int, tally: Tall
     }
 
 
-def format_summary(s: dict[str, Any]) -> str:
+def format_summary(s: Mapping[str, Any]) -> str:
     if "counts" not in s:
         return f"run {s.get('run_id')}: {s.get('state')} ({s.get('error', '')})"
     lines = [s["note"]] if s.get("note") else []
     origin = s["file"] or s["source_run"]
     lines.append(f"run {s['run_id']}: {s['state']} (exit code {s['exit_code']}), campaign "
                  f"{s['campaign_id']}, {s['records']:,} records from {origin}")
-    counts = s["counts"]
+    counts: Mapping[str, int] = s["counts"]
     width = max(len(f"{n:,}") for n in counts.values())
     extra = {"absent": "  (already not in the campaign)",
              "busy": "  (being offered to agents: run the same command later)",

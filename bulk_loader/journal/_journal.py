@@ -95,7 +95,7 @@ import json
 import os
 import socket
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -105,13 +105,14 @@ import orjson
 
 from bulk_loader.errors import JournalError, RunLockedError
 from bulk_loader.failure import damaged, translate
-from bulk_loader.journal import holdings
+from bulk_loader.journal import clock, holdings
 from bulk_loader.journal._schema import SCHEMA as _SCHEMA
 from bulk_loader.states import (
     ENDED_RUN_STATES,
     FAILED_STATES,
     FINISHED_RUN_STATES,
     OPEN_CHUNK_STATES,
+    Outcome,
     RunState,
 )
 
@@ -121,13 +122,6 @@ FINISHED = FINISHED_RUN_STATES
 
 
 
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-# Where the journal's times come from; tests replace it to make runs over simulated weeks
-# (period reports). Read at each call, so replacing the module attribute is enough.
-clock: Callable[[], datetime] = utc_now
 
 
 def check_intact(conn: sqlite3.Connection, path: Path) -> None:
@@ -149,7 +143,7 @@ def check_intact(conn: sqlite3.Connection, path: Path) -> None:
 
 
 def now_iso() -> str:
-    return clock().astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return clock.now().astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")  # read at each call
 
 
 @dataclass(frozen=True)
@@ -347,7 +341,7 @@ class Journal:
     def create_run(self, kind: str, *, file_path: str | None = None,
                    file_sha256: str | None = None, campaign_id: int | None = None,
                    endpoint: str | None = None, settings: dict[str, Any] | None = None,
-                   source_run: str | None = None, state: str = "loading") -> Run:
+                   source_run: str | None = None, state: RunState = "loading") -> Run:
         ts = now_iso()
         with self.transaction():
             cur = self.conn.execute(
@@ -384,7 +378,7 @@ class Journal:
         return self.get_run(run.run_id if isinstance(run, Run) else run)
 
     def find_runs(self, *, kind: str | None = None, campaign_id: int | None = None,
-                  since: str | None = None, states: Sequence[str] = (),
+                  since: str | None = None, states: Sequence[RunState] = (),
                   limit: int) -> list[Run]:
         """The newest runs first, narrowed by kind, campaign, creation time and state (`runs`)."""
         where: list[str] = []
@@ -433,7 +427,7 @@ class Journal:
         return [_run_from_row(r) for r in rows]
 
     def set_state(self, run: RunRef, state: RunState, *, exit_code: int | None = None,
-                  summary: dict[str, Any] | None = None) -> None:
+                  summary: Mapping[str, Any] | None = None) -> None:
         seq = self._seq(run)
         ts = now_iso()
         finished = ts if state in ENDED_RUN_STATES else None
@@ -496,7 +490,8 @@ class Journal:
              encoded if encoded is not None else encode_records(rows, ids, schedules)))
 
     def add_invalid(self, run: RunRef,
-                    items: Iterable[tuple[int, Any, Any, str]], state: str = "invalid") -> None:
+                    items: Iterable[tuple[int, Any, Any, str]],
+                    state: Outcome = "invalid") -> None:
         """Rows found invalid on reading: (row, raw customer-id, raw schedule, reason). `state`:
         another outcome settled before sending (a delete's `left`), also outside any chunk."""
         seq = self._seq(run)
@@ -639,7 +634,7 @@ class Journal:
             counts[state] = counts.get(state, 0) + n
         return {k: v for k, v in counts.items() if v}
 
-    def count_noted(self, run: RunRef, state: str, message_like: str) -> int:
+    def count_noted(self, run: RunRef, state: Outcome, message_like: str) -> int:
         """Outcome rows of `state` whose message matches a LIKE pattern (e.g. confirmed dups)."""
         return self.conn.execute(
             "SELECT count(*) FROM outcomes WHERE run=? AND state=? AND message LIKE ?",

@@ -47,14 +47,15 @@ def check_encoding(name: str) -> str:
         "".encode(found.name)  # LookupError for a codec that is not a text encoding (zlib, hex)
         return found.name
     except LookupError:
-        raise UsageError(f"unknown encoding {name!r} (--encoding); try utf-8, cp1252 or "
-                         "utf-16.") from None
+        raise UsageError(f"unknown encoding {name!r} (encoding); try utf-8, cp1252 or "
+                         "utf-16.", param="encoding") from None
 
 
 def check_delimiter(value: str) -> str:
     value = {**DELIMITER_NAMES, "\\t": "\t"}.get(value.lower(), value)
     if len(value) != 1 or value in "\"\r\n":
-        raise UsageError(f"--delimiter must be one character such as , ; | or tab (got {value!r}).")
+        raise UsageError(f"delimiter must be one character such as , ; | or tab (got {value!r}).",
+                         param="delimiter")
     return value
 
 

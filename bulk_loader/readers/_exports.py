@@ -25,6 +25,7 @@ from bulk_loader.errors import InputFileError, UsageError
 from bulk_loader.model import Batch
 from bulk_loader.readers._columns import normalise_header
 from bulk_loader.readers._table import Table
+from bulk_loader.summaries import MappingJson
 
 ZONE_ALIASES = ("timezone", "time zone", "tz", "time_zone")
 _ZONE_KEYS = {normalise_header(a) for a in ZONE_ALIASES}
@@ -106,7 +107,7 @@ class Mapping:
             out.extend(f"  {s.line()}" for s in self.samples)
         return out
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> MappingJson:
         return {"columns": {"customer-id": self.id_column,
                             "schedule-date-time": self.schedule_column,
                             "time-zone": self.zone_column},
@@ -132,8 +133,8 @@ def zone_index(table: Table, options: ExportOptions) -> int | None:
             raise InputFileError(f"no column named {wanted!r} (--timezone-column); headers "
                                  f"found: {', '.join(repr(h) for h in headers[:20])}.")
         if exact[0] in taken:
-            raise UsageError(f"--timezone-column {wanted!r} is already the customer-id or "
-                             "schedule column.")
+            raise UsageError(f"timezone_column {wanted!r} is already the customer-id or "
+                             "schedule column.", param="timezone_column")
         return exact[0]
     found = [i for i, h in enumerate(headers) if normalise_header(h) in _ZONE_KEYS
              and i not in taken]

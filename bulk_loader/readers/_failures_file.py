@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
 
-from bulk_loader.errors import BulkLoaderError
+from bulk_loader.errors import BulkLoaderError, OutputError
 from bulk_loader.failure import translate
 from bulk_loader.readers._columns import RowProblem, cell_text
 
@@ -188,8 +188,8 @@ class XlsxFailuresWriter(FailuresWriter):
 
 def _cannot_write(path: Path, exc: OSError) -> BulkLoaderError:
     """A full disk is a resumable stop (failure.translate); anything else, one sentence."""
-    return translate(exc, str(path)) or BulkLoaderError(
-        f"cannot write {path}: {exc.strerror or exc}.")
+    return translate(exc, str(path)) or OutputError(
+        f"cannot write {path}: {exc.strerror or exc}.", path=path)
 
 
 def failures_writer(path: Path, headers: Sequence[str]) -> FailuresWriter:

@@ -57,14 +57,16 @@ def open_table(path: str | Path, sheet: str | None = None, encoding: str | None 
     path = Path(path)
     kind = sniff_format(path)
     if kind == "xlsx":
-        for flag, value in (("--encoding", encoding), ("--delimiter", delimiter)):
+        for param, value in (("encoding", encoding), ("delimiter", delimiter)):
             if value is not None:
-                raise UsageError(f"{flag} applies to CSV files only; {path.name} is an Excel file.")
+                raise UsageError(f"{param} applies to CSV files only; {path.name} is an Excel "
+                                 "file.", param=param)
         from bulk_loader.readers._xlsx import XlsxTable
 
         return XlsxTable(path, sheet=sheet, id_column=id_column, schedule_column=schedule_column)
     if sheet is not None:
-        raise UsageError(f"--sheet applies to Excel files only; {path.name} is read as CSV.")
+        raise UsageError(f"sheet applies to Excel files only; {path.name} is read as CSV.",
+                         param="sheet")
     from bulk_loader.readers._csv import CsvTable
 
     return CsvTable(path, encoding=encoding, delimiter=delimiter, id_column=id_column,

@@ -33,7 +33,7 @@ from bulk_loader.readers._xlsx_cells import (
     col_letters,
     row_number,
 )
-from bulk_loader.readers._xlsx_limits import ROW_MAX, SHEET_PART_MAX, check_part, too_long
+from bulk_loader.readers.xlsx_limits import ROW_MAX, SHEET_PART_MAX, check_part, too_long
 
 _ROW_NUMBER = re.compile(r'<row(?: r="([0-9]+)")?')
 _ATTR_T = re.compile(r'\st="(\w+)"')

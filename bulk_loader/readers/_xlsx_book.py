@@ -18,9 +18,9 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from bulk_loader.errors import InputFileError
-from bulk_loader.readers._xlsx_limits import (
+from bulk_loader.readers import xlsx_limits
+from bulk_loader.readers.xlsx_limits import (
     STRING_MAX,
-    STRINGS_COUNT_MAX,
     STRINGS_PART_MAX,
     WHOLE_PART_MAX,
     check_part,
@@ -240,9 +240,10 @@ class Workbook:
             for text in whole_items(self.zip, part, "</si>", _SI_END, 1 << 20,
                                     lambda: self._string_too_long(part)):
                 _strings(text, out)
-                if len(out) > STRINGS_COUNT_MAX:
+                # Read at each file: a test lowers the public cap instead of building 8M strings.
+                if len(out) > xlsx_limits.STRINGS_COUNT_MAX:
                     raise refuse(self.path, f"its part {part} holds more than the cap of "
-                                            f"{STRINGS_COUNT_MAX:,} shared strings")
+                                            f"{xlsx_limits.STRINGS_COUNT_MAX:,} shared strings")
             return out
         except (zipfile.BadZipFile, zlib.error, OSError, EOFError, UnicodeDecodeError) as exc:
             raise InputFileError(f"{self.path.name} is damaged: its shared strings cannot be "

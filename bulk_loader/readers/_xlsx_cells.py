@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any, overload
 
 from bulk_loader.readers._xlsx_book import rich_text, unescape
-from bulk_loader.readers._xlsx_limits import inside
+from bulk_loader.readers.xlsx_limits import inside
 
 # Attributes stop at "<" too: it cannot appear in XML attributes, and a tag that never closes
 # must not make each later match attempt rescan the rest of the text.

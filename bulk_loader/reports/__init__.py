@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     )
     from bulk_loader.reports._run import (
         NOT_MATCHABLE,
+        RECON_LABELS,
         RESULTS_SHEET_MAX,
         RunReport,
         write_run_report,
@@ -56,6 +57,7 @@ if TYPE_CHECKING:
     )
     from bulk_loader.reports._writers import (
         STDOUT,
+        atomic_output,
         csv_safe,
         output_format,
         write_csv,
@@ -81,6 +83,7 @@ _WHERE = {
     "RESULTS_SHEET_MAX": "_run",
     "RecordSummary": "_campaign_view",
     "RunFilter": "_runs_filter",
+    "RECON_LABELS": "_run",
     "RunReport": "_run",
     "STDOUT": "_writers",
     "Summary": "_xlsx",
@@ -102,6 +105,7 @@ _WHERE = {
     "report_zone": "_time",
     "since_iso": "_runs_filter",
     "stream_records": "_campaign_fetch",
+    "atomic_output": "_writers",
     "write_csv": "_writers",
     "write_failures": "_results",
     "write_json": "_writers",
@@ -122,6 +126,7 @@ __all__ = [
     "RESULTS_SHEET_MAX",
     "RecordSummary",
     "RunFilter",
+    "RECON_LABELS",
     "RunReport",
     "STDOUT",
     "Summary",
@@ -143,6 +148,7 @@ __all__ = [
     "report_zone",
     "since_iso",
     "stream_records",
+    "atomic_output",
     "write_csv",
     "write_failures",
     "write_json",

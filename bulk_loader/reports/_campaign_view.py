@@ -16,6 +16,7 @@ from bulk_loader import spec
 from bulk_loader.errors import UsageError
 from bulk_loader.reports._writers import output_format, write_csv, write_json, write_jsonl
 from bulk_loader.reports._xlsx import CountTable, DataSheet, Summary, write_xlsx
+from bulk_loader.summaries import CampaignRecords
 
 RECORD_HEADERS = (
     "record-id", "status", "status-name", "status-code", "status-code-name",
@@ -134,6 +135,13 @@ class RecordSummary:
         ):
             out[key] = {label(table, k): n for k, n in _sorted(counter)}
         return out
+
+    def as_summary(self) -> CampaignRecords:
+        """as_dict with snake_case keys: a run report's `campaign_records` (docs/summaries.md)."""
+        d = self.as_dict()
+        return CampaignRecords(records=d["records"], by_status=d["by-status"],
+                               by_status_code=d["by-status-code"],
+                               by_disposition=d["by-disposition"])
 
     def lines(self) -> list[str]:
         """The terminal table."""

@@ -32,6 +32,7 @@ from bulk_loader.reports._advice import not_a_load
 from bulk_loader.reports._time import Localizer
 from bulk_loader.reports._words import FAILURES, ORDER, reason_rows
 from bulk_loader.reports._xlsx import DataSheet, Summary, Table
+from bulk_loader.summaries import PeriodReportDocument
 
 DAY_OUTCOMES = ("accepted", "already-present", "rejected", "invalid")
 # records: rows of the uploads counted; delete-records: rows of the delete runs, kept apart.
@@ -198,14 +199,14 @@ class PeriodReport:
                    *(ln.counts.get(c, 0) for c in cols),
                    "yes" if ln.not_counted is None else f"no: {ln.not_counted}")
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> PeriodReportDocument:
+        """The JSON document (bulk_loader/summaries.py, docs/summaries.md); `runs` is written
+        last, streamed."""
         headers = self.run_headers(False)
         return {
             "campaign": self.campaign_id, "endpoint": self.endpoint,
             "since": iso_utc(self.this.start), "until": iso_utc(self.this.end),
             "timezone": self.local.name,
-            "runs": [dict(zip(headers, r, strict=True))
-                     for r in self.run_rows(self.this.counted, False)],
             "not_counted": [dict(zip(headers, r, strict=True))
                             for r in self.run_rows(self.this.not_counted, False)],
             "per_day": [{"date": d.isoformat(), **v} for d, v in self.per_day()],
@@ -215,6 +216,8 @@ class PeriodReport:
                                 "until": iso_utc(self.previous.end)},
             "totals": {"this": self.this.totals(), "previous": self.previous.totals(),
                        "change": {k: c for k, _, _, c, _ in self.comparison()}},
+            "runs": [dict(zip(headers, r, strict=True))
+                     for r in self.run_rows(self.this.counted, False)],
         }
 
     def summary(self) -> Summary:
@@ -263,9 +266,10 @@ def write_period_report(path: str | os.PathLike[str], rep: PeriodReport,
         return [("runs", write_jsonl(path, rep.run_headers(False), rep.run_rows(lines, False)))]
     if fmt == "json":
         doc = rep.as_dict()
-        runs = doc.pop("runs")
+        head = {k: v for k, v in doc.items() if k != "runs"}
         headers = rep.run_headers(False)
-        n = write_json(path, headers, (tuple(r.values()) for r in runs), head=doc, key="runs")
+        n = write_json(path, headers, (tuple(r.values()) for r in doc["runs"]), head=head,
+                       key="runs")
         return [("runs", n)]
 
     def sheets() -> Iterator[DataSheet]:

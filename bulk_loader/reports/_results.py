@@ -26,7 +26,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from bulk_loader.errors import BulkLoaderError, JournalError
+from bulk_loader.errors import BulkLoaderError, OutputError
 from bulk_loader.failure import translate
 from bulk_loader.journal import OPEN_CHUNK_STATES, Journal, Record, Run
 from bulk_loader.readers import failures_writer
@@ -56,11 +56,11 @@ def check_writable(*paths: Path) -> None:
             fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         except OSError as exc:
             raise translate(exc, str(path)) or \
-                JournalError(f"cannot write {path}: {exc.strerror}") from exc
+                OutputError(f"cannot write {path}: {exc.strerror}", path=path) from exc
         os.close(fd)
         os.unlink(tmp)
         if path.is_dir():
-            raise JournalError(f"cannot write {path}: it is a folder")
+            raise OutputError(f"cannot write {path}: it is a folder", path=path)
 
 
 def _make_folder(path: Path) -> None:
@@ -68,10 +68,11 @@ def _make_folder(path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
     except FileExistsError:
         blocker = next(p for p in path.parents if p.exists())
-        raise JournalError(f"cannot write {path}: {blocker} is a file, not a folder") from None
+        raise OutputError(f"cannot write {path}: {blocker} is a file, not a folder",
+                          path=path) from None
     except OSError as exc:
         raise translate(exc, str(path)) or \
-            JournalError(f"cannot write {path}: {exc.strerror}") from exc
+            OutputError(f"cannot write {path}: {exc.strerror}", path=path) from exc
 
 
 @contextlib.contextmanager
@@ -89,7 +90,7 @@ def _open_out(path: Path) -> Iterator[io.TextIOWrapper]:
             text.detach()
     except OSError as exc:
         raise translate(exc, str(path)) or \
-            JournalError(f"cannot write {path}: {exc.strerror}") from exc
+            OutputError(f"cannot write {path}: {exc.strerror}", path=path) from exc
 
 
 # '[' starts a record: a new line; '"' and the letters of null go (ids, rows and our `...sssZ`

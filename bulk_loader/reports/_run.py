@@ -35,6 +35,15 @@ from bulk_loader.reports._time import Localizer
 from bulk_loader.reports._words import FAILURES, OPEN_OUTCOMES, needs_rows, ordered, reason_rows
 from bulk_loader.reports._xlsx import CountTable, Table
 from bulk_loader.states import DONE_DELETE_STATES
+from bulk_loader.summaries import (
+    Advice,
+    Reconciliation,
+    ReportNeed,
+    ReportReason,
+    RunNotCounted,
+    RunOpen,
+    RunReportSummary,
+)
 
 BASE_HEADERS = ("row", "customer-id", "schedule-date-time", "outcome", "http-status", "message",
                 "attempts", "deleted-by")
@@ -46,6 +55,17 @@ NOT_SENT_YET = "not sent yet: re-run the same command"  # an open row has no mes
 SUCCESS = {"upload": ("accepted",), "delete": DONE_DELETE_STATES}
 RESULTS_SHEET_MAX = 250_000  # per-row sheets beyond this go to a CSV beside the XLSX
 TOP_REASONS = 10
+# The reconciliation's figures in words, in the XLSX Summary's order.
+RECON_LABELS = {
+    "campaign_records_now": "Campaign records now",
+    "journal_expects": "Journal: accepted minus deleted, all runs on this campaign",
+    "difference": "Difference (campaign - journal)",
+    "accepted_not_removed": "This run: accepted and not removed since",
+    "found_in_campaign": "  found in the campaign",
+    "not_in_campaign": "  not in the campaign (deleted since)",
+    "campaign_not_from_run": "Campaign records not from this run",
+    "deleted_yet_in_campaign": "This run: deleted or absent, yet in the campaign",
+}
 NOT_MATCHABLE = ("The campaign's records do not name their customer ids (the vendor's view shows "
                  "only a record-id), so they are compared by count, not one by one.")
 
@@ -68,7 +88,7 @@ class RunReport:
         self.campaign_state: str | None = None  # "Manual Purged (10)", when it was fetched
         # (rows_seen, facts): the facts cost journal counts and a campaign scan; reuse them
         # while no more rows have been walked.
-        self._recon: tuple[int, list[tuple[str, Any]]] | None = None
+        self._recon: tuple[int, Reconciliation] | None = None
 
     # -- loading ---------------------------------------------------------------------------------
     def load_deletions(self) -> None:
@@ -218,37 +238,52 @@ class RunReport:
             facts.append(("Records removed since by them", self.deleted_since))
         return [(k, v) for k, v in facts if v is not None]
 
-    def reconcile_facts(self) -> list[tuple[str, Any]]:
+    def reconciliation(self) -> Reconciliation | None:
+        """The campaign's records now against the journal's expectation (machine keys), or
+        None before load_campaign."""
         if self.campaign is None:
-            return []
+            return None
         if self._recon is not None and self._recon[0] == self.rows_seen:
             return self._recon[1]
         expected = journal_expectation(self.journal, self.run)
-        facts: list[tuple[str, Any]] = [
-            ("Campaign records now", self.campaign.records),
-            ("Journal: accepted minus deleted, all runs on this campaign", expected.records),
-            ("Difference (campaign - journal)", self.campaign.records - expected.records),
-        ]
+        out = Reconciliation(
+            campaign_records_now=self.campaign.records, journal_expects=expected.records,
+            difference=self.campaign.records - expected.records,
+            runs_counted=list(expected.counted),
+            runs_not_counted=[RunNotCounted(run_id=r, why=why)
+                              for r, why in expected.not_counted],
+            unfinished_runs=[RunOpen(run_id=r, open_records=n) for r, n in expected.unfinished])
         if self.run.kind == "upload":
-            accepted = self.outcomes.get("accepted", 0)
-            facts.append(("This run: accepted and not removed since", accepted))
+            out["accepted_not_removed"] = self.outcomes.get("accepted", 0)
             if self.matchable:
-                facts += [("  found in the campaign", self.found),
-                          ("  not in the campaign (deleted since)", self.missing),
-                          ("Campaign records not from this run", self.ws.campaign_not_in_run()
-                           if self.ws is not None else None)]
+                out["found_in_campaign"] = self.found
+                out["not_in_campaign"] = self.missing
+                out["campaign_not_from_run"] = (self.ws.campaign_not_in_run()
+                                                if self.ws is not None else None)
         elif self.matchable:
-            facts.append(("This run: deleted or absent, yet in the campaign", self.still_there))
-        facts += [(f"Runs counted ({len(expected.counted)})", ", ".join(expected.counted))]
-        if expected.not_counted:
-            facts.append((f"Runs not counted ({len(expected.not_counted)})",
-                          ", ".join(f"{r} ({why})" for r, why in expected.not_counted)))
-        if expected.unfinished:
-            facts.append(("Unfinished runs", ", ".join(
-                f"{r} ({n:,} records open)" for r, n in expected.unfinished)))
+            out["deleted_yet_in_campaign"] = self.still_there
         self._advice = advice(self.campaign.records - expected.records, self.run.campaign_id,
                               expected, self.campaign_state)
-        self._recon = (self.rows_seen, facts)
+        self._recon = (self.rows_seen, out)
+        return out
+
+    def reconcile_facts(self) -> list[tuple[str, Any]]:
+        """The reconciliation in words, for the XLSX Summary (the JSON has reconciliation())."""
+        recon = self.reconciliation()
+        if recon is None:
+            return []
+        facts: list[tuple[str, Any]] = [(RECON_LABELS[k], recon.get(k)) for k in RECON_LABELS
+                                        if k in recon]
+        counted = recon["runs_counted"]
+        facts.append((f"Runs counted ({len(counted)})", ", ".join(counted)))
+        if recon["runs_not_counted"]:
+            facts.append((f"Runs not counted ({len(recon['runs_not_counted'])})",
+                          ", ".join(f"{r['run_id']} ({r['why']})"
+                                    for r in recon["runs_not_counted"])))
+        if recon["unfinished_runs"]:
+            facts.append(("Unfinished runs", ", ".join(
+                f"{r['run_id']} ({r['open_records']:,} records open)"
+                for r in recon["unfinished_runs"])))
         return facts
 
     def advice(self) -> list[tuple[str, str]]:
@@ -290,25 +325,30 @@ class RunReport:
             return [NOT_MATCHABLE]
         return []
 
-    def summary_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {k: v for k, v in self.facts()}
-        out["Outcomes"] = dict(self.outcome_counts())
+    def summary_dict(self) -> RunReportSummary:
+        """The report's summary with machine keys (bulk_loader/summaries.py,
+        docs/summaries.md); the words are the text formatter's and the XLSX's."""
+        r = self.run
         top = self.top_reasons()
-        if top:
-            out["Top reasons"] = [{"reason": p, "message": m, "records": n}
-                                  for p, m, n in reason_rows(top)]
-        needs = needs_rows(self.outcomes, top)
-        if needs:
-            out["What each group needs"] = [{"group": g, "what to do": w, "records": n}
-                                            for g, w, n in needs]
-        if self.campaign is not None:
-            out["Reconciliation"] = dict(self.reconcile_facts())
-            if self.advice():
-                out["Reconciliation advice"] = [{"cause": c, "narrow it down": h}
-                                                for c, h in self.advice()]
-            out["Campaign records"] = self.campaign_summary.as_dict()
+        out = RunReportSummary(
+            run_id=r.run_id, kind=r.kind, state=r.state, exit_code=r.exit_code,
+            file=r.file_path, source_run=r.source_run, campaign_id=r.campaign_id,
+            campaign_state=self.campaign_state, endpoint=r.endpoint,
+            started_at=r.created_at, finished_at=r.finished_at, rows_in_report=self.rows_seen,
+            later_delete_runs=list(self.deletion_runs), removed_since=self.deleted_since,
+            outcomes=dict(self.outcome_counts()),
+            top_reasons=[ReportReason(reason=p, message=m, records=n)
+                         for p, m, n in reason_rows(top)],
+            needs=[ReportNeed(group=g, what_to_do=w, records=n)
+                   for g, w, n in needs_rows(self.outcomes, top)])
+        recon = self.reconciliation()
+        if recon is not None:
+            out["reconciliation"] = recon
+            out["reconciliation_advice"] = [Advice(cause=c, narrow_it_down=h)
+                                            for c, h in self.advice()]
+            out["campaign_records"] = self.campaign_summary.as_summary()
             if self.notes():
-                out["Note"] = self.notes()[0]
+                out["note"] = self.notes()[0]
         return out
 
 

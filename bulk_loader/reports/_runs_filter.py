@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from bulk_loader.journal import Journal, Run
+from bulk_loader.states import RunState
 from bulk_loader.validation import parse_when
 
 
@@ -28,7 +29,7 @@ class RunFilter:
     kind: str | None = None
     campaign_id: int | None = None
     since: str | None = None
-    states: tuple[str, ...] = ()
+    states: tuple[RunState, ...] = ()
 
     def runs(self, journal: Journal, limit: int) -> list[Run]:
         return journal.find_runs(kind=self.kind, campaign_id=self.campaign_id, since=self.since,

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bulk_loader import spec
+from bulk_loader.states import FAILED_STATES
 
 SUCCESS, NOT_A_FAILURE, FAILURE, OPEN = "success", "not a failure", "failure", "open"
 
@@ -47,7 +48,11 @@ OUTCOMES: tuple[OutcomeWords, ...] = (
 )
 BY_NAME: Mapping[str, OutcomeWords] = {o.name: o for o in OUTCOMES}
 ORDER = tuple(o.name for o in OUTCOMES)
-FAILURES = tuple(o.name for o in OUTCOMES if o.group == FAILURE)
+# One definition of "failed" (states.py), behind the failures file and the report's sheet alike;
+# the words above must file exactly those outcomes under FAILURE.
+FAILURES: tuple[str, ...] = FAILED_STATES
+if {o.name for o in OUTCOMES if o.group == FAILURE} != set(FAILED_STATES):
+    raise AssertionError("reports/_words.py files other outcomes under FAILURE than FAILED_STATES")
 OPEN_OUTCOMES = tuple(o.name for o in OUTCOMES if o.group == OPEN)
 
 

@@ -24,7 +24,7 @@ from typing import IO, Any
 
 import orjson
 
-from bulk_loader.errors import UsageError
+from bulk_loader.errors import OutputError, UsageError
 
 FORMATS = (".csv", ".json", ".jsonl", ".xlsx")
 FORMAT_NAMES = tuple(f[1:] for f in FORMATS)
@@ -79,7 +79,7 @@ def atomic_output(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO[
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     except OSError as exc:
-        raise UsageError(f"cannot write {target}: {exc.strerror}") from exc
+        raise OutputError(f"cannot write {target}: {exc.strerror}", path=target) from exc
     try:
         kwargs: dict[str, Any] = {"newline": "", "encoding": "utf-8"} if "b" not in mode else {}
         with os.fdopen(fd, mode, **kwargs) as handle:

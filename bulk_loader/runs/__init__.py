@@ -1,5 +1,6 @@
 """What upload and delete share while a run lives: Ctrl-C and SIGTERM, progress, the circuit
-breaker, GC tuning, the run key (file sha256), --retry-for, --log-file and --metrics-file.
+breaker, GC tuning, process-wide settings put back after a run, the run key (file sha256),
+--retry-for, --log-file and --metrics-file.
 """
 
 from __future__ import annotations
@@ -26,6 +27,10 @@ if TYPE_CHECKING:
     from bulk_loader.runs._metrics import (
         check_metrics_path,
         write_metrics,
+    )
+    from bulk_loader.runs._process import (
+        process_guard,
+        restores_process,
     )
     from bulk_loader.runs._progress import (
         Progress,
@@ -68,7 +73,9 @@ _WHERE = {
     "left_behind_notice": "_run_key",
     "limit_for": "_breaker",
     "parse_duration": "_ride_out",
+    "process_guard": "_process",
     "relaxed_gc": "_gc_relax",
+    "restores_process": "_process",
     "write_metrics": "_metrics",
 }
 
@@ -92,7 +99,9 @@ __all__ = [
     "left_behind_notice",
     "limit_for",
     "parse_duration",
+    "process_guard",
     "relaxed_gc",
+    "restores_process",
     "write_metrics",
 ]
 

@@ -18,7 +18,7 @@ from typing import Any
 from prometheus_client import CollectorRegistry, Gauge, write_to_textfile
 from prometheus_client.parser import text_string_to_metric_families
 
-from bulk_loader.errors import UsageError
+from bulk_loader.errors import OutputError
 from bulk_loader.states import UPLOAD_OUTCOMES
 
 PREFIX = "bulk_loader_"
@@ -31,9 +31,10 @@ def check_metrics_path(path: Path) -> None:
     """Before anything is sent: the folder must exist and be writable."""
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
-        raise UsageError(f"--metrics-file {path}: the folder {folder} does not exist")
+        raise OutputError(f"--metrics-file {path}: the folder {folder} does not exist",
+                          path=path)
     if path.is_dir():
-        raise UsageError(f"--metrics-file {path} is a folder, not a file")
+        raise OutputError(f"--metrics-file {path} is a folder, not a file", path=path)
 
 
 def previous_success(path: Path, labels: dict[str, str]) -> float | None:
@@ -83,4 +84,5 @@ def write_metrics(path: Path, *, campaign: int | None, profile: str | None, exit
     try:
         write_to_textfile(str(path), reg)
     except OSError as exc:
-        raise UsageError(f"--metrics-file {path} cannot be written: {exc.strerror}") from exc
+        raise OutputError(f"--metrics-file {path} cannot be written: {exc.strerror}",
+                          path=path) from exc

@@ -32,11 +32,12 @@ def parse_duration(text: str | None) -> float:
         m = _PART.match(raw, pos)
         if m is None:
             raise UsageError(
-                f"--retry-for must be a duration such as 15m, 2h or 1h30m (got {text!r})")
+                f"retry_for must be a duration such as 15m, 2h or 1h30m (got {text!r})",
+                param="retry_for")
         total += float(m.group(1)) * _UNIT[m.group(2)]
         pos = m.end()
     if total > 7 * 86400:
-        raise UsageError(f"--retry-for must be at most 7d (got {text!r})")
+        raise UsageError(f"retry_for must be at most 7d (got {text!r})", param="retry_for")
     return total
 
 

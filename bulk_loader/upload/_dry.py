@@ -8,11 +8,12 @@ are the ones `validate` reports and the real run journals.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from bulk_loader.errors import EXIT_OK, EXIT_SOME_FAILED
 from bulk_loader.model import Batch, Validated
+from bulk_loader.summaries import DryRunSummary
 from bulk_loader.upload._options import UploadOutcome, export_options
 from bulk_loader.validation import FileOptions, FileSummary, NoRowsError, Validator, validate_file
 
@@ -42,7 +43,7 @@ def dry_run(opts: UploadOptions, info: CampaignInfo | None,
     except NoRowsError:  # an empty delta, as the real run sees it: nothing to send, exit 0
         s = FileSummary(path=opts.file)
     chunks = -(-s.valid // opts.chunk_size)
-    summary = {
+    summary: DryRunSummary = {
         "dry_run": True,
         "campaign_id": opts.campaign_id,
         "campaign_name": info.name if info is not None else None,
@@ -62,7 +63,7 @@ def dry_run(opts: UploadOptions, info: CampaignInfo | None,
     return UploadOutcome(summary, EXIT_SOME_FAILED if s.invalid else EXIT_OK)
 
 
-def _mapping_lines(s: dict[str, Any]) -> list[str]:
+def _mapping_lines(s: Mapping[str, Any]) -> list[str]:
     from bulk_loader.readers import Mapping, Sample
 
     if "columns" not in s:
@@ -74,7 +75,7 @@ def _mapping_lines(s: dict[str, Any]) -> list[str]:
     return mapping.lines()
 
 
-def format_dry_run(s: dict[str, Any]) -> str:
+def format_dry_run(s: Mapping[str, Any]) -> str:
     name = f' ("{s["campaign_name"]}")' if s.get("campaign_name") else ""
     checked = "preflight passed" if s["preflight"] else "preflight skipped"
     lines = [

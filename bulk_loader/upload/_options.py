@@ -55,6 +55,8 @@ class UploadOptions:
     _pacer: RatePacer | None = field(default=None, repr=False)
     exports: ExportOptions = field(default_factory=ExportOptions)
     file_label: str | None = None  # what the journal records when `file` is a copy (stdin, gzip)
+    # Called once the whole file is read, before the check that it held still while read.
+    on_read: Callable[[], None] | None = None
 
 
 UploadOutcome = RunOutcome

@@ -55,8 +55,10 @@ from bulk_loader.runs import (
     left_behind,
     left_behind_notice,
     relaxed_gc,
+    restores_process,
 )
 from bulk_loader.states import RunState, count_open
+from bulk_loader.summaries import UploadSummary
 from bulk_loader.upload._options import UploadOptions, UploadOutcome, export_options
 from bulk_loader.upload._send import Sender, SendResult, Tally
 from bulk_loader.upload._summary import build_summary, iso_utc
@@ -144,9 +146,14 @@ def _failures_path(opts: UploadOptions, results: Path) -> Path:
 
 def _check(opts: UploadOptions) -> None:
     if opts.chunk_size < 1:
-        raise UsageError("--chunk-size must be at least 1")
+        raise UsageError(f"chunk_size must be at least 1 (got {opts.chunk_size})",
+                         param="chunk_size")
     if opts.concurrency < 1:
-        raise UsageError("--concurrency must be at least 1")
+        raise UsageError(f"concurrency must be at least 1 (got {opts.concurrency})",
+                         param="concurrency")
+    if opts.retry_for < 0:
+        raise UsageError(f"retry_for must be 0 or more seconds (got {opts.retry_for})",
+                         param="retry_for")
     if not opts.file.is_file():
         raise InputFileError(f"{opts.file} does not exist or is not a file")
     if opts.results is not None:
@@ -155,11 +162,14 @@ def _check(opts: UploadOptions) -> None:
         if opts.file_label and opts.file_label != "standard input":  # a gzip file's own path
             sources.add(Path(opts.file_label).resolve())
         if sources & set(outputs):
-            raise UsageError("--results must not name the input file: it would be overwritten")
+            raise UsageError("results must not name the input file: it would be overwritten",
+                             param="results")
         if opts.journal_path.expanduser().resolve() in outputs:
-            raise UsageError("--results must not name the journal: it would be overwritten")
+            raise UsageError("results must not name the journal: it would be overwritten",
+                             param="results")
 
 
+@restores_process  # a library caller's GC, signal handlers and csv limit are put back after
 def run_upload(opts: UploadOptions) -> UploadOutcome:
     started = time.monotonic()
     _check(opts)
@@ -282,6 +292,8 @@ def _run_locked(opts: UploadOptions, journal: Journal, run: Run, info: CampaignI
         try:
             loaded = load_file(journal, run, str(opts.file), opts.reader, validator,
                                opts.chunk_size, progress.reading, export_options(opts))
+            if opts.on_read is not None:
+                opts.on_read()
             stamp.check(opts.file)  # the hash was taken before the read: did the file hold still?
         except NoRowsError:
             # An empty delta is a normal night: a completed run with nothing to send (exit 0).
@@ -409,7 +421,7 @@ def _finish(opts: UploadOptions, journal: Journal, run: Run, sent: SendResult, r
 
 
 def _write_outputs(opts: UploadOptions, journal: Journal, run: Run,
-                   summary: dict[str, Any]) -> None:
+                   summary: dict[str, Any] | UploadSummary) -> None:
     """The results and failures CSVs (each written aside and renamed); marks them written."""
     results, failures = Path(summary["results"]), Path(summary["failures"])
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 from bulk_loader import __version__
 from bulk_loader.journal import Journal, Run
 from bulk_loader.states import ALREADY, UPLOAD_OUTCOMES
+from bulk_loader.summaries import UploadCounts, UploadSummary
 from bulk_loader.upload._send import Tally
 
 OUTCOMES = UPLOAD_OUTCOMES
@@ -19,10 +21,13 @@ ALREADY_KEY = "already_present"  # its key in `counts`
 def build_summary(journal: Journal, run: Run, *, state: str, exit_code: int,
                   counts: dict[str, int], tally: Tally, tally_http: dict[str, int],
                   message: str | None, resumed: bool,
-                  wall: float, results: Path, failures: Path) -> dict[str, Any]:
-    by_outcome = {k: counts.get(k, 0) for k in OUTCOMES}
-    by_outcome["pending"] += counts.get("in_flight", 0)
-    by_outcome[ALREADY_KEY] = counts.get(ALREADY, 0)
+                  wall: float, results: Path, failures: Path) -> UploadSummary:
+    """The summary's keys are a public interface (bulk_loader/summaries.py, docs/summaries.md)."""
+    by_outcome = UploadCounts(
+        accepted=counts.get("accepted", 0), rejected=counts.get("rejected", 0),
+        invalid=counts.get("invalid", 0), failed=counts.get("failed", 0),
+        pending=counts.get("pending", 0) + counts.get("in_flight", 0),
+        already_present=counts.get(ALREADY, 0))
     finished = datetime.now(UTC)
     return {
         "run_id": run.run_id,
@@ -31,7 +36,7 @@ def build_summary(journal: Journal, run: Run, *, state: str, exit_code: int,
         "campaign_id": run.campaign_id,
         "file": run.file_path,
         "endpoint": run.endpoint,
-        "rows": sum(by_outcome.values()),
+        "rows": sum(by_outcome.values()),  # type: ignore[arg-type]
         "counts": by_outcome,
         "confirmed_on_resume": journal.count_noted(run, "accepted", "Duplicate customer:%"),
         "top_reasons": [{"reason": m, "count": n} for m, n in journal.top_reasons(run)],
@@ -40,7 +45,7 @@ def build_summary(journal: Journal, run: Run, *, state: str, exit_code: int,
                            - tally.skipped),
         "skipped_known": journal.count_noted(run, ALREADY, "%(--skip-known)"),
         "resumed": resumed,
-        "http": tally_http,
+        "http": tally_http,  # type: ignore[typeddict-item]  # the client's counters
         "wall_seconds": round(wall, 3),
         "started_at": iso_utc(finished - timedelta(seconds=wall)),
         "finished_at": iso_utc(finished),
@@ -52,7 +57,7 @@ def build_summary(journal: Journal, run: Run, *, state: str, exit_code: int,
     }
 
 
-def _already_line(s: dict[str, Any], width: int) -> str:
+def _already_line(s: Mapping[str, Any], width: int) -> str:
     n, skipped = s["counts"][ALREADY_KEY], s.get("skipped_known") or 0
     how = f"; {skipped:,} not sent (--skip-known)" if skipped else ""
     return (f"  {ALREADY} {n:>{width},}  (already in the campaign, not added by this run: "
@@ -64,7 +69,7 @@ def iso_utc(when: datetime) -> str:
     return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def format_summary(s: dict[str, Any]) -> str:
+def format_summary(s: Mapping[str, Any]) -> str:
     if "counts" not in s:  # a run refused before anything was sent
         return f"run {s.get('run_id')}: {s.get('state')} ({s.get('error', '')})"
     lines = []
@@ -72,7 +77,7 @@ def format_summary(s: dict[str, Any]) -> str:
         lines.append(s["note"])
     lines.append(f"run {s['run_id']}: {s['state']} (exit code {s['exit_code']}), campaign "
                  f"{s['campaign_id']}, {s['rows']:,} rows from {s['file']}")
-    counts = s["counts"]
+    counts: Mapping[str, int] = s["counts"]
     width = max(len(f"{n:,}") for n in counts.values())
     for k in OUTCOMES:
         extra = ""

@@ -1,5 +1,8 @@
 """The caps that keep a hostile .xlsx bounded in time and memory (README: "Excel file limits").
 
+A public module: the caps are read from here when a file is read, so a caller (or a test) may
+lower one without building a file that big.
+
 An .xlsx is a zip of XML parts, and a few KB of zip can inflate to gigabytes (a row that never
 closes, a shared string that never ends, styles.xml padded to 1 GiB, 30 million shared strings).
 Each cap is far above what any real workbook of 1,048,576 rows needs, and each refusal is an
