@@ -204,6 +204,35 @@ def load_v1_auth(profile: str | None, config: str | None,
 LEGACY_ONLY = "so this command works with the legacy API only (--api legacy)"
 
 
+def api_of_profile(ctx: click.Context, api: str, profile: str | None, config: str | None,
+                   env: Mapping[str, str] | None = None) -> str:
+    """`validate`'s --api: the flag, else $BULK_LOADER_API, else the profile's `api`. Read like
+    the header aliases (readers/_header_config.py): validate reads no secret, so a config file
+    that others can read is not refused here, as it is not for the aliases."""
+    import tomllib
+
+    env = os.environ if env is None else env
+    if ctx.get_parameter_source("api") == ParameterSource.COMMANDLINE:
+        return api
+    where, raw = f"${env_name('api')}", env.get(env_name("api"))
+    if not raw:
+        path = config_path(config, env)
+        name = profile or env.get("BULK_LOADER_PROFILE") or "default"
+        try:
+            table = tomllib.loads(path.read_text(encoding="utf-8")).get(name)
+        except FileNotFoundError:
+            return api  # a missing file named by --config is said by the aliases' reader
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(f"config file {path} is not valid TOML: {exc}") from exc
+        raw = table.get("api") if isinstance(table, dict) else None
+        where = f"api in profile [{name}] of {path}"
+    if raw is None:
+        return api
+    if raw not in APIS:
+        raise ConfigError(f"{where}: must be one of {', '.join(APIS)} (got {raw!r})")
+    return str(raw)
+
+
 def refuse_v1(p: Mapping[str, Any], what: str, then: str = LEGACY_ONLY) -> None:
     """Exit 2 for a command the Campaigns API v1 cannot serve: it has no endpoint for `what`."""
     if p.get("api") == V1:
