@@ -26,6 +26,7 @@ from bulk_loader.simulator.campaigns_v1.machine import CampaignRun
 from bulk_loader.simulator.campaigns_v1.rules import FieldError, check_body, first_repeat
 from bulk_loader.simulator.campaigns_v1.state import V1State, iso_ms
 from bulk_loader.simulator.handlers import Refusal
+from bulk_loader.simulator.rate_limit import retry_after_header
 
 V1_KEY: web.AppKey[V1State] = web.AppKey("campaigns_v1_state", V1State)
 PROBLEM_TYPE = "application/problem+json"
@@ -98,10 +99,12 @@ async def _prelude(request: web.Request, route: str) -> tuple[V1State, CampaignR
     state.counters["requests"] += 1
     state.by_route[route] += 1
     await _fault(request, state)
-    if not state.limit.take():
+    wait = state.buckets.take(request.headers.get("X-8x8-Tenant", "")) \
+        if state.buckets is not None else None
+    if wait is not None:
         state.counters["rate_limited"] += 1
         raise problem(request, 429, "Rate limit exceeded; retry later.",
-                      headers={"Retry-After": "1"})
+                      headers={"Retry-After": retry_after_header(wait)})
     site = request.match_info["site"]
     if site not in SITES:
         raise problem(request, 404, f"No such site: {site} (the sites are {', '.join(SITES)}).")
