@@ -57,6 +57,11 @@ def test_a_transient_state_is_named_as_one() -> None:
         assert res.exit_code == 0, res.output
         assert '  state:           STARTING (shown as "Starting"); it moves on by itself' \
             in res.output
+        again = run_v1(v1_env(sim), "campaign", *v1_args(sim, READY_ID), "--action", "START")
+        assert again.exit_code == 4
+        assert again.output.endswith(
+            "START is valid only from READY; no action is valid from STARTING (a transient "
+            "state: send the action again once the campaign has moved on)\n")
 
 
 def test_an_action_invalid_from_the_state_exits_4_naming_the_state_and_valid_actions() -> None:

@@ -35,3 +35,15 @@ def test_both_configs_check_the_fault_options_alike(config: type) -> None:
         config(fault_rate=1.5)
     with pytest.raises(ValueError, match="rate_limit must be 0"):
         config(rate_limit=-1)
+
+
+async def test_a_wrong_method_on_a_v1_path_is_a_problem_body_too() -> None:
+    with running_v1_simulator() as sim:
+        status, body, headers = await sim.call("GET", sim.url(RUNNING_ID))
+        assert (status, headers["Allow"]) == (405, "PATCH")
+        assert headers["Content-Type"] == "application/problem+json"
+        assert body["title"] == "Method Not Allowed" and body["status"] == 405
+        assert body["detail"] == "GET is not allowed here; use PATCH."
+        assert body["instance"] == f"/cc/US1/campaigns/v1/{RUNNING_ID}"
+        status, body, headers = await sim.call("DELETE", sim.url(RUNNING_ID) + "/records")
+        assert (status, headers["Allow"], body["status"]) == (405, "POST", 405)

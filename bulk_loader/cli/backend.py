@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 import click
 from click.core import ParameterSource
 
-from bulk_loader.config import Credentials, config_path, read_profile
+from bulk_loader.config import Credentials, config_path, credential_values
 from bulk_loader.errors import ConfigError, UsageError
 from bulk_loader.profile_keys import V1_CREDENTIAL_KEYS, env_name
 
@@ -188,16 +188,7 @@ def load_v1_auth(profile: str | None, config: str | None,
     `eght_` key, naming where to set it and never echoing the key."""
     from bulk_loader.api.campaigns_v1 import ApiKeyAuth
 
-    env = os.environ if env is None else env
-    path = config_path(config, env)
-    if config and not path.exists():
-        raise ConfigError(f"config file {path} does not exist")
-    name = profile or env.get("BULK_LOADER_PROFILE") or "default"
-    table = read_profile(path, name, required=bool(profile))
-    values = {k: str(table[k]) for k in V1_CREDENTIAL_KEYS if k in table}
-    for key in V1_CREDENTIAL_KEYS:
-        if env.get(env_name(key)):
-            values[key] = env[env_name(key)]
+    values, _ = credential_values(V1_CREDENTIAL_KEYS, profile, config, env)
     return ApiKeyAuth(values.get("api_key", ""), values.get("tenant", ""))
 
 

@@ -10,6 +10,7 @@ which is the vendor's verbatim (docs/simulator.md).
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from typing import Any, NoReturn
 
 import orjson
@@ -31,7 +32,7 @@ from bulk_loader.simulator.rate_limit import retry_after_header
 V1_KEY: web.AppKey[V1State] = web.AppKey("campaigns_v1_state", V1State)
 PROBLEM_TYPE = "application/problem+json"
 TITLES = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
-          409: "Conflict", 415: "Unsupported Media Type", 429: "Too Many Requests",
+          405: "Method Not Allowed", 409: "Conflict", 415: "Unsupported Media Type", 429: "Too Many Requests",
           500: "Internal Server Error", 503: "Service Unavailable"}
 
 
@@ -206,6 +207,14 @@ async def change_state(request: web.Request) -> web.StreamResponse:
     if enabled is not None:
         run.enabled = enabled
     return _answer(state, 200, state.campaign(run.campaign_id), MEDIA_TYPE)
+
+
+def wrong_method(allowed: str) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    """Any other method on a v1 path: a problem body too (RFC 9457), naming the one allowed."""
+    async def refuse(request: web.Request) -> web.StreamResponse:
+        raise problem(request, 405, f"{request.method} is not allowed here; use {allowed}.",
+                      headers={"Allow": allowed})
+    return refuse
 
 
 async def stats(request: web.Request) -> web.StreamResponse:
