@@ -190,6 +190,9 @@ class ValidateSummary(TypedDict):
     top_reasons: list[ReasonCount]
     first_invalid: list[RowReason]
     invalid_out: str | None
+    api: NotRequired[str]  # only with --api campaigns-v1
+    priority_column: NotRequired[str | None]
+    rank_column: NotRequired[str | None]
 
 
 class ErrorSummary(TypedDict):
