@@ -84,5 +84,12 @@ def main() -> None:
     from bulk_loader.runs import install_sigterm
 
     install_sigterm()  # SIGTERM (systemd, timeout, docker stop) unwinds like Ctrl-C: exit 143
-    cli(prog_name="bulk-loader")
+    try:
+        cli(prog_name="bulk-loader")
+    except KeyboardInterrupt as exc:
+        # A second Ctrl-C after the run had ended, as its exit was on its way out of click:
+        # uncaught, Python would die by the signal (-2) instead of exiting 130.
+        from bulk_loader.runs import EXIT_TERMINATED, Terminated
+
+        sys.exit(EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED)
     sys.exit(0)
