@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bulk_loader import spec
-from bulk_loader.api.vcc import CampaignClient, RecordOutcome
+from bulk_loader.api import CampaignService, RecordBatch, RecordOutcome
 from bulk_loader.errors import TerminalError
 from bulk_loader.journal import Chunk, JournalThread, OutcomeRow, Run, holdings
 from bulk_loader.runs import Breaker, dead_reason, limit_for, relaxed_gc
@@ -97,12 +97,12 @@ def classify(outcomes: list[RecordOutcome], rows: list[int], schedules: list[str
             state, message = "failed", o.message
         elif 200 <= status < 300:
             state, message = "accepted", o.message
-        elif o.message == spec.MSG_DUPLICATE and (was_in_flight or o.resent):
+        elif o.duplicate and (was_in_flight or o.resent):
             # Ours, unless the journal knows another holder (upload_known.own_duplicates).
             state = "accepted"
             message = CONFIRMED_ON_RESUME if was_in_flight else CONFIRMED_ON_RETRY
             confirmed += 1
-        elif o.message == spec.MSG_DUPLICATE:  # this run never sent it before: not ours
+        elif o.duplicate:  # this run never sent it before: not ours
             state, message = upload_known.ALREADY, upload_known.NOT_OURS
         else:
             state, message = "rejected", o.message
@@ -111,7 +111,7 @@ def classify(outcomes: list[RecordOutcome], rows: list[int], schedules: list[str
 
 
 class Sender:
-    def __init__(self, jt: JournalThread, run: Run, client: CampaignClient, campaign_id: int, *,
+    def __init__(self, jt: JournalThread, run: Run, client: CampaignService, campaign_id: int, *,
                  concurrency: int, now: Callable[[], datetime], clock_skew: timedelta,
                  on_progress: Callable[[Tally], None] | None = None,
                  skip_known: bool = False, reschedule: bool = False) -> None:
@@ -289,7 +289,7 @@ class Sender:
                 rows = [rows[i] for i in keep]
                 ids = [ids[i] for i in keep]
                 schedules = [schedules[i] for i in keep]
-            answer = await self.client.add_chunk(self.campaign_id, ids, schedules)
+            answer = await self.client.add_batch(self.campaign_id, RecordBatch(ids, schedules))
         except TerminalError as exc:
             # Leave the chunk in_flight: part of it may have been taken before the refusal.
             # A wait cut by Ctrl-C is no refusal: the run is interrupted, not stopped.
