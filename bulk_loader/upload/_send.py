@@ -19,7 +19,7 @@ from bulk_loader import spec
 from bulk_loader.api import CampaignService, RecordBatch, RecordOutcome
 from bulk_loader.errors import TerminalError
 from bulk_loader.journal import Chunk, JournalThread, OutcomeRow, Run, holdings
-from bulk_loader.runs import Breaker, dead_reason, limit_for, relaxed_gc
+from bulk_loader.runs import Breaker, Tally, dead_reason, limit_for, relaxed_gc
 from bulk_loader.upload import _known as upload_known
 from bulk_loader.validation import send_time_reason
 
@@ -28,24 +28,6 @@ _ATTEMPTS = operator.itemgetter(3)
 CONFIRMED_ON_RESUME = "Duplicate customer: accepted (confirmed on resume)"
 CONFIRMED_ON_RETRY = "Duplicate customer: accepted (confirmed on retry)"
 LOST = "lost"  # classify's mark for a record whose answer was lost: its chunk stays in_flight
-
-
-@dataclass
-class Tally:
-    """Outcomes of this invocation, for progress and the summary."""
-
-    accepted: int = 0
-    rejected: int = 0
-    failed: int = 0
-    invalid: int = 0
-    confirmed: int = 0
-    already_present: int = 0
-    skipped: int = 0  # already-present, not sent (--skip-known)
-    lost: int = 0  # answers lost after the request may have reached the server: kept in flight
-
-    def add(self, state: str, n: int = 1) -> None:
-        name = state.replace("-", "_")
-        setattr(self, name, getattr(self, name) + n)
 
 
 @dataclass(slots=True)
@@ -114,7 +96,8 @@ class Sender:
     def __init__(self, jt: JournalThread, run: Run, client: CampaignService, campaign_id: int, *,
                  concurrency: int, now: Callable[[], datetime], clock_skew: timedelta,
                  on_progress: Callable[[Tally], None] | None = None,
-                 skip_known: bool = False, reschedule: bool = False) -> None:
+                 skip_known: bool = False, reschedule: bool = False,
+                 first_batch_alone: bool = False) -> None:
         self.jt = jt
         self.journal = jt.journal
         self.run = run
@@ -130,8 +113,18 @@ class Sender:
         self.tally = Tally()
         self.stopped_by: TerminalError | None = None
         self.breaker: Breaker[_Done] = Breaker(limit_for(concurrency))
+        # A back end that cannot be read before the run (no `can_view`): its first chunk goes
+        # alone, as the preflight, before the others (runs/_lifecycle.py).
+        self.first_batch_alone = first_batch_alone
 
     async def send_all(self) -> SendResult:
+        if self.first_batch_alone:
+            first = await self.jt.call(self.journal.open_chunks, self.run, -1, 1)
+            if first:
+                alone: asyncio.Queue[Chunk | None] = asyncio.Queue()
+                for item in (first[0], None):
+                    alone.put_nowait(item)
+                await self._work(alone)
         chunks: asyncio.Queue[Chunk | None] = asyncio.Queue(maxsize=self.concurrency)
         feeder = asyncio.create_task(self._feed(chunks))
         workers = [asyncio.create_task(self._work(chunks)) for _ in range(self.concurrency)]
