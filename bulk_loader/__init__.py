@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from bulk_loader.config import Credentials, load_credentials, resolve_endpoint
     from bulk_loader.delete import DeleteOptions
     from bulk_loader.delete import run_delete as delete
+    from bulk_loader.delete import run_delete_async as delete_async
     from bulk_loader.errors import (
         AnswerTooLarge,
         ApiError,
@@ -67,6 +68,7 @@ if TYPE_CHECKING:
     )
     from bulk_loader.upload import UploadOptions
     from bulk_loader.upload import run_upload as upload
+    from bulk_loader.upload import run_upload_async as upload_async
     from bulk_loader.validation import FileOptions, FileSummary
     from bulk_loader.validation import validate_file as validate
 
@@ -74,10 +76,8 @@ if TYPE_CHECKING:
 _WHERE: dict[str, tuple[str, str]] = {
     "upload": ("bulk_loader.upload", "run_upload"),
     "UploadOptions": ("bulk_loader.upload", "UploadOptions"),
-    # The async cores come here when the run lifecycle has them (issue 10, phase B); add each
-    # to __all__ and to the TYPE_CHECKING block too, and README's "Library use" table:
-    # "upload_async": ("bulk_loader.upload", "run_upload_async"),
-    # "delete_async": ("bulk_loader.delete", "run_delete_async"),
+    "upload_async": ("bulk_loader.upload", "run_upload_async"),  # inside a running event loop
+    "delete_async": ("bulk_loader.delete", "run_delete_async"),
     "delete": ("bulk_loader.delete", "run_delete"),
     "DeleteOptions": ("bulk_loader.delete", "DeleteOptions"),
     "validate": ("bulk_loader.validation", "validate_file"),
@@ -106,7 +106,7 @@ _WHERE: dict[str, tuple[str, str]] = {
 __all__ = [
     "__version__",
     # entry points and what they take and hand back
-    "upload", "UploadOptions", "delete", "DeleteOptions", "validate", "FileOptions",
+    "upload", "upload_async", "UploadOptions", "delete", "delete_async", "DeleteOptions", "validate", "FileOptions",
     "FileSummary", "ReaderOptions", "ExportOptions", "RunOutcome",
     "Journal", "Run", "Credentials", "load_credentials", "resolve_endpoint",
     # summaries (docs/summaries.md)

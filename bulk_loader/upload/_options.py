@@ -12,8 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bulk_loader.api import HttpTrace, RatePacer
-from bulk_loader.api.vcc import RetryPolicy
+from bulk_loader.api import HttpTrace, RatePacer, RetryPolicy
 from bulk_loader.config import Credentials
 from bulk_loader.model import ReaderOptions
 from bulk_loader.outcome import RunOutcome

@@ -1,8 +1,9 @@
 """Upload phase 2: send the journal's open chunks concurrently, intent before send, outcome after.
 
-For each chunk a sender: re-checks the 7-day window against the clock now (Decision 6); writes
-the chunk `in_flight` and waits for that commit; posts it; journals every outcome (in the same
-commit as the intent of its next chunk). So every chunk that may have reached the server without
+The intent-send-outcome protocol itself is runs/_sender.py's, shared with delete; `Sender` is
+the upload's kind of chunk. For each chunk a sender: writes the chunk `in_flight` and waits for
+that commit; re-checks the 7-day window against the clock now (Decision 6); posts it; journals
+every outcome (in the same commit as the intent of its next chunk). So every chunk that may have reached the server without
 its answer being journaled is `in_flight`, and a resume sends exactly those again (Decision 7):
 at most `concurrency` of them, plus the chunks a dead server left unanswered (runs/_breaker.py).
 """
@@ -16,10 +17,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bulk_loader import spec
-from bulk_loader.api.vcc import CampaignClient, RecordOutcome
+from bulk_loader.api import CampaignService, RecordBatch, RecordOutcome
 from bulk_loader.errors import TerminalError
 from bulk_loader.journal import Chunk, JournalThread, OutcomeRow, Run, holdings
-from bulk_loader.runs import Breaker, dead_reason, limit_for, relaxed_gc
+from bulk_loader.runs import ChunkSender, Tally, dead_reason, limit_for
 from bulk_loader.upload import _known as upload_known
 from bulk_loader.validation import send_time_reason
 
@@ -28,24 +29,6 @@ _ATTEMPTS = operator.itemgetter(3)
 CONFIRMED_ON_RESUME = "Duplicate customer: accepted (confirmed on resume)"
 CONFIRMED_ON_RETRY = "Duplicate customer: accepted (confirmed on retry)"
 LOST = "lost"  # classify's mark for a record whose answer was lost: its chunk stays in_flight
-
-
-@dataclass
-class Tally:
-    """Outcomes of this invocation, for progress and the summary."""
-
-    accepted: int = 0
-    rejected: int = 0
-    failed: int = 0
-    invalid: int = 0
-    confirmed: int = 0
-    already_present: int = 0
-    skipped: int = 0  # already-present, not sent (--skip-known)
-    lost: int = 0  # answers lost after the request may have reached the server: kept in flight
-
-    def add(self, state: str, n: int = 1) -> None:
-        name = state.replace("-", "_")
-        setattr(self, name, getattr(self, name) + n)
 
 
 @dataclass(slots=True)
@@ -97,12 +80,12 @@ def classify(outcomes: list[RecordOutcome], rows: list[int], schedules: list[str
             state, message = "failed", o.message
         elif 200 <= status < 300:
             state, message = "accepted", o.message
-        elif o.message == spec.MSG_DUPLICATE and (was_in_flight or o.resent):
+        elif o.duplicate and (was_in_flight or o.resent):
             # Ours, unless the journal knows another holder (upload_known.own_duplicates).
             state = "accepted"
             message = CONFIRMED_ON_RESUME if was_in_flight else CONFIRMED_ON_RETRY
             confirmed += 1
-        elif o.message == spec.MSG_DUPLICATE:  # this run never sent it before: not ours
+        elif o.duplicate:  # this run never sent it before: not ours
             state, message = upload_known.ALREADY, upload_known.NOT_OURS
         else:
             state, message = "rejected", o.message
@@ -111,10 +94,11 @@ def classify(outcomes: list[RecordOutcome], rows: list[int], schedules: list[str
 
 
 class Sender:
-    def __init__(self, jt: JournalThread, run: Run, client: CampaignClient, campaign_id: int, *,
+    def __init__(self, jt: JournalThread, run: Run, client: CampaignService, campaign_id: int, *,
                  concurrency: int, now: Callable[[], datetime], clock_skew: timedelta,
                  on_progress: Callable[[Tally], None] | None = None,
-                 skip_known: bool = False, reschedule: bool = False) -> None:
+                 skip_known: bool = False, reschedule: bool = False,
+                 first_batch_alone: bool = False) -> None:
         self.jt = jt
         self.journal = jt.journal
         self.run = run
@@ -129,75 +113,29 @@ class Sender:
         self.stop = asyncio.Event()
         self.tally = Tally()
         self.stopped_by: TerminalError | None = None
-        self.breaker: Breaker[_Done] = Breaker(limit_for(concurrency))
+        # A back end that cannot be read before the run (no `can_view`): its first chunk goes
+        # alone, as the preflight, before the others (runs/_lifecycle.py).
+        self.first_batch_alone = first_batch_alone
 
     async def send_all(self) -> SendResult:
-        chunks: asyncio.Queue[Chunk | None] = asyncio.Queue(maxsize=self.concurrency)
-        feeder = asyncio.create_task(self._feed(chunks))
-        workers = [asyncio.create_task(self._work(chunks)) for _ in range(self.concurrency)]
-        try:
-            with relaxed_gc():
-                await asyncio.gather(*workers)
-        finally:
-            feeder.cancel()
-            await asyncio.gather(feeder, return_exceptions=True)
-        last = self.breaker.close(exhausted=not self.stop.is_set())
-        if last:
-            await self.jt.call(self._journal, last, None)
-            for d in last:
-                self._count(d)
-        dead = self.breaker.sentence() if self.breaker.tripped else None
+        sender: ChunkSender[_Done] = ChunkSender(
+            self.jt, self.run, self, workers=self.concurrency, stop=self.stop,
+            breaker_limit=limit_for(self.concurrency))
+        dead = await sender.send_all(first_alone=self.first_batch_alone)
         interrupted = self.stop.is_set() and self.stopped_by is None and dead is None
         return SendResult(self.tally, self.stopped_by, interrupted, dead, lost=self.tally.lost)
 
-    async def _feed(self, out: asyncio.Queue[Chunk | None]) -> None:
-        after = -1
-        page = max(16, 2 * self.concurrency)
-        while not self.stop.is_set():
-            batch = await self.jt.call(self.journal.open_chunks, self.run, after, page)
-            if not batch:
-                break
-            for ch in batch:
-                await out.put(ch)
-                if self.stop.is_set():
-                    break
-            after = batch[-1].chunk
-        for _ in range(self.concurrency):
-            await out.put(None)
+    async def send(self, ch: Chunk, known: upload_known.Holders) -> _Done | None:
+        """`ChunkKind.send`: the chunk's intent is durable; None when a terminal error stopped
+        the run (kept in `stopped_by`)."""
+        return await self._send_chunk(ch, self._late(ch), known)
 
-    async def _work(self, chunks: asyncio.Queue[Chunk | None]) -> None:
-        """One sender. The answer of its previous chunk and the intent of its next one share a
-        commit: one fsync per chunk, and one chunk in_flight per sender besides the unanswered
-        ones the breaker holds back (journaled when an answer breaks the streak)."""
-        ready: list[_Done] = []  # answers to journal (the breaker may hold some back)
-        while True:
-            ch = await chunks.get()
-            if ch is None or self.stop.is_set():
-                if ready:
-                    await self.jt.call(self._journal, ready, None)
-                    for d in ready:
-                        self._count(d)
-                return
-            late = self._late(ch)
-            known = await self.jt.call(self._journal, ready, ch.chunk, ch.ids)
-            for d in ready:
-                self._count(d)
-            ready = []
-            if self.stop.is_set():  # stopped while the intent was written: it never left
-                if ch.state != "in_flight":
-                    await self.jt.call(self._unmark, ch.chunk)
-                continue
-            done = await self._send_chunk(ch, late, known)
-            if done is None:
-                continue
-            ready = self.breaker.settle(done, done.dead)
-            if self.breaker.tripped:
-                self.stop.set()
+    def dead(self, done: _Done) -> str | None:
+        return done.dead
 
-    def _journal(self, ready: list[_Done], next_chunk: int | None,
-                 next_ids: list[int] | None = None) -> upload_known.Holders:
-        """Runs on the journal thread, inside one transaction. Returns the holders of
-        `next_ids` when --skip-known or --reschedule needs them."""
+    def commit(self, ready: list[_Done], next_chunk: Chunk | None) -> upload_known.Holders:
+        """`ChunkKind.commit`: runs on the journal thread, inside one transaction. Returns the
+        holders of the next chunk's ids when --skip-known or --reschedule needs them."""
         for done in ready:
             if done.lost:  # left in_flight: a re-run resends it and confirms its duplicates
                 continue
@@ -205,10 +143,11 @@ class Sender:
                 done.confirmed = upload_known.own_duplicates(self.journal, self.run, done.notes)
             self.journal.finish_chunk(self.run, done.chunk, "accepted", 200, done.ok_attempts,
                                       done.notes, fresh=done.fresh)
-        if next_chunk is not None:
-            self.journal.mark_in_flight(self.run, next_chunk)
-        if next_ids and (self.skip_known or self.reschedule):
-            return holdings.holders(self.journal.conn, self._scope(), next_ids)
+        if next_chunk is None:
+            return {}
+        self.journal.mark_in_flight(self.run, next_chunk.chunk)
+        if next_chunk.ids and (self.skip_known or self.reschedule):
+            return holdings.holders(self.journal.conn, self._scope(), next_chunk.ids)
         return {}
 
     def _scope(self) -> int:
@@ -225,7 +164,7 @@ class Sender:
         return holdings.released_by(self.journal.conn, self._scope(),
                                     self.run.seq, ids)
 
-    def _count(self, done: _Done) -> None:
+    def count(self, done: _Done) -> None:
         t = self.tally
         if done.lost:
             t.lost += done.lost
@@ -289,7 +228,7 @@ class Sender:
                 rows = [rows[i] for i in keep]
                 ids = [ids[i] for i in keep]
                 schedules = [schedules[i] for i in keep]
-            answer = await self.client.add_chunk(self.campaign_id, ids, schedules)
+            answer = await self.client.add_batch(self.campaign_id, RecordBatch(ids, schedules))
         except TerminalError as exc:
             # Leave the chunk in_flight: part of it may have been taken before the refusal.
             # A wait cut by Ctrl-C is no refusal: the run is interrupted, not stopped.
