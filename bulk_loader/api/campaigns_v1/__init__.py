@@ -9,7 +9,8 @@ from bulk_loader.api.campaigns_v1.auth import ApiKeyAuth
 from bulk_loader.api.campaigns_v1.client import Campaign, CampaignsV1Client, judge_add
 from bulk_loader.api.campaigns_v1.errors import CampaignRefused, RequestRefused
 from bulk_loader.api.campaigns_v1.isolate import RecordResult, isolate
+from bulk_loader.api.campaigns_v1.service import CAPABILITIES, CampaignsV1Service
 from bulk_loader.api.campaigns_v1.validate import RowRules, UniqueIds, V1Record
 
-__all__ = ["ApiKeyAuth", "Campaign", "CampaignRefused", "CampaignsV1Client", "RecordResult",
+__all__ = ["CAPABILITIES", "ApiKeyAuth", "Campaign", "CampaignsV1Service", "CampaignRefused", "CampaignsV1Client", "RecordResult",
            "RequestRefused", "RowRules", "UniqueIds", "V1Record", "isolate", "judge_add"]
