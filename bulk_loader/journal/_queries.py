@@ -63,7 +63,7 @@ def run_ids_started_between(journal: Journal, campaign_id: int, start_iso: str, 
     return (run_id for (run_id,) in rows)
 
 
-def runs_on_campaign(journal: Journal, campaign_id: int | None) -> list[tuple[str, str | None]]:
+def runs_on_campaign(journal: Journal, campaign_id: int | str | None) -> list[tuple[str, str | None]]:
     """(run_id, endpoint) of every run on this campaign, oldest first."""
     rows = journal.conn.execute(
         "SELECT run_id, endpoint FROM runs WHERE campaign_id IS ? ORDER BY seq",

@@ -137,7 +137,7 @@ def write_results(journal: Journal, run: Run, path: Path) -> int:
                 slow(nxt)
                 lines += 1
                 nxt = next(outcomes, None)
-            if nxt is None or nxt.row > stored.last_row:
+            if (nxt is None or nxt.row > stored.last_row) and not stored.text_ids:
                 status = "" if stored.http_status is None else stored.http_status
                 suffix = f",{outcome_of(stored.state)},{status}".encode()
                 f.buffer.write(fast_lines(stored.records, suffix))
@@ -154,7 +154,8 @@ def write_results(journal: Journal, run: Run, path: Path) -> int:
                     slow(nxt)
                     nxt = next(outcomes, None)
                 else:
-                    w.writerow((row, cid, "" if sch is None else sch, state, status, ""))
+                    w.writerow((row, cid if type(cid) is int else _cell(cid),
+                                "" if sch is None else sch, state, status, ""))
                 lines += 1
         while nxt is not None:
             slow(nxt)
