@@ -9,10 +9,14 @@ it): a misspelt `chunksize` silently ignored would run the job with the wrong se
 from __future__ import annotations
 
 CREDENTIAL_KEYS = ("username", "action_token", "data_token")
+# The Campaigns API v1's credentials (--api campaigns-v1; cli/backend.py reads them).
+V1_CREDENTIAL_KEYS = ("api_key", "tenant")
 
 # profile key -> the click parameter name of the option it stands for. A new option is one
 # line here, e.g. "date_format": "date_format" once `upload --date-format` exists.
 JOB_KEYS: dict[str, str] = {
+    "api": "api",
+    "site": "site",
     "platform": "platform",
     "base_url": "base_url",
     "campaign": "campaign_id",
@@ -41,7 +45,7 @@ JOB_KEYS: dict[str, str] = {
 # Keys of which only one may be in force: a flag for one of them hides the others' lower sources.
 EXCLUSIVE = (("platform", "base_url"),)
 
-KNOWN_KEYS = frozenset(CREDENTIAL_KEYS) | frozenset(JOB_KEYS)
+KNOWN_KEYS = frozenset(CREDENTIAL_KEYS) | frozenset(V1_CREDENTIAL_KEYS) | frozenset(JOB_KEYS)
 
 
 def env_name(key: str) -> str:

@@ -205,7 +205,9 @@ def _file(kind: str, tmp: Path) -> Path:
 
 def test_every_job_key_is_covered_here() -> None:
     credentials_and_base = {"username", "action_token", "data_token", "base_url", "campaign",
-                            "journal"}
+                            "journal",
+                            # the v1 API's keys: tests/test_cli_backend.py shows each at work
+                            "api", "site", "api_key", "tenant"}
     assert set(CASES) | credentials_and_base == KNOWN_KEYS
 
 
@@ -271,7 +273,7 @@ def test_an_unknown_key_is_refused_naming_it(simulator: RunningSimulator, tmp_pa
     r = run(tmp_path, f, {**base_profile(simulator, tmp_path), "chunksize": 10})
     assert r.exit_code == 2
     assert r.stderr.startswith(f"error: config file {tmp_path / 'config.toml'}: [nightly] has an "
-                               "unknown key 'chunksize'; known keys: action_token, base_url, ")
+                               "unknown key 'chunksize'; known keys: action_token, api, api_key, base_url, ")
     assert simulator.records(125) == {}
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from bulk_loader.cli.backend import CAMPAIGN_REF, api_options, refuse_v1, resolve_target
 from bulk_loader.cli.common import (
     default_journal,
     endpoint_options,
@@ -24,8 +25,9 @@ from bulk_loader.errors import UsageError
 @click.argument("file", type=click.Path(path_type=Path), required=False)
 @click.option("--run", "source_run", metavar="RUN_ID",
               help="Undo an upload: delete the records that run added and still holds.")
-@click.option("--campaign", "campaign_id", type=int,
+@click.option("--campaign", "campaign_id", type=CAMPAIGN_REF,
               help="Campaign id (or campaign in the profile, or $BULK_LOADER_CAMPAIGN).")
+@api_options
 @endpoint_options
 @journal_option
 @file_options
@@ -38,7 +40,7 @@ from bulk_loader.errors import UsageError
 @click.option("--no-preflight", is_flag=True, help="Skip the campaign-status check.")
 @click.option("--new-run", is_flag=True, help="Start a new delete run even if this one finished.")
 def delete(file: Path | None, source_run: str | None, campaign_id: int | None,
-           platform: str | None,
+           api: str, site: str | None, platform: str | None,
            base_url: str | None, profile: str | None, config_file: str | None,
            journal: Path | None, sheet: str | None, id_column: str | None,
            schedule_column: str | None, encoding: str | None, delimiter: str | None,
@@ -56,7 +58,7 @@ def delete(file: Path | None, source_run: str | None, campaign_id: int | None,
     """
     from contextlib import ExitStack
 
-    from bulk_loader.config import load_credentials, resolve_endpoint
+    from bulk_loader.config import load_credentials
     from bulk_loader.delete import DeleteOptions, format_summary, run_delete
     from bulk_loader.model import ReaderOptions
     from bulk_loader.readers import local_input
@@ -64,11 +66,9 @@ def delete(file: Path | None, source_run: str | None, campaign_id: int | None,
 
     with json_errors(as_json), ExitStack() as stack:
         p = with_profile(click.get_current_context(), locals(), keys=WHERE_KEYS)
-        campaign_id, platform, base_url, journal = (
-            p["campaign_id"], p["platform"], p["base_url"], p["journal"])
-        if campaign_id is None:
-            raise UsageError("give --campaign ID (or campaign in the profile, or "
-                             "$BULK_LOADER_CAMPAIGN)")
+        refuse_v1(p, "delete a record")
+        target = resolve_target(p, credentials=False)
+        campaign_id, journal = target.campaign_number(), p["journal"]
         if timezone_name:
             raise UsageError("--timezone does not apply to delete: only the customer ids are read")
         if (file is None) == (source_run is None):
@@ -90,7 +90,7 @@ def delete(file: Path | None, source_run: str | None, campaign_id: int | None,
 
         opts = DeleteOptions(
             campaign_id=campaign_id,
-            endpoint=resolve_endpoint(platform, base_url),
+            endpoint=target.endpoint,
             credentials=load_credentials(profile, config_file),
             journal_path=journal or default_journal(),
             file=file,

@@ -80,6 +80,12 @@ class JobOutputs:
             self.log.add_secrets(creds.secrets())
         return creds
 
+    def secrets(self, secrets: list[str]) -> None:
+        """Registers a back end's secrets (cli/backend.Target.secrets(): the v1 API key) so
+        that the log blanks them, should one ever reach it."""
+        if self.log is not None:
+            self.log.add_secrets(secrets)
+
     def started(self, opts: Any) -> None:
         if self.log is not None:
             self.log.event("start", version=__version__, file=str(opts.file),

@@ -23,7 +23,7 @@ from bulk_loader.profile_keys import EXCLUSIVE, JOB_KEYS, env_name
 FLAG, ENV, PROFILE = 3, 2, 1  # ranks of where a value came from
 
 
-WHERE_KEYS = ("platform", "base_url", "campaign", "journal")  # where, not how: every command
+WHERE_KEYS = ("api", "site", "platform", "base_url", "campaign", "journal")  # where, not how: every command
 
 
 def with_profile(ctx: click.Context, params: Mapping[str, Any],

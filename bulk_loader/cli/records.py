@@ -9,13 +9,15 @@ from typing import Any, TypeVar
 import click
 import orjson
 
+from bulk_loader.cli.backend import CAMPAIGN_REF, V1, Target, api_options, refuse_v1, resolve_target
 from bulk_loader.cli.common import endpoint_options, timeout_option
 from bulk_loader.cli.profile import WHERE_KEYS, with_profile
 from bulk_loader.cli.say import say
-from bulk_loader.config import load_credentials, resolve_endpoint
+from bulk_loader.config import load_credentials
 from bulk_loader.errors import UsageError
 
 T = TypeVar("T")
+ACTIONS = ("BUILD", "RESET", "START", "PAUSE", "RESUME", "RETRY", "CANCEL", "PURGE")
 
 
 def _yes_no(value: bool | None) -> str:
@@ -34,20 +36,22 @@ def _noting(records: Iterator[T], every: int = 250_000) -> Iterator[T]:
         yield record
 
 
-CAMPAIGN_HELP = "Campaign id (or campaign in the profile, or $BULK_LOADER_CAMPAIGN)."
+CAMPAIGN_HELP = ("Campaign id, or its UUID with --api campaigns-v1 (or campaign in the profile, "
+                 "or $BULK_LOADER_CAMPAIGN).")
 
 
-def _where(params: dict[str, Any]) -> tuple[int, str]:
-    """Campaign and endpoint from flags, else the environment, else the profile."""
+def _where(params: dict[str, Any], cannot: str | None = None) -> tuple[Target, dict[str, Any]]:
+    """Campaign, API and endpoint from flags, else the environment, else the profile.
+    `cannot`: what the Campaigns API v1 has no endpoint for (exit 2 with it)."""
     p = with_profile(click.get_current_context(), params, keys=WHERE_KEYS)
-    if p["campaign_id"] is None:
-        raise UsageError("give --campaign ID (or campaign in the profile, or "
-                         "$BULK_LOADER_CAMPAIGN)")
-    return p["campaign_id"], resolve_endpoint(p["platform"], p["base_url"])
+    if cannot is not None:
+        refuse_v1(p, cannot)
+    return resolve_target(p, credentials=False), p
 
 
 @click.command()
-@click.option("--campaign", "campaign_id", type=int, help=CAMPAIGN_HELP)
+@click.option("--campaign", "campaign_id", type=CAMPAIGN_REF, help=CAMPAIGN_HELP)
+@api_options
 @endpoint_options
 @timeout_option
 @click.option("--output", type=click.Path(dir_okay=False, allow_dash=True),
@@ -59,15 +63,16 @@ def _where(params: dict[str, Any]) -> tuple[int, str]:
               help="Only records with this status (New, Queued, Accepted, Completed, Scheduled); "
                    "repeatable.")
 def records(
-    campaign_id: int | None, platform: str | None, base_url: str | None, profile: str | None,
-    config_file: str | None, timeout: float, output: str | None, fmt: str | None,
-    statuses: tuple[str, ...],
+    campaign_id: int | None, api: str, site: str | None, platform: str | None,
+    base_url: str | None, profile: str | None, config_file: str | None, timeout: float,
+    output: str | None, fmt: str | None, statuses: tuple[str, ...],
 ) -> None:
     """Show what a campaign holds: a summary by status, status-code and disposition.
 
     The records are read as a stream, so a campaign of millions costs little memory. With
     --output every record is written, with the codes' names beside the codes.
     """
+    target, _ = _where(locals(), "list a campaign's records")
     from bulk_loader.reports import (
         STDOUT,
         RecordSummary,
@@ -84,7 +89,7 @@ def records(
     if output:
         fmt = output_format(output, fmt)  # a bad extension fails before the download
     err = output == STDOUT  # the records go to stdout: the words go to stderr
-    campaign_id, endpoint = _where(locals())
+    campaign_id, endpoint = target.campaign_number(), target.endpoint
     creds = load_credentials(profile, config_file)
     summary = RecordSummary()
     rows = decoded_rows(_noting(stream_records(endpoint, creds, campaign_id, timeout=timeout)), summary, wanted)
@@ -104,18 +109,38 @@ def records(
 
 
 @click.command()
-@click.option("--campaign", "campaign_id", type=int, help=CAMPAIGN_HELP)
+@click.option("--campaign", "campaign_id", type=CAMPAIGN_REF, help=CAMPAIGN_HELP)
+@api_options
 @endpoint_options
 @timeout_option
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (for scripts).")
+@click.option("--action", type=click.Choice(ACTIONS, case_sensitive=False),
+              help="With --api campaigns-v1: the state action to send (this API's only way to "
+                   "see a campaign is the answer to one).")
+@click.option("--enabled/--disabled", "enabled", default=None,
+              help="With --action: also enable or disable the campaign.")
 def campaign(
-    campaign_id: int | None, platform: str | None, base_url: str | None, profile: str | None,
-    config_file: str | None, timeout: float, as_json: bool,
+    campaign_id: int | str | None, api: str, site: str | None, platform: str | None,
+    base_url: str | None, profile: str | None, config_file: str | None, timeout: float,
+    as_json: bool, action: str | None, enabled: bool | None,
 ) -> None:
-    """Show a campaign's status in plain words (the data token's campaign-status call)."""
+    """Show a campaign's status in plain words (the data token's campaign-status call).
+
+    With --api campaigns-v1, send one state action (--action START...) and show the Campaign
+    that comes back: that API has no other read.
+    """
     from bulk_loader.reports import campaign_status
 
-    campaign_id, endpoint = _where(locals())
+    target, p = _where(locals())
+    if target.api == V1:
+        from bulk_loader.cli.campaign_v1 import show_v1_campaign
+
+        show_v1_campaign(target, p, action, enabled, timeout, as_json)
+        return
+    if action is not None or enabled is not None:
+        raise UsageError("--action, --enabled and --disabled are for --api campaigns-v1; the "
+                         "legacy API's campaign command only reads")
+    campaign_id, endpoint = target.campaign_number(), target.endpoint
     creds = load_credentials(profile, config_file)
     info = campaign_status(endpoint, creds, campaign_id, timeout=timeout)
     window = (f"{_when(info.start)} to {_when(info.end)}" if info.window

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import click
 import orjson
 
+from bulk_loader.cli.backend import V1, api_option, refuse_v1
 from bulk_loader.cli.common import default_journal, endpoint_options, journal_option
 from bulk_loader.cli.say import say
 from bulk_loader.errors import JournalError, UsageError
 from bulk_loader.journal import undone_by
 from bulk_loader.states import RUN_STATES
 
+NO_RECONCILE = ("so --reconcile cannot compare {run} with the campaign; without --reconcile the "
+                "report is read from the journal and works")
+V1_ENDPOINT = re.compile(r"/cc/[^/]+/campaigns/v1$")  # a run sent to the Campaigns API v1
 OUTCOME_ORDER = ("accepted", "deleted", "absent", "rejected", "invalid", "failed", "pending",
                  "in_flight")
 
@@ -109,11 +114,12 @@ def runs(journal: Path | None, kind: str | None, limit: int, campaign_id: int | 
 @journal_option
 @click.option("--reconcile", is_flag=True,
               help="Also fetch the campaign's records (data token) and set them beside the run.")
+@api_option
 @endpoint_options
 def report(run_id: str | None, latest: bool, campaign_id: int | None, since: str | None,
            until: str | None, output: str, fmt: str | None, timezone_name: str | None,
-           journal: Path | None, reconcile: bool, platform: str | None, base_url: str | None,
-           profile: str | None, config_file: str | None) -> None:
+           journal: Path | None, reconcile: bool, api: str, platform: str | None,
+           base_url: str | None, profile: str | None, config_file: str | None) -> None:
     """Write a run's results as CSV, JSON or XLSX; --reconcile compares them with the campaign.
 
     With --campaign ID --since WHEN [--until WHEN]: a period report of every run on the
@@ -123,6 +129,11 @@ def report(run_id: str | None, latest: bool, campaign_id: int | None, since: str
 
     fmt = output_format(output, fmt)
     err = output == STDOUT  # the report itself goes to stdout: the words go to stderr
+    if reconcile:
+        from bulk_loader.cli.profile import with_profile
+
+        refuse_v1(with_profile(click.get_current_context(), locals(), keys=("api",)),
+                  "list a campaign's records", NO_RECONCILE.format(run="a run"))
     if campaign_id is not None or since or until:
         if run_id or latest:
             raise UsageError("give a RUN_ID, --latest, or --campaign with --since, not several")
@@ -199,6 +210,9 @@ def _reconcile(rep: Any, platform: str | None, base_url: str | None, profile: st
     run = rep.run
     if run.campaign_id is None or not run.endpoint:
         raise UsageError(f"run {run.run_id} has no campaign or endpoint to reconcile with")
+    if V1_ENDPOINT.search(run.endpoint):
+        refuse_v1({"api": V1}, "list a campaign's records",
+                  NO_RECONCILE.format(run=f"run {run.run_id}"))
     endpoint = resolve_endpoint(platform, base_url) if (platform or base_url) else run.endpoint
     if endpoint.rstrip("/") != run.endpoint.rstrip("/"):
         raise UsageError(f"run {run.run_id} was sent to {run.endpoint}, not {endpoint}")

@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from bulk_loader.cli.backend import CAMPAIGN_REF, api_options, resolve_target
 from bulk_loader.cli.common import (
     clock_skew_option,
     default_journal,
@@ -33,7 +34,9 @@ FILE_PATH = click.Path(dir_okay=False, path_type=Path)
 
 @click.command()
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option("--campaign", "campaign_id", type=int, help="Dynamic campaign id.")
+@click.option("--campaign", "campaign_id", type=CAMPAIGN_REF,
+              help="Dynamic campaign id, or its UUID with --api campaigns-v1.")
+@api_options
 @endpoint_options
 @journal_option
 @file_options
@@ -113,9 +116,10 @@ def _run(p: dict[str, Any], outputs: JobOutputs) -> Any:
     from bulk_loader.readers import aliases_from_config, local_input
     from bulk_loader.upload import run_upload
 
-    if p["campaign_id"] is None:
-        raise UsageError("give --campaign ID (or campaign in the profile, or "
-                         "$BULK_LOADER_CAMPAIGN)")
+    target = resolve_target(p, credentials=False)  # api, site, campaign: checked before the file
+    if target.is_v1:  # the v1 upload (issue 14's sending) plugs in here, through the seam
+        raise UsageError("upload with --api campaigns-v1 is not available yet: check the file "
+                         "with `bulk-loader validate --api campaigns-v1`")
     if p["results"] and p["results_dir"]:
         raise UsageError("give --results or --results-dir, not both")
     with aliases_from_config(p["profile"], p["config_file"]), \
