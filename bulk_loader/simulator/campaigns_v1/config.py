@@ -43,6 +43,9 @@ class V1Config:
     success_status: int = 200  # 200 (pages) or 201 (OpenAPI file)
     # Field errors name `records[i].field` (True) or only `field`, as the vendor's example (False).
     indexed_field_errors: bool = True
+    # Ids the simulator refuses with a field error: a check only the server makes (its own
+    # invention, docs/simulator.md), so that tests can send a record no local rule catches.
+    refuse_ids: frozenset[str] = frozenset()
     transient_seconds: float = 5.0  # BUILDING and STARTING last this long
     rate_limit: float = 0.0  # requests per second over the whole API; 0 = no limit
     seed: int = 0
