@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import click
 
+from bulk_loader.cli.backend import V1, api_option
 from bulk_loader.cli.common import clock_skew_option, file_options
 from bulk_loader.cli.export_options import export_options
 from bulk_loader.cli.outcome import json_errors
@@ -61,6 +63,10 @@ def _print_summary(s: FileSummary, shown: list[tuple[int, str]], out_path: Path 
     say(f"{name}: {s.described}")
     for line in s.mapping.lines():
         say(line)
+    v1 = _v1_columns(s)
+    if v1 is not None:
+        say("checked for the Campaigns API v1: priority column "
+            + ", rank column ".join(repr(c) if c else "none" for c in v1))
     click.echo(f"rows read  {s.rows:>12,}{s.lines_note()}")
     click.echo(f"valid      {s.valid:>12,}  ({s.with_schedule:,} with a schedule, "
                f"{s.without_schedule:,} without)")
@@ -80,7 +86,9 @@ def summary_json(s: FileSummary, shown: list[tuple[int, str]], out_path: Path | 
                  name: str) -> dict[str, Any]:
     """`validate --json`: the summary as one object (upload --dry-run's keys where they mean
     the same)."""
-    return {"file": name, "read_as": s.described, **s.mapping.as_json(), "rows": s.rows,
+    v1 = _v1_columns(s)
+    extra = {} if v1 is None else {"api": V1, "priority_column": v1[0], "rank_column": v1[1]}
+    return {"file": name, "read_as": s.described, **s.mapping.as_json(), **extra, "rows": s.rows,
             "header_row": s.header_row, "last_line": s.last_line,
             "valid": s.valid, "with_schedule": s.with_schedule,
             "without_schedule": s.without_schedule, "invalid": s.invalid,
@@ -89,8 +97,18 @@ def summary_json(s: FileSummary, shown: list[tuple[int, str]], out_path: Path | 
             "invalid_out": str(out_path) if out_path is not None and s.invalid else None}
 
 
+def _v1_columns(s: FileSummary) -> tuple[str | None, str | None] | None:
+    """(priority, rank) column headers of a v1 check; None for the legacy one."""
+    from bulk_loader.api.campaigns_v1 import V1FileSummary
+
+    if not isinstance(s, V1FileSummary):
+        return None
+    return s.priority_column, s.rank_column
+
+
 @click.command()
 @click.argument("file", type=click.Path(path_type=Path))
+@api_option
 @file_options
 @export_options
 @clock_skew_option
@@ -101,13 +119,19 @@ def summary_json(s: FileSummary, shown: list[tuple[int, str]], out_path: Path | 
 @click.option("--profile", help="Profile in the config file (its header aliases).")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False),
               help="Config file (default: $BULK_LOADER_CONFIG or ~/.config/bulk-loader/config.toml).")
-def validate(file: Path, sheet: str | None, id_column: str | None, schedule_column: str | None,
+def validate(file: Path, api: str, sheet: str | None, id_column: str | None, schedule_column: str | None,
              encoding: str | None, delimiter: str | None, timezone_name: str | None,
              date_formats: tuple[str, ...], timezone_column: str | None, no_schedule: bool,
              clock_skew: float, invalid_out: Path | None, as_json: bool, profile: str | None,
              config_file: str | None) -> None:
-    """Check every row of FILE (- for standard input) as the server would, sending nothing."""
+    """Check every row of FILE (- for standard input) as the server would, sending nothing.
+
+    With --api campaigns-v1, by that API's rules: text ids of 1-32 characters, priority and rank
+    columns, no 7-day rule."""
     with json_errors(as_json):
+        from bulk_loader.cli.profile import with_profile
+
+        api = with_profile(click.get_current_context(), locals(), keys=("api",))["api"]
         zone = parse_timezone(timezone_name)
         options = FileOptions(sheet=sheet, encoding=encoding, delimiter=delimiter,
                               id_column=id_column, schedule_column=schedule_column,
@@ -122,8 +146,8 @@ def validate(file: Path, sheet: str | None, id_column: str | None, schedule_colu
             run = _Run(name, InvalidRowsFile(invalid_out) if invalid_out is not None else None)
             ok = False
             try:
-                summary = validate_file(path, options, on_table=run.on_table,
-                                        on_batch=run.on_batch)
+                summary = _check(api)(path, options, on_table=run.on_table,
+                                      on_batch=run.on_batch)
                 ok = True
             finally:
                 run.close(ok)
@@ -132,6 +156,15 @@ def validate(file: Path, sheet: str | None, id_column: str | None, schedule_colu
     else:
         _print_summary(summary, run.shown, invalid_out, name)
     click.get_current_context().exit(EXIT_OK if summary.invalid == 0 else EXIT_SOME_FAILED)
+
+
+def _check(api: str) -> Callable[..., FileSummary]:
+    """The file loop of the API's rules (the v1 one lives on the API floor)."""
+    if api == V1:
+        from bulk_loader.api.campaigns_v1 import validate_v1_file
+
+        return validate_v1_file
+    return validate_file
 
 
 class _Run:
