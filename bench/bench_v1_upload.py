@@ -37,7 +37,7 @@ def write_csv(path: Path, n: int) -> None:
     times = [(base + timedelta(hours=h)).strftime("%Y-%m-%dT%H:%M:%SZ") for h in range(48)]
     priorities = ("HIGH", "MEDIUM", "LOW")
     with open(path, "w", encoding="utf-8") as f:
-        f.write("crmRecordId,scheduleAt,priority,rank\n")
+        f.write("Customer ID,Schedule Date Time,Priority,Rank\n")
         step = 100_000
         for lo in range(0, n, step):
             f.write("".join(

@@ -14,7 +14,7 @@ from bulk_loader.journal import Journal
 from bulk_loader.simulator.campaigns_v1 import V1Campaign
 from tests.simulator_v1_fixture import RUNNING_ID, RunningV1Simulator, running_v1_simulator
 from tests.upload_support import read_csv
-from tests.v1_cli_support import v1_env
+from tests.v1_cli_support import run_v1, v1_args, v1_env
 from tests.v1_upload_support import (
     expected_store,
     matches,
@@ -147,25 +147,28 @@ def test_a_campaign_that_refuses_records_stops_at_the_first_batch_with_exit_4(
     with running_v1_simulator(campaigns={OTHER_ID: campaign}) as sim:
         result, summary = v1_upload(sim, OTHER_ID, f, tmp_path / "j.sqlite")
         requests = adds(sim)
+        held = sim.records(OTHER_ID)
     assert result.exit_code == 4, result.output
     assert requests == 1  # the first batch alone: nothing split, nothing else sent
     assert summary is not None and summary["counts"]["pending"] == 500
     assert summary["message"].startswith(f"stopped: campaign {OTHER_ID} refuses records "
                                          "(HTTP 409: ")
     assert words in summary["message"]
-    assert sim.records(OTHER_ID) == {}
+    assert held == {}
 
 
 def test_after_the_campaign_is_fixed_the_same_command_sends_the_rest(tmp_path: Path) -> None:
     f = write_v1_csv(tmp_path / "customers.csv", v1_rows(250))
     journal = tmp_path / "j.sqlite"
-    campaigns = {OTHER_ID: V1Campaign(OTHER_ID, "BUILDING")}
-    with running_v1_simulator(campaigns=campaigns, transient_seconds=30) as sim:
+    campaigns = {OTHER_ID: V1Campaign(OTHER_ID, "READY", enabled=False)}
+    with running_v1_simulator(campaigns=campaigns) as sim:
         refused, _ = v1_upload(sim, OTHER_ID, f, journal)
-        sim.advance(31)  # BUILDING -> READY, which takes records
+        fixed = run_v1(v1_env(sim), "campaign", *v1_args(sim, OTHER_ID, "--action", "BUILD",
+                                                          "--enabled"))
+        sim.advance(10)  # BUILDING -> READY, which takes records
         result, summary = v1_upload(sim, OTHER_ID, f, journal)
         held = sim.records(OTHER_ID)
-    assert refused.exit_code == 4
+    assert refused.exit_code == 4 and fixed.exit_code == 0, fixed.output
     assert result.exit_code == 0, result.output
     assert summary is not None and summary["resumed"] and summary["counts"]["accepted"] == 250
     assert summary["counts"]["already_present"] == 0 and len(held) == 250
@@ -211,7 +214,7 @@ def test_reschedule_needs_a_delete_which_this_api_has_not(tmp_path: Path) -> Non
         requests = sim.stats()["requests"]
     assert result.exit_code == 2
     assert result.output.strip().splitlines()[-1] == (
-        "Error: --reschedule deletes a record's earlier callback, and the Campaigns API v1 has "
+        "error: --reschedule deletes a record's earlier callback, and the Campaigns API v1 has "
         "no endpoint to delete a record; upload without --reschedule")
     assert requests == 0
 

@@ -45,7 +45,7 @@ def test_kill_9_three_times_then_resume_leaves_the_campaign_exact(tmp_path: Path
         argv = v1_upload_argv(sim, RUNNING_ID, f, journal, "--concurrency", str(CONCURRENCY))
         env = subprocess_env(sim)
         kills = 0
-        proc: subprocess.Popen[str] | None = None
+        at_kill: list[int] = []  # records in the campaign at each kill
         while kills < 3:
             proc = spawn(argv, env)
             try:
@@ -54,6 +54,7 @@ def test_kill_9_three_times_then_resume_leaves_the_campaign_exact(tmp_path: Path
                 os.kill(proc.pid, signal.SIGKILL)
                 proc.wait()
                 kills += 1
+                at_kill.append(len(sim.records(RUNNING_ID)))
             proc.communicate()
             assert proc.returncode in (-signal.SIGKILL, 0), f"seed {seed}"
             if proc.returncode == 0:
@@ -63,6 +64,7 @@ def test_kill_9_three_times_then_resume_leaves_the_campaign_exact(tmp_path: Path
         assert proc.returncode == 0, f"seed {seed}: {err}"
         held = sim.records(RUNNING_ID)
     assert kills >= 3, f"seed {seed}: the run finished before three kills"
+    assert any(0 < n < N for n in at_kill), f"seed {seed}: no kill landed while sending"
     assert matches(held, expected_store(rows)), f"seed {seed}"
     with Journal.open(journal) as j:
         run = j.get_run("upload-1")
@@ -70,7 +72,8 @@ def test_kill_9_three_times_then_resume_leaves_the_campaign_exact(tmp_path: Path
         ids = [r.customer_id for r in j.iter_records(run)]
         confirmed = j.count_noted(run, "accepted", "Duplicate customer:%")
     assert ids == [r[0] for r in rows]
-    print(f"v1 crash test: seed {seed}, {kills} kills, {confirmed} confirmed on resume")
+    print(f"v1 crash test: seed {seed}, {kills} kills at {at_kill} records held, "
+          f"{confirmed} confirmed on resume")
     assert confirmed <= kills * CONCURRENCY * 100, f"seed {seed}"
 
 

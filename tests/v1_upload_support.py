@@ -15,7 +15,7 @@ from bulk_loader.cli import cli
 from tests.upload_support import write_csv
 from tests.v1_cli_support import v1_env
 
-V1_HEADERS = ["crmRecordId", "scheduleAt", "priority", "rank"]
+V1_HEADERS = ["Customer ID", "Schedule Date Time", "Priority", "Rank"]
 PRIORITIES = ("HIGH", "MEDIUM", "LOW")
 
 

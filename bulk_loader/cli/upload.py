@@ -116,10 +116,7 @@ def _run(p: dict[str, Any], outputs: JobOutputs) -> Any:
     from bulk_loader.readers import aliases_from_config, local_input
     from bulk_loader.upload import run_upload
 
-    target = resolve_target(p, credentials=False)  # api, site, campaign: checked before the file
-    if target.is_v1:  # the v1 upload (issue 14's sending) plugs in here, through the seam
-        raise UsageError("upload with --api campaigns-v1 is not available yet: check the file "
-                         "with `bulk-loader validate --api campaigns-v1`")
+    resolve_target(p, credentials=False)  # api, site, campaign: checked before the file
     if p["results"] and p["results_dir"]:
         raise UsageError("give --results or --results-dir, not both")
     with aliases_from_config(p["profile"], p["config_file"]), \
@@ -128,18 +125,20 @@ def _run(p: dict[str, Any], outputs: JobOutputs) -> Any:
 
 
 def _options(p: dict[str, Any], outputs: JobOutputs, path: Path, label: str | None) -> Any:
-    from bulk_loader.config import load_credentials, resolve_endpoint
     from bulk_loader.model import ReaderOptions
     from bulk_loader.readers import ExportOptions
     from bulk_loader.runs import choose_mode, parse_duration
     from bulk_loader.upload import UploadOptions
 
     quiet = p["quiet"]
+    target = resolve_target(p)
+    outputs.secrets(target.secrets())
     opts = UploadOptions(
         file=path,
-        campaign_id=p["campaign_id"],
-        endpoint=resolve_endpoint(p["platform"], p["base_url"]),
-        credentials=outputs.credentials(load_credentials(p["profile"], p["config_file"])),
+        campaign_id=target.campaign if target.campaign is not None else p["campaign_id"],
+        endpoint=target.endpoint,
+        credentials=outputs.credentials(target.credentials) if target.credentials else None,
+        api=target.api, site=target.site, auth=target.auth,
         journal_path=p["journal"] or default_journal(),
         chunk_size=p["chunk_size"],
         concurrency=p["concurrency"],

@@ -32,7 +32,7 @@ def records_in_state(journal: Journal, run: Run, state: str, after: int,
     return [Record(*r) for r in rows]
 
 
-def unfinished_uploads_of_other_bytes(journal: Journal, sha: str, campaign_id: int,
+def unfinished_uploads_of_other_bytes(journal: Journal, sha: str, campaign_id: int | str,
                                       endpoint: str, file_path: str) -> list[tuple[str, str]]:
     """(run_id, state) of unfinished upload runs of this path, campaign and endpoint whose
     file had other bytes."""

@@ -60,6 +60,15 @@ from bulk_loader.states import RunState, count_open
 from bulk_loader.upload._options import UploadOptions, UploadOutcome, export_options
 from bulk_loader.upload._send import Sender, SendResult, Tally
 from bulk_loader.upload._summary import build_summary, iso_utc
+from bulk_loader.upload._v1 import (
+    V1,
+    V1Client,
+    check_v1,
+    is_v1,
+    load_v1_file,
+    open_service,
+    v1_validator,
+)
 from bulk_loader.zones import parse_timezone
 
 
@@ -73,13 +82,19 @@ def fallback_zone(opts: UploadOptions, info: CampaignInfo | None) -> tzinfo | No
 def _validator(opts: UploadOptions, info: CampaignInfo | None) -> Any:
     from bulk_loader.validation import Validator
 
+    if is_v1(opts):
+        return v1_validator(opts)
+
     return Validator(now=opts.now, timezone=fallback_zone(opts, info),
                      window=info.window if info is not None else None,
                      clock_skew=opts.clock_skew, max_records=spec.MAX_RECORDS,
                      formats=opts.exports.date_formats)
 
 
-def _client(opts: UploadOptions) -> CampaignClient:
+def _client(opts: UploadOptions) -> Any:
+    if is_v1(opts):
+        return V1Client(open_service(opts))
+    assert opts.credentials is not None  # the CLI loads them for the legacy API
     client = CampaignClient(opts.endpoint, opts.credentials, concurrency=opts.concurrency,
                             retry=opts.retry, on_notice=opts.notice,
                             timeout=opts.timeout)
@@ -99,12 +114,14 @@ def _client(opts: UploadOptions) -> CampaignClient:
 
 
 def _preflight(opts: UploadOptions) -> CampaignInfo | None:
-    if not opts.preflight:
+    if not opts.preflight or is_v1(opts):  # v1: the first batch, sent alone, is the preflight
         return None
+    campaign = opts.campaign_id
+    assert isinstance(campaign, int)
 
     async def go() -> CampaignInfo:
         async with _client(opts) as c:
-            return await preflight(c, opts.campaign_id)
+            return await preflight(c, campaign)
 
     patience = Patience(opts.retry_for)
     while True:
@@ -147,6 +164,8 @@ def _check(opts: UploadOptions) -> None:
         raise UsageError("--chunk-size must be at least 1")
     if opts.concurrency < 1:
         raise UsageError("--concurrency must be at least 1")
+    if is_v1(opts):
+        check_v1(opts)
     if not opts.file.is_file():
         raise InputFileError(f"{opts.file} does not exist or is not a file")
     if opts.results is not None:
@@ -181,7 +200,7 @@ def run_upload(opts: UploadOptions) -> UploadOutcome:
         file_path = opts.file_label or str(opts.file.resolve())
         run, created = journal.find_or_create_run(
             "upload", sha, opts.campaign_id, opts.endpoint, new=opts.new_run,
-            file_path=file_path, settings=_settings(opts))
+            file_path=file_path, settings=_settings(opts), api=V1 if is_v1(opts) else None)
         if created:
             older = [r for r in left_behind(journal, sha, opts.campaign_id, opts.endpoint,
                                             file_path) if r[0] != run.run_id]
@@ -279,9 +298,10 @@ def _run_locked(opts: UploadOptions, journal: Journal, run: Run, info: CampaignI
         from bulk_loader.validation import NoRowsError
 
         validator = _validator(opts, info)
+        load = load_v1_file if is_v1(opts) else load_file
         try:
-            loaded = load_file(journal, run, str(opts.file), opts.reader, validator,
-                               opts.chunk_size, progress.reading, export_options(opts))
+            loaded = load(journal, run, str(opts.file), opts.reader, validator,
+                          opts.chunk_size, progress.reading, export_options(opts))
             stamp.check(opts.file)  # the hash was taken before the read: did the file hold still?
         except NoRowsError:
             # An empty delta is a normal night: a completed run with nothing to send (exit 0).
@@ -334,7 +354,8 @@ async def _send(opts: UploadOptions, journal: Journal, run: Run,
                 sender = Sender(jt, run, client, opts.campaign_id, concurrency=opts.concurrency,
                                 now=opts.now, clock_skew=opts.clock_skew,
                                 on_progress=on_progress, skip_known=opts.skip_known,
-                                reschedule=opts.reschedule)
+                                reschedule=opts.reschedule, first_alone=is_v1(opts),
+                                seven_days=not is_v1(opts))
                 sender.stop, sender.tally = stop, tally  # one stop and one tally for all passes
                 client.stop = stop  # a signal cuts a backoff or Retry-After wait at once
                 result = await sender.send_all()

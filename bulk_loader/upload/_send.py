@@ -14,13 +14,16 @@ import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from bulk_loader import spec
+from bulk_loader.api import RecordOutcome as ServiceOutcome
 from bulk_loader.api.vcc import CampaignClient, RecordOutcome
 from bulk_loader.errors import TerminalError
 from bulk_loader.journal import Chunk, JournalThread, OutcomeRow, Run, holdings
 from bulk_loader.runs import Breaker, dead_reason, limit_for, relaxed_gc
 from bulk_loader.upload import _known as upload_known
+from bulk_loader.upload._v1 import V1Client
 from bulk_loader.validation import send_time_reason
 
 _STATUS = operator.itemgetter(1)
@@ -84,7 +87,7 @@ def classify(outcomes: list[RecordOutcome], rows: list[int], schedules: list[str
     ok = ok_attempts = confirmed = 0
     for o, row, sch in zip(outcomes, rows, schedules, strict=True):
         status = o.http_status
-        if status == 200:
+        if status == 200 or (status is not None and 200 <= status < 300 and o.message is None):
             ok += 1
             if o.attempts > ok_attempts:
                 ok_attempts = o.attempts
@@ -97,12 +100,12 @@ def classify(outcomes: list[RecordOutcome], rows: list[int], schedules: list[str
             state, message = "failed", o.message
         elif 200 <= status < 300:
             state, message = "accepted", o.message
-        elif o.message == spec.MSG_DUPLICATE and (was_in_flight or o.resent):
+        elif _duplicate(o) and (was_in_flight or o.resent):
             # Ours, unless the journal knows another holder (upload_known.own_duplicates).
             state = "accepted"
             message = CONFIRMED_ON_RESUME if was_in_flight else CONFIRMED_ON_RETRY
             confirmed += 1
-        elif o.message == spec.MSG_DUPLICATE:  # this run never sent it before: not ours
+        elif _duplicate(o):  # this run never sent it before: not ours
             state, message = upload_known.ALREADY, upload_known.NOT_OURS
         else:
             state, message = "rejected", o.message
@@ -110,11 +113,23 @@ def classify(outcomes: list[RecordOutcome], rows: list[int], schedules: list[str
     return notes, ok, ok_attempts, confirmed
 
 
+def _duplicate(o: RecordOutcome | ServiceOutcome) -> bool:
+    """The campaign already holds this id: the legacy API's message, or a back end's flag
+    (the Campaigns API v1's 400 or 409, api/campaigns_v1/service.py)."""
+    return o.message == spec.MSG_DUPLICATE or getattr(o, "duplicate", False)
+
+
 class Sender:
-    def __init__(self, jt: JournalThread, run: Run, client: CampaignClient, campaign_id: int, *,
+    def __init__(self, jt: JournalThread, run: Run, client: CampaignClient | V1Client,
+                 campaign_id: int | str, *,
                  concurrency: int, now: Callable[[], datetime], clock_skew: timedelta,
                  on_progress: Callable[[Tally], None] | None = None,
-                 skip_known: bool = False, reschedule: bool = False) -> None:
+                 skip_known: bool = False, reschedule: bool = False,
+                 first_alone: bool = False, seven_days: bool = True) -> None:
+        """`first_alone`: the first chunk is sent alone and the rest only once it is answered:
+        the preflight of a back end with no read (docs/contract-campaigns-v1.md, Decision 5).
+        `seven_days`: the legacy API's 7-day window is checked again when sending (the
+        Campaigns API v1 has no such rule, its Decision 4)."""
         self.jt = jt
         self.journal = jt.journal
         self.run = run
@@ -130,6 +145,10 @@ class Sender:
         self.tally = Tally()
         self.stopped_by: TerminalError | None = None
         self.breaker: Breaker[_Done] = Breaker(limit_for(concurrency))
+        self.seven_days = seven_days
+        self.first_answered = asyncio.Event()
+        if not first_alone:
+            self.first_answered.set()
 
     async def send_all(self) -> SendResult:
         chunks: asyncio.Queue[Chunk | None] = asyncio.Queue(maxsize=self.concurrency)
@@ -159,11 +178,20 @@ class Sender:
                 break
             for ch in batch:
                 await out.put(ch)
+                if not self.first_answered.is_set():  # the preflight batch goes alone
+                    await self._wait_first()
                 if self.stop.is_set():
                     break
             after = batch[-1].chunk
         for _ in range(self.concurrency):
             await out.put(None)
+
+    async def _wait_first(self) -> None:
+        waiting = asyncio.ensure_future(self.first_answered.wait())
+        stopping = asyncio.ensure_future(self.stop.wait())
+        await asyncio.wait((waiting, stopping), return_when=asyncio.FIRST_COMPLETED)
+        for f in (waiting, stopping):
+            f.cancel()
 
     async def _work(self, chunks: asyncio.Queue[Chunk | None]) -> None:
         """One sender. The answer of its previous chunk and the intent of its next one share a
@@ -187,7 +215,10 @@ class Sender:
                 if ch.state != "in_flight":
                     await self.jt.call(self._unmark, ch.chunk)
                 continue
-            done = await self._send_chunk(ch, late, known)
+            try:
+                done = await self._send_chunk(ch, late, known)
+            finally:
+                self.first_answered.set()
             if done is None:
                 continue
             ready = self.breaker.settle(done, done.dead)
@@ -246,7 +277,7 @@ class Sender:
 
         Times are our own `...sssZ` UTC strings, so they order as text: a chunk whose earliest
         and latest time sit well inside the window needs no per-record check at all."""
-        scheduled = [s for s in ch.schedules if s]
+        scheduled = [s for s in ch.schedules if s] if self.seven_days else []
         if not scheduled:
             return []
         now = self.now()
@@ -266,7 +297,7 @@ class Sender:
                           known: upload_known.Holders) -> _Done | None:
         """Post the chunk (its intent is already durable); None if a terminal error stopped us."""
         was_in_flight = ch.state == "in_flight"
-        rows, ids, schedules = ch.rows, ch.ids, ch.schedules
+        rows, ids, schedules, fields = ch.rows, ch.ids, ch.schedules, ch.fields
         left: dict[int, OutcomeRow] = {
             i: (rows[i], ids[i], schedules[i], "invalid", None, reason, 0) for i, reason in late_at}
         plan = upload_known.plan(self.run, rows, ids, schedules, known,
@@ -289,7 +320,9 @@ class Sender:
                 rows = [rows[i] for i in keep]
                 ids = [ids[i] for i in keep]
                 schedules = [schedules[i] for i in keep]
-            answer = await self.client.add_chunk(self.campaign_id, ids, schedules)
+                if fields is not None:
+                    fields = {k: [v[i] for i in keep] for k, v in fields.items()}
+            answer = await self._add(ids, schedules, fields)
         except TerminalError as exc:
             # Leave the chunk in_flight: part of it may have been taken before the refusal.
             # A wait cut by Ctrl-C is no refusal: the run is interrupted, not stopped.
@@ -319,14 +352,25 @@ class Sender:
         return _Done(ch.chunk, sorted(early + notes), ok, ok_attempts or None,
                      confirmed, dead_reason(outcomes), fresh=fresh, skipped=skipped, lost=lost)
 
+    async def _add(self, ids: list[Any], schedules: list[str | None],
+                   fields: dict[str, list[Any]] | None) -> Any:
+        """One chunk to the back end: the legacy client, or the v1 one with the chunk's
+        priority and rank. Both answer an AddResult of the same shape."""
+        if isinstance(self.client, V1Client):
+            return await self.client.add_chunk(self.campaign_id, ids, schedules, fields)
+        assert isinstance(self.campaign_id, int)
+        return await self.client.add_chunk(self.campaign_id, ids, schedules)
+
     async def _unschedule(self, ch: Chunk, move: dict[int, tuple[str, str | None]],
                           left: dict[int, OutcomeRow]) -> dict[int, tuple[str, str | None]]:
         """--reschedule, step 1: delete the earlier callbacks and journal that before the add.
         Returns the positions whose delete went through (204, or 404: already gone); the others
         get a note in `left` and keep their earlier callback."""
         order = sorted(move)
+        client, campaign = self.client, self.campaign_id
+        assert isinstance(client, CampaignClient) and isinstance(campaign, int)  # legacy only
         answers = await asyncio.gather(
-            *(self.client.delete_record(self.campaign_id, ch.ids[i]) for i in order))
+            *(client.delete_record(campaign, ch.ids[i]) for i in order))
         gone: dict[int, tuple[str, str | None]] = {}
         for i, o in zip(order, answers, strict=True):
             status = o.http_status
