@@ -246,3 +246,14 @@ def test_the_summary_counts_are_what_the_journal_says(tmp_path: Path) -> None:
     assert Counter({k: v for k, v in summary["counts"].items() if v}) == Counter(
         {"accepted": 199, "invalid": 1})
     json.dumps(summary)  # the summary stays plain JSON
+
+
+def test_max_rate_is_refused_with_one_sentence_rather_than_ignored(tmp_path: Path) -> None:
+    f = write_v1_csv(tmp_path / "customers.csv", v1_rows(10))
+    with running_v1_simulator() as sim:
+        result, _ = v1_upload(sim, RUNNING_ID, f, tmp_path / "j.sqlite", "--max-rate", "5")
+        requests = sim.stats()["requests"]
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines()[-1] == (
+        "error: --max-rate is not available with --api campaigns-v1 yet; run without it")
+    assert requests == 0

@@ -47,6 +47,10 @@ def check_v1(opts: UploadOptions) -> None:
 
     if opts.reschedule and not CAPABILITIES.can_delete:
         raise UsageError(NO_RESCHEDULE)
+    for given, flag in ((opts.max_rate, "--max-rate"), (opts.trace, "--trace-http")):
+        if given:
+            raise UsageError(f"{flag} is not available with --api campaigns-v1 yet; run "
+                             f"without it")
     if opts.auth is None or opts.site is None:
         raise UsageError("an upload with --api campaigns-v1 needs --site and the API key and "
                          "tenant (BULK_LOADER_API_KEY, BULK_LOADER_TENANT)")
