@@ -257,3 +257,25 @@ def test_max_rate_is_refused_with_one_sentence_rather_than_ignored(tmp_path: Pat
     assert result.output.strip().splitlines()[-1] == (
         "error: --max-rate is not available with --api campaigns-v1 yet; run without it")
     assert requests == 0
+
+
+def test_a_report_of_a_v1_run_keeps_00123_and_123_as_two_text_ids(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+    from openpyxl import load_workbook
+
+    from bulk_loader.cli import cli
+
+    rows = v1_rows(20, every=0)
+    rows[5][0], rows[6][0] = "00123", "123"
+    f = write_v1_csv(tmp_path / "customers.csv", rows)
+    journal = tmp_path / "j.sqlite"
+    with running_v1_simulator() as sim:
+        result, _ = v1_upload(sim, RUNNING_ID, f, journal)
+        held = sim.records(RUNNING_ID)
+    assert result.exit_code == 0 and {"00123", "123"} <= set(held)
+    report = CliRunner().invoke(cli, ["report", "--latest", "--journal", str(journal),
+                                      "--output", str(tmp_path / "r.xlsx")], env=v1_env())
+    assert report.exit_code == 0, report.output
+    sheet = load_workbook(tmp_path / "r.xlsx", read_only=True)["Results"]
+    ids = [r[1] for r in sheet.iter_rows(min_row=2, values_only=True)]
+    assert ids[5:7] == ["00123", "123"] and ids[0] == "c-00000"
