@@ -705,7 +705,7 @@ def _migrate(conn: sqlite3.Connection) -> None:
                 holdings.add_column(conn, "runs", "api TEXT")
                 holdings.add_column(conn, "outcomes", "crm_id TEXT")
                 conn.execute("DROP VIEW IF EXISTS records")
-                conn.execute(RECORDS_VIEW)
+                conn.execute(holdings.compact(RECORDS_VIEW))
             holdings.migrate(conn)
             conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         conn.execute("COMMIT")

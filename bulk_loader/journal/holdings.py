@@ -201,10 +201,10 @@ def migrate(conn: sqlite3.Connection) -> None:
     inside the caller's transaction (executescript would commit it: one statement at a time)."""
     for statement in SCHEMA.split(";"):
         if statement.strip():
-            conn.execute(statement)
+            conn.execute(compact(statement))
     add_column(conn, "scopes", "api TEXT")  # schema 3
     conn.execute("DROP VIEW IF EXISTS campaign_holdings")
-    conn.execute(VIEW)
+    conn.execute(compact(VIEW))
     if conn.execute("SELECT 1 FROM holdings LIMIT 1").fetchone() is not None:
         return
     runs = conn.execute(
@@ -215,6 +215,14 @@ def migrate(conn: sqlite3.Connection) -> None:
             _backfill_upload(conn, scope, seq, "")
         elif kind == "delete":
             _backfill_delete(conn, scope, seq)
+
+
+def compact(sql: str) -> str:
+    """SQL with its runs of white space as one space, as sqlite_master keeps it: the schema
+    stays on the file's first page, so a damaged page further on still lets the runs be named
+    (journal/_journal.py check_intact). The statements here hold no comments or literals with
+    spaces."""
+    return " ".join(sql.split())
 
 
 def add_column(conn: sqlite3.Connection, name: str, column: str) -> None:
