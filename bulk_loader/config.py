@@ -111,21 +111,30 @@ def _read_config(path: Path) -> dict[str, Any] | None:
         raise ConfigError(f"config file {path} is not valid TOML: {exc}") from exc
 
 
-def load_credentials(
-    profile: str | None = None,
-    config: str | os.PathLike[str] | None = None,
-    env: Mapping[str, str] | None = None,
-) -> Credentials:
+def credential_values(keys: tuple[str, ...], profile: str | None,
+                      config: str | os.PathLike[str] | None,
+                      env: Mapping[str, str] | None = None) -> tuple[dict[str, str], Path]:
+    """`keys` of the profile, each replaced by $BULK_LOADER_<KEY> when set; and the file's path.
+    Both APIs' credentials are read this way (cli/backend.py reads the v1 key and tenant)."""
     env = os.environ if env is None else env
     path = config_path(config, env)
     if config and not path.exists():
         raise ConfigError(f"config file {path} does not exist")
     name = profile or env.get("BULK_LOADER_PROFILE") or "default"
     table = read_profile(path, name, required=bool(profile))
-    values = {k: str(table[k]) for k in CREDENTIAL_KEYS if k in table}
-    for key in CREDENTIAL_KEYS:
+    values = {k: str(table[k]) for k in keys if k in table}
+    for key in keys:
         if env.get(f"BULK_LOADER_{key.upper()}"):
             values[key] = env[f"BULK_LOADER_{key.upper()}"]
+    return values, path
+
+
+def load_credentials(
+    profile: str | None = None,
+    config: str | os.PathLike[str] | None = None,
+    env: Mapping[str, str] | None = None,
+) -> Credentials:
+    values, path = credential_values(CREDENTIAL_KEYS, profile, config, env)
     if not values.get("username"):
         raise ConfigError(
             "no username is configured: set BULK_LOADER_USERNAME or add username to "

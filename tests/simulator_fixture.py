@@ -35,21 +35,42 @@ from bulk_loader.simulator.ingest import format_ms
 T = TypeVar("T")
 
 
-class RunningSimulator:
-    def __init__(self, config: SimulatorConfig, app: web.Application,
-                 loop: asyncio.AbstractEventLoop, port: int) -> None:
-        self.config = config
-        self.app = app
+class OnLoop:
+    """A simulator app served from a loop in a thread (`serving`): its address, a way to touch
+    its state between requests, and one raw HTTP call. Both simulators' fixtures build on it."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, port: int) -> None:
         self.loop = loop
         self.port = port
         self.base_url = f"http://127.0.0.1:{port}"
-        self.state: SimulatorState = state_of(app)
 
     def _call(self, fn: Callable[[], T]) -> T:
         """Run `fn` on the simulator's loop, so it never sees a request half-applied."""
         async def run() -> T:
             return fn()
         return asyncio.run_coroutine_threadsafe(run(), self.loop).result(timeout=60)
+
+    @staticmethod
+    async def _raw(method: str, url: str, headers: dict[str, str],
+                   data: bytes | None) -> tuple[int, Any, dict[str, str]]:
+        """(status, the body parsed as JSON, else as text, or None when empty; headers)."""
+        async with aiohttp.ClientSession() as http, http.request(
+                method, url, data=data, headers=headers) as resp:
+            content = await resp.read()
+            try:
+                parsed = orjson.loads(content) if content else None
+            except orjson.JSONDecodeError:
+                parsed = content.decode("utf-8", "replace")
+            return resp.status, parsed, dict(resp.headers)
+
+
+class RunningSimulator(OnLoop):
+    def __init__(self, config: SimulatorConfig, app: web.Application,
+                 loop: asyncio.AbstractEventLoop, port: int) -> None:
+        super().__init__(loop, port)
+        self.config = config
+        self.app = app
+        self.state: SimulatorState = state_of(app)
 
     def records(self, campaign_id: int) -> dict[int, str | None]:
         return self._call(lambda: self.state.snapshot(campaign_id))
@@ -96,11 +117,7 @@ class RunningSimulator:
         if token is not None:
             headers.update(self.auth(token))
         data = raw if raw is not None else (orjson.dumps(body) if body is not None else None)
-        async with aiohttp.ClientSession() as http, http.request(
-                method, self.url(path), data=data, headers=headers) as resp:
-            content = await resp.read()
-            parsed = orjson.loads(content) if content else None
-            return resp.status, parsed, dict(resp.headers)
+        return await self._raw(method, self.url(path), headers, data)
 
 
 @contextmanager

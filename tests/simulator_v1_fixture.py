@@ -17,38 +17,29 @@ async tests both talk to it over real HTTP. Overrides are V1Config fields:
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-import aiohttp
 import orjson
 from aiohttp import web
 
 from bulk_loader.api.campaigns_v1 import ApiKeyAuth
 from bulk_loader.simulator.campaigns_v1 import V1Config, V1State, make_v1_app, v1_state_of
 from bulk_loader.simulator.campaigns_v1.config import READY_ID, RUNNING_ID
-from tests.simulator_fixture import serving
+from tests.simulator_fixture import OnLoop, serving
 
 T = TypeVar("T")
 MEDIA = "application/vnd.campaigns.v1+json"
 __all__ = ["READY_ID", "RUNNING_ID", "RunningV1Simulator", "running_v1_simulator"]
 
 
-class RunningV1Simulator:
+class RunningV1Simulator(OnLoop):
     def __init__(self, config: V1Config, app: web.Application, loop: asyncio.AbstractEventLoop,
                  port: int) -> None:
+        super().__init__(loop, port)
         self.config = config
-        self.loop = loop
-        self.port = port
-        self.base_url = f"http://127.0.0.1:{port}"
         self.state: V1State = v1_state_of(app)
-
-    def _call(self, fn: Callable[[], T]) -> T:
-        """Run `fn` on the simulator's loop, so it never sees a request half-applied."""
-        async def run() -> T:
-            return fn()
-        return asyncio.run_coroutine_threadsafe(run(), self.loop).result(timeout=60)
 
     def url(self, campaign_id: str, site: str = "US1") -> str:
         return f"{self.base_url}/cc/{site}/campaigns/v1/{campaign_id}"
@@ -80,14 +71,7 @@ class RunningV1Simulator:
         sent = {"X-API-Key": self.config.api_key, "X-8x8-Tenant": self.config.tenant,
                 "Content-Type": MEDIA, **(headers or {})}
         data = orjson.dumps(body) if body is not None else None
-        async with aiohttp.ClientSession() as http, http.request(
-                method, url, data=data, headers=sent) as resp:
-            content = await resp.read()
-            try:
-                parsed = orjson.loads(content) if content else None
-            except orjson.JSONDecodeError:
-                parsed = content.decode("utf-8", "replace")
-            return resp.status, parsed, dict(resp.headers)
+        return await self._raw(method, url, sent, data)
 
 
 @contextmanager

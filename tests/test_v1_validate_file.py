@@ -175,3 +175,18 @@ def test_validate_takes_the_api_from_a_profile_or_the_environment(tmp_path: Path
         res = run_v1(v1_env(BULK_LOADER_API="campaigns-v1"), "validate", str(f), "--json")
     assert res.exit_code == 0, res.output  # a text id: invalid for the legacy API
     assert json.loads(res.output)["api"] == "campaigns-v1"
+
+
+def test_a_bad_api_in_the_profile_is_named_and_an_open_config_file_is_still_read(
+        tmp_path: Path) -> None:
+    f = _csv(tmp_path / "a.csv", [["CRM-1", ""]], ["customer-id", "schedule"])
+    config = write_profile(tmp_path / "c.toml", "v1", {"api": "campaigns-v2"})
+    res = run_v1(v1_env(BULK_LOADER_CONFIG=str(config)), "validate", str(f), "--profile", "v1")
+    assert res.exit_code == 2
+    assert res.output == (f"error: api in profile [v1] of {config}: must be one of legacy, "
+                          "campaigns-v1 (got 'campaigns-v2')\n")
+    # validate reads no secret: like the header aliases, a file others can read is used.
+    write_profile(config, "v1", {"api": "campaigns-v1"}).chmod(0o644)
+    res = run_v1(v1_env(BULK_LOADER_CONFIG=str(config)), "validate", str(f), "--profile", "v1",
+                 "--json")
+    assert res.exit_code == 0 and json.loads(res.output)["api"] == "campaigns-v1"

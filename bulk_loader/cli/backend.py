@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 import click
 from click.core import ParameterSource
 
-from bulk_loader.config import Credentials, config_path, read_profile
+from bulk_loader.config import Credentials, config_path, credential_values
 from bulk_loader.errors import ConfigError, UsageError
 from bulk_loader.profile_keys import V1_CREDENTIAL_KEYS, env_name
 
@@ -188,20 +188,40 @@ def load_v1_auth(profile: str | None, config: str | None,
     `eght_` key, naming where to set it and never echoing the key."""
     from bulk_loader.api.campaigns_v1 import ApiKeyAuth
 
-    env = os.environ if env is None else env
-    path = config_path(config, env)
-    if config and not path.exists():
-        raise ConfigError(f"config file {path} does not exist")
-    name = profile or env.get("BULK_LOADER_PROFILE") or "default"
-    table = read_profile(path, name, required=bool(profile))
-    values = {k: str(table[k]) for k in V1_CREDENTIAL_KEYS if k in table}
-    for key in V1_CREDENTIAL_KEYS:
-        if env.get(env_name(key)):
-            values[key] = env[env_name(key)]
+    values, _ = credential_values(V1_CREDENTIAL_KEYS, profile, config, env)
     return ApiKeyAuth(values.get("api_key", ""), values.get("tenant", ""))
 
 
 LEGACY_ONLY = "so this command works with the legacy API only (--api legacy)"
+
+
+def api_of_profile(ctx: click.Context, api: str, profile: str | None, config: str | None,
+                   env: Mapping[str, str] | None = None) -> str:
+    """`validate`'s --api: the flag, else $BULK_LOADER_API, else the profile's `api`. Read like
+    the header aliases (readers/_header_config.py): validate reads no secret, so a config file
+    that others can read is not refused here, as it is not for the aliases."""
+    import tomllib
+
+    env = os.environ if env is None else env
+    if ctx.get_parameter_source("api") == ParameterSource.COMMANDLINE:
+        return api
+    where, raw = f"${env_name('api')}", env.get(env_name("api"))
+    if not raw:
+        path = config_path(config, env)
+        name = profile or env.get("BULK_LOADER_PROFILE") or "default"
+        try:
+            table = tomllib.loads(path.read_text(encoding="utf-8")).get(name)
+        except FileNotFoundError:
+            return api  # a missing file named by --config is said by the aliases' reader
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(f"config file {path} is not valid TOML: {exc}") from exc
+        raw = table.get("api") if isinstance(table, dict) else None
+        where = f"api in profile [{name}] of {path}"
+    if raw is None:
+        return api
+    if raw not in APIS:
+        raise ConfigError(f"{where}: must be one of {', '.join(APIS)} (got {raw!r})")
+    return str(raw)
 
 
 def refuse_v1(p: Mapping[str, Any], what: str, then: str = LEGACY_ONLY) -> None:

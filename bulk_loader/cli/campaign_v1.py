@@ -65,7 +65,12 @@ async def _send(target: Target, action: str, enabled: bool | None, timeout: floa
 
 def refusal(message: str, action: str) -> str:
     """The server's 409, with the state it names and the actions valid from that state."""
-    from bulk_loader.api.campaigns_v1.spec import STATES, VALID_FROM, WHEN_DISABLED
+    from bulk_loader.api.campaigns_v1.spec import (
+        STATES,
+        TRANSIENT_STATES,
+        VALID_FROM,
+        WHEN_DISABLED,
+    )
 
     # Longest names first, so RUN_ERROR is not read as RUNNING's prefix and the like.
     names = "|".join(sorted(STATES, key=len, reverse=True))
@@ -77,6 +82,8 @@ def refusal(message: str, action: str) -> str:
         valid = [a for a, states in VALID_FROM.items() if state in states]
         text += (f"; from {state} the valid actions are {', '.join(valid)}" if valid
                  else f"; no action is valid from {state}")
+        if state in TRANSIENT_STATES:
+            text += " (a transient state: send the action again once the campaign has moved on)"
     if "disabled" in message.lower():
         text += (f"; a disabled campaign accepts only {' and '.join(WHEN_DISABLED)} (add "
                  "--enabled to enable it with one of them)")

@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from bulk_loader.cli.backend import V1, api_option
+from bulk_loader.cli.backend import V1, api_of_profile, api_option
 from bulk_loader.cli.common import clock_skew_option, file_options
 from bulk_loader.cli.export_options import export_options
 from bulk_loader.cli.outcome import json_errors
@@ -129,9 +129,7 @@ def validate(file: Path, api: str, sheet: str | None, id_column: str | None, sch
     With --api campaigns-v1, by that API's rules: text ids of 1-32 characters, priority and rank
     columns, no 7-day rule."""
     with json_errors(as_json):
-        from bulk_loader.cli.profile import with_profile
-
-        api = with_profile(click.get_current_context(), locals(), keys=("api",))["api"]
+        api = api_of_profile(click.get_current_context(), api, profile, config_file)
         zone = parse_timezone(timezone_name)
         options = FileOptions(sheet=sheet, encoding=encoding, delimiter=delimiter,
                               id_column=id_column, schedule_column=schedule_column,

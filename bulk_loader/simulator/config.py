@@ -42,7 +42,34 @@ def default_campaigns(started_ms: int) -> dict[int, CampaignConfig]:
 
 
 @dataclass
-class SimulatorConfig:
+class FaultOptions:
+    """Faults, latency and the request budget: the same options for both simulators (the
+    legacy one's config below, the Campaigns API v1's in campaigns_v1/config.py). All invented."""
+
+    seed: int = 0
+    latency_ms: float = 0.0
+    jitter_ms: float = 0.0
+    fault_rate: float = 0.0
+    fault_kinds: tuple[str, ...] = FAULT_KINDS
+    retry_after_s: int = 1
+    slow_ms: float = 2_000.0
+    # Drop the connection AFTER the records of an add were stored ("taken, answer lost").
+    drop_after_commit_rate: float = 0.0
+    # Requests per second per tenant (token bucket of as many tokens); 0 = no limit.
+    rate_limit: float = 0.0
+
+    def check_faults(self) -> None:
+        unknown = set(self.fault_kinds) - set(FAULT_KINDS)
+        if unknown:
+            raise ValueError(f"unknown fault kinds {sorted(unknown)}; known: {FAULT_KINDS}")
+        if not 0.0 <= self.fault_rate <= 1.0 or not 0.0 <= self.drop_after_commit_rate <= 1.0:
+            raise ValueError("fault rates must be between 0 and 1")
+        if self.rate_limit < 0 or self.rate_limit != self.rate_limit:
+            raise ValueError("rate_limit must be 0 (none) or a positive number of requests/s")
+
+
+@dataclass
+class SimulatorConfig(FaultOptions):
     username: str = "demo"
     action_token: str = "demo-action"
     data_token: str = "demo-data"
@@ -55,17 +82,8 @@ class SimulatorConfig:
     accept_numeric_strings: bool = False
     max_chunk: int = 10_000
     max_records: int = spec.MAX_RECORDS  # per campaign
-    seed: int = 0
     # Lifecycle: a record spends about this long in each of New, Queued, Accepted.
     stage_seconds: float = 30.0
-    latency_ms: float = 0.0
-    jitter_ms: float = 0.0
-    fault_rate: float = 0.0
-    fault_kinds: tuple[str, ...] = FAULT_KINDS
-    retry_after_s: int = 1
-    slow_ms: float = 2_000.0
-    # Drop the connection AFTER the records of an add were stored ("taken, answer lost").
-    drop_after_commit_rate: float = 0.0
     state_path: str | Path | None = None
     # Simulated start time (epoch ms); None -> now. Campaign 126's window starts here.
     started_ms: int | None = None
@@ -74,19 +92,11 @@ class SimulatorConfig:
     stop_after_adds: int = 0
     # Stream the view in pieces of this many records.
     view_piece: int = 2_000
-    # Requests per second per tenant (token bucket of as many tokens); 0 = no limit (invented).
-    rate_limit: float = 0.0
 
     def __post_init__(self) -> None:
         if self.delete_token not in DELETE_TOKENS:
             raise ValueError(f"delete_token must be one of {DELETE_TOKENS}")
-        unknown = set(self.fault_kinds) - set(FAULT_KINDS)
-        if unknown:
-            raise ValueError(f"unknown fault kinds {sorted(unknown)}; known: {FAULT_KINDS}")
-        if not 0.0 <= self.fault_rate <= 1.0 or not 0.0 <= self.drop_after_commit_rate <= 1.0:
-            raise ValueError("fault rates must be between 0 and 1")
-        if self.rate_limit < 0 or self.rate_limit != self.rate_limit:
-            raise ValueError("rate_limit must be 0 (none) or a positive number of requests/s")
+        self.check_faults()
         if self.max_chunk < 1:
             raise ValueError("max_chunk must be at least 1")
         if self.started_ms is None:

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from bulk_loader.simulator.clock import Clock
-from bulk_loader.simulator.config import FAULT_KINDS, CampaignConfig, SimulatorConfig
+from bulk_loader.simulator.config import CampaignConfig, SimulatorConfig
 from bulk_loader.simulator.crm import Crm
 from bulk_loader.simulator.faults import FaultPlan
 from bulk_loader.simulator.ingest import format_ms
 from bulk_loader.simulator.persist import StateFile
 from bulk_loader.simulator.rate_limit import TenantBuckets
 from bulk_loader.simulator.store import NO_SCHEDULE, CampaignStore
+from bulk_loader.simulator.tally import Tally
 
 COUNTERS = (
     "requests", "records_received", "records_added", "records_rejected", "records_deleted",
@@ -21,8 +21,9 @@ COUNTERS = (
 )
 
 
-class SimulatorState:
+class SimulatorState(Tally):
     def __init__(self, config: SimulatorConfig) -> None:
+        super().__init__(COUNTERS)
         self.config = config
         self.clock = Clock()
         self.crm = (Crm.from_file(config.crm_file) if config.crm_file
@@ -33,10 +34,6 @@ class SimulatorState:
         self._stores: dict[int, CampaignStore] = {}
         self.faults = FaultPlan(config)
         self.buckets = TenantBuckets(config.rate_limit) if config.rate_limit > 0 else None
-        self.counters: Counter[str] = Counter({k: 0 for k in COUNTERS})
-        self.by_route: Counter[str] = Counter()
-        self.by_status: Counter[int] = Counter()
-        self.fault_counts: Counter[str] = Counter()
         self.file: StateFile | None = None
         self.adds_answered = 0
         if config.state_path:
@@ -82,16 +79,8 @@ class SimulatorState:
         if limit and self.adds_answered == limit:
             self.set_status(campaign_id, 5)
 
-    def count_fault(self, kind: str) -> None:
-        self.fault_counts[kind] += 1
-        self.counters["faults_total"] += 1
-
     def stats(self) -> dict[str, Any]:
-        out: dict[str, Any] = dict(self.counters)
-        out["faults"] = {k: self.fault_counts.get(k, 0)
-                         for k in (*FAULT_KINDS, "drop_after_commit")}
-        out["by_route"] = dict(self.by_route)
-        out["by_status"] = {str(k): v for k, v in sorted(self.by_status.items())}
+        out = self.tally()
         out["records_held"] = {str(c): s.live for c, s in sorted(self._stores.items())}
         return out
 

@@ -23,6 +23,8 @@ def add_v1_routes(app: web.Application, config: V1Config | None = None) -> V1Sta
     app[handlers.V1_KEY] = state
     app.router.add_patch(BASE + "/{campaign_id}", handlers.change_state)
     app.router.add_post(BASE + "/{campaign_id}/records", handlers.add_records)
+    app.router.add_route("*", BASE + "/{campaign_id}", handlers.wrong_method("PATCH"))
+    app.router.add_route("*", BASE + "/{campaign_id}/records", handlers.wrong_method("POST"))
     app.router.add_get(STATS_PATH, handlers.stats)
     return state
 

@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from bulk_loader.api.campaigns_v1.spec import STATES
-from bulk_loader.simulator.config import FAULT_KINDS
+from bulk_loader.simulator.config import FaultOptions
 
 RUNNING_ID = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
 READY_ID = "0b4a2c1e-5d3f-4e8a-9b6c-2f1d7e8a9c0b"
@@ -33,7 +33,7 @@ def default_campaigns() -> dict[str, V1Campaign]:
 
 
 @dataclass
-class V1Config:
+class V1Config(FaultOptions):
     tenant: str = "demo"
     api_key: str = DEFAULT_KEY
     # A valid key whose app lacks the "Contact Center Campaigns" product: 403 (None = no such key).
@@ -47,15 +47,7 @@ class V1Config:
     # invention, docs/simulator.md), so that tests can send a record no local rule catches.
     refuse_ids: frozenset[str] = frozenset()
     transient_seconds: float = 5.0  # BUILDING and STARTING last this long
-    rate_limit: float = 0.0  # requests per second over the whole API; 0 = no limit
-    seed: int = 0
-    latency_ms: float = 0.0
-    jitter_ms: float = 0.0
-    fault_rate: float = 0.0
-    fault_kinds: tuple[str, ...] = FAULT_KINDS
-    retry_after_s: int = 1
-    slow_ms: float = 2_000.0
-    drop_after_commit_rate: float = 0.0
+    # Faults, latency, seed and rate_limit (per tenant header): FaultOptions, shared.
 
     def __post_init__(self) -> None:
         if self.duplicate_status not in (400, 409):
@@ -64,13 +56,9 @@ class V1Config:
             raise ValueError("success_status must be 200 or 201")
         if not self.api_key.startswith("eght_"):
             raise ValueError("the simulator's API key must start with eght_")
-        unknown = set(self.fault_kinds) - set(FAULT_KINDS)
-        if unknown:
-            raise ValueError(f"unknown fault kinds {sorted(unknown)}; known: {FAULT_KINDS}")
-        if not 0.0 <= self.fault_rate <= 1.0 or not 0.0 <= self.drop_after_commit_rate <= 1.0:
-            raise ValueError("fault rates must be between 0 and 1")
-        if self.rate_limit < 0 or self.transient_seconds < 0:
-            raise ValueError("rate_limit and transient_seconds must not be negative")
+        self.check_faults()
+        if self.transient_seconds < 0:
+            raise ValueError("transient_seconds must not be negative")
         for key, campaign in self.campaigns.items():
             if key != campaign.campaign_id or str(uuid.UUID(key)) != key:
                 raise ValueError(f"campaign ids must be lower-case UUIDs, keyed by id (got {key!r})")

@@ -10,6 +10,7 @@ which is the vendor's verbatim (docs/simulator.md).
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from typing import Any, NoReturn
 
 import orjson
@@ -26,11 +27,12 @@ from bulk_loader.simulator.campaigns_v1.machine import CampaignRun
 from bulk_loader.simulator.campaigns_v1.rules import FieldError, check_body, first_repeat
 from bulk_loader.simulator.campaigns_v1.state import V1State, iso_ms
 from bulk_loader.simulator.handlers import Refusal
+from bulk_loader.simulator.rate_limit import retry_after_header
 
 V1_KEY: web.AppKey[V1State] = web.AppKey("campaigns_v1_state", V1State)
 PROBLEM_TYPE = "application/problem+json"
 TITLES = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
-          409: "Conflict", 415: "Unsupported Media Type", 429: "Too Many Requests",
+          405: "Method Not Allowed", 409: "Conflict", 415: "Unsupported Media Type", 429: "Too Many Requests",
           500: "Internal Server Error", 503: "Service Unavailable"}
 
 
@@ -98,10 +100,12 @@ async def _prelude(request: web.Request, route: str) -> tuple[V1State, CampaignR
     state.counters["requests"] += 1
     state.by_route[route] += 1
     await _fault(request, state)
-    if not state.limit.take():
+    wait = state.buckets.take(request.headers.get("X-8x8-Tenant", "")) \
+        if state.buckets is not None else None
+    if wait is not None:
         state.counters["rate_limited"] += 1
         raise problem(request, 429, "Rate limit exceeded; retry later.",
-                      headers={"Retry-After": "1"})
+                      headers={"Retry-After": retry_after_header(wait)})
     site = request.match_info["site"]
     if site not in SITES:
         raise problem(request, 404, f"No such site: {site} (the sites are {', '.join(SITES)}).")
@@ -207,6 +211,14 @@ async def change_state(request: web.Request) -> web.StreamResponse:
     if enabled is not None:
         run.enabled = enabled
     return _answer(state, 200, state.campaign(run.campaign_id), MEDIA_TYPE)
+
+
+def wrong_method(allowed: str) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    """Any other method on a v1 path: a problem body too (RFC 9457), naming the one allowed."""
+    async def refuse(request: web.Request) -> web.StreamResponse:
+        raise problem(request, 405, f"{request.method} is not allowed here; use {allowed}.",
+                      headers={"Allow": allowed})
+    return refuse
 
 
 async def stats(request: web.Request) -> web.StreamResponse:

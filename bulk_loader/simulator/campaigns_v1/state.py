@@ -8,9 +8,7 @@ them through `records(campaign_id)`.
 
 from __future__ import annotations
 
-import time
 import uuid
-from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,8 +17,9 @@ from bulk_loader.simulator.campaigns_v1.config import V1Config
 from bulk_loader.simulator.campaigns_v1.machine import DISPLAY, CampaignRun
 from bulk_loader.simulator.campaigns_v1.rules import NewRecord
 from bulk_loader.simulator.clock import Clock
-from bulk_loader.simulator.config import FAULT_KINDS
 from bulk_loader.simulator.faults import FaultPlan
+from bulk_loader.simulator.rate_limit import TenantBuckets
+from bulk_loader.simulator.tally import Tally
 
 COUNTERS = ("requests", "records_received", "records_added", "batches_added", "batches_refused",
             "auth_failures", "faults_total", "rate_limited")
@@ -33,41 +32,19 @@ def iso_ms(epoch_ms: int) -> str:
     return datetime.fromtimestamp(epoch_ms / 1000, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-class RateLimit:
-    """A token bucket of `rate` requests a second (burst = one second's worth); 0 = off."""
-
-    def __init__(self, rate: float) -> None:
-        self.rate = rate
-        self.tokens = max(rate, 1.0)
-        self.at = time.monotonic()
-
-    def take(self) -> bool:
-        if self.rate <= 0:
-            return True
-        now = time.monotonic()
-        self.tokens = min(max(self.rate, 1.0), self.tokens + (now - self.at) * self.rate)
-        self.at = now
-        if self.tokens < 1.0:
-            return False
-        self.tokens -= 1.0
-        return True
-
-
-class V1State:
+class V1State(Tally):
     def __init__(self, config: V1Config) -> None:
+        super().__init__(COUNTERS)
         self.config = config
         self.clock = Clock()
         self.faults = FaultPlan(config)
-        self.limit = RateLimit(config.rate_limit)
+        # The legacy simulator's bucket, keyed by the tenant header (None: no limit).
+        self.buckets = TenantBuckets(config.rate_limit) if config.rate_limit > 0 else None
         self.runs = {c: CampaignRun(c, cfg.state, cfg.enabled, cfg.dynamic)
                      for c, cfg in config.campaigns.items()}
         # campaign -> crmRecordId -> (priority, rank, nextAttemptAfter)
         self.stored: dict[str, dict[str, tuple[str, float | int, str]]] = {
             c: {} for c in config.campaigns}
-        self.counters: Counter[str] = Counter({k: 0 for k in COUNTERS})
-        self.by_route: Counter[str] = Counter()
-        self.by_status: Counter[int] = Counter()
-        self.fault_counts: Counter[str] = Counter()
 
     def run(self, campaign_id: str) -> CampaignRun | None:
         run = self.runs.get(campaign_id)
@@ -109,16 +86,8 @@ class V1State:
     def records(self, campaign_id: str) -> dict[str, tuple[str, float | int, str]]:
         return dict(self.stored[campaign_id])
 
-    def count_fault(self, kind: str) -> None:
-        self.fault_counts[kind] += 1
-        self.counters["faults_total"] += 1
-
     def stats(self) -> dict[str, Any]:
-        out: dict[str, Any] = dict(self.counters)
-        out["faults"] = {k: self.fault_counts.get(k, 0)
-                         for k in (*FAULT_KINDS, "drop_after_commit")}
-        out["by_route"] = dict(self.by_route)
-        out["by_status"] = {str(k): v for k, v in sorted(self.by_status.items())}
+        out = self.tally()
         out["records_held"] = {c: len(r) for c, r in sorted(self.stored.items())}
         return out
 
