@@ -155,7 +155,7 @@ async def test_retries_run_out_as_failed_outcomes() -> None:
                                                  max_delay=0.001)) as c:
             out = await c.add_records(125, [FIRST, FIRST + 1])
         assert [o[1:] for o in out] == [
-            (None, "the server answered HTTP 500 (Internal server error.)", 3, True)] * 2
+            (None, "the server answered HTTP 500 (Internal server error.)", 3, True, False)] * 2
 
 
 async def test_delete_with_the_action_token() -> None:

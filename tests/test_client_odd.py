@@ -129,7 +129,8 @@ async def test_add_chunk_makes_no_outcome_objects_when_all_were_added() -> None:
     async with client(seq((207, ok))) as c:
         whole = await c.add_chunk(125, [1, 2])
     assert (whole.outcomes, whole.attempts, whole.resent) == (None, 1, False)
-    assert whole.expand([1, 2]) == [(1, 200, None, 1, False), (2, 200, None, 1, False)]
+    assert whole.expand([1, 2]) == [(1, 200, None, 1, False, False),
+                                    (2, 200, None, 1, False, False)]
     # A dropped answer, then all added: one object-free result that says it was resent.
     async with client(seq((207, b"<html>oops</html>"), (207, ok))) as c:
         again = await c.add_chunk(125, [1, 2])
@@ -138,7 +139,8 @@ async def test_add_chunk_makes_no_outcome_objects_when_all_were_added() -> None:
             b' "message": "Duplicate customer"}]'
     async with client(seq((207, mixed))) as c:
         part = await c.add_chunk(125, [1, 2])
-    assert part.outcomes == [(1, 200, None, 1, False), (2, 400, "Duplicate customer", 1, False)]
+    assert part.outcomes == [(1, 200, None, 1, False, False),
+                             (2, 400, "Duplicate customer", 1, False, True)]
 
 
 async def test_retry_after_honoured_and_limit_halved() -> None:
@@ -148,7 +150,7 @@ async def test_retry_after_honoured_and_limit_halved() -> None:
     async with client(script, concurrency=8) as c:
         out = await c.add_records(125, [1])
     assert c.waits == [7.0, 3.0]  # backoff is 0 here, so the waits are the server's
-    assert out[0] == (1, 200, None, 3, False)  # 429/503 refuse before acting: not "resent"
+    assert out[0] == (1, 200, None, 3, False, False)  # 429/503 refuse before acting: not "resent"
     assert c.stats.throttled == 1 and c.stats.limit == 4
 
 
@@ -198,7 +200,7 @@ async def test_400_bisection_isolates_one_bad_record() -> None:
     async with client(server) as c:
         out = await c.add_records(125, ids)
     bad = [o for o in out if o.http_status != 200]
-    assert bad == [(1011, 400, "request refused", 5, False)]  # 16, 8, 4, 2, 1
+    assert bad == [(1011, 400, "request refused", 5, False, False)]  # 16, 8, 4, 2, 1
     assert [o.customer_id for o in out] == ids
     assert c.stats.splits == 4
     assert len(server.sizes) == 1 + 2 * 4
@@ -224,7 +226,7 @@ async def test_per_record_5xx_is_retried() -> None:
                  (207, b'[{"customer-id": 1, "http-status": 200}]'))
     async with client(script) as c:
         out = await c.add_records(125, [1, 2])
-    assert out == [(1, 200, None, 2, True), (2, 404, "nf", 1, False)]
+    assert out == [(1, 200, None, 2, True, False), (2, 404, "nf", 1, False, False)]
 
 
 async def test_401_names_the_kind_never_the_token() -> None:

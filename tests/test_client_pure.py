@@ -183,16 +183,16 @@ def test_match_answer_in_order_reordered_and_odd() -> None:
     in_order[2] = {"customer-id": 12, "http-status": 503}
     out: list[RecordOutcome | None] = [None] * 4
     assert match_answer(ids, range(4), in_order, 1, False, out) == [2]
-    assert out[0] == (10, 200, None, 1, False) and out[2] is None
+    assert out[0] == (10, 200, None, 1, False, False) and out[2] is None
     # Same entries, other order, one swapped for an id never sent and one as a string.
     odd = [{"customer-id": "13", "http-status": 400, "message": "Duplicate customer"},
            {"customer-id": 99, "http-status": 200},
            {"customer-id": 10, "http-status": 200}, {"customer-id": 11, "http-status": "404"}]
     out = [RecordOutcome(0, 0, None, 0)] * 4  # stale values must not survive
     assert match_answer(ids, [0, 1, 2, 3], odd, 2, True, out) == [2]
-    assert out == [(10, 200, None, 2, True), (11, 404, None, 2, True), None,
-                   (13, 400, "Duplicate customer", 2, True)]
+    assert out == [(10, 200, None, 2, True, False), (11, 404, None, 2, True, False), None,
+                   (13, 400, "Duplicate customer", 2, True, True)]
     out = [None] * 4
     assert match_answer(ids, [1, 3], [{"customer-id": 13, "http-status": 200},
                                       {"customer-id": 11, "http-status": 200}], 1, False, out) == []
-    assert out == [None, (11, 200, None, 1, False), None, (13, 200, None, 1, False)]
+    assert out == [None, (11, 200, None, 1, False, False), None, (13, 200, None, 1, False, False)]

@@ -77,7 +77,8 @@ def reference(
             if status == 429 or status >= 500:
                 results.add(None)
             else:
-                results.add(RecordOutcome(ids[i], status, message, ATTEMPTS, RESENT))
+                results.add(RecordOutcome(ids[i], status, message, ATTEMPTS, RESENT,
+                                          message == spec.MSG_DUPLICATE))
         allowed[i] = results or {None}
     return allowed
 
@@ -270,7 +271,7 @@ def test_reordered_answer_is_matched_by_id() -> None:
     entries = _all_200(IDS)[::-1]
     entries[0] = {"customer-id": 105, "http-status": 400, "message": spec.MSG_DUPLICATE}
     assert match_answer(IDS, range(len(IDS)), entries, 2, True, out) == []
-    assert out[4] == RecordOutcome(105, 400, spec.MSG_DUPLICATE, 2, True)
+    assert out[4] == RecordOutcome(105, 400, spec.MSG_DUPLICATE, 2, True, duplicate=True)
     assert out[:4] == [RecordOutcome(c, 200, None, 2, True) for c in IDS[:4]]
 
 

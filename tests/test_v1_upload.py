@@ -248,15 +248,13 @@ def test_the_summary_counts_are_what_the_journal_says(tmp_path: Path) -> None:
     json.dumps(summary)  # the summary stays plain JSON
 
 
-def test_max_rate_is_refused_with_one_sentence_rather_than_ignored(tmp_path: Path) -> None:
-    f = write_v1_csv(tmp_path / "customers.csv", v1_rows(10))
+def test_max_rate_paces_the_v1_batches_too(tmp_path: Path) -> None:
+    f = write_v1_csv(tmp_path / "customers.csv", v1_rows(300))
     with running_v1_simulator() as sim:
-        result, _ = v1_upload(sim, RUNNING_ID, f, tmp_path / "j.sqlite", "--max-rate", "5")
-        requests = sim.stats()["requests"]
-    assert result.exit_code == 2
-    assert result.output.strip().splitlines()[-1] == (
-        "error: --max-rate is not available with --api campaigns-v1 yet; run without it")
-    assert requests == 0
+        result, summary = v1_upload(sim, RUNNING_ID, f, tmp_path / "j.sqlite", "--max-rate", "50")
+        held = sim.records(RUNNING_ID)
+    assert result.exit_code == 0, result.output
+    assert summary is not None and summary["http"]["requests"] == 3 and len(held) == 300
 
 
 def test_a_report_of_a_v1_run_keeps_00123_and_123_as_two_text_ids(tmp_path: Path) -> None:

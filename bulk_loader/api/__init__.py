@@ -2,8 +2,10 @@
 
 `vcc/` is the legacy API (docs/contract.md): client, transport, 207 matching, campaign info.
 `campaigns_v1/` is 8x8's newer Campaigns API (docs/contract-campaigns-v1.md), not wired yet.
-Shared here: retry policy, the adaptive limiter, waits, --max-rate pacing and --trace-http.
-The back-end seam that joins them: `_service.py` (CampaignService, Capabilities, Auth).
+Shared here: retry policy and the one retry loop (`_calls.py`), the adaptive limiter, waits,
+--max-rate pacing, --trace-http, and what every transport reads off the wire (`_transport.py`).
+The back-end seam that joins them: `_service.py` (CampaignService, Capabilities, Auth) and the
+one factory that builds a back end from options (`_factory.py`: open_service).
 """
 
 from __future__ import annotations
@@ -12,6 +14,11 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from bulk_loader.api._factory import (
+        ServiceConfig,
+        capabilities_of,
+        open_service,
+    )
     from bulk_loader.api._http_trace import (
         HttpTrace,
         open_append,
@@ -36,6 +43,7 @@ if TYPE_CHECKING:
         RecordBatch,
         RecordId,
         RecordOutcome,
+        require,
     )
 
 # Each name is imported on first use (PEP 562), so that a command loads only what it runs:
@@ -50,6 +58,10 @@ _WHERE = {
     "RecordBatch": "_service",
     "RecordId": "_service",
     "RecordOutcome": "_service",
+    "ServiceConfig": "_factory",
+    "capabilities_of": "_factory",
+    "open_service": "_factory",
+    "require": "_service",
     "AdaptiveLimiter": "_limiter",
     "HttpTrace": "_http_trace",
     "RatePacer": "_rate",
@@ -68,6 +80,10 @@ __all__ = [
     "RecordBatch",
     "RecordId",
     "RecordOutcome",
+    "ServiceConfig",
+    "capabilities_of",
+    "open_service",
+    "require",
     "AdaptiveLimiter",
     "HttpTrace",
     "RatePacer",

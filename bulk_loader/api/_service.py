@@ -12,13 +12,28 @@ user configured; callers never pass token kinds or header names around.
 
 Record ids are `int` for the legacy API and `str` (1-32 characters) for the newer one; campaigns
 are an `int` or a UUID `str` the same way.
+
+Members added by issue 10's phase B, for the runs (upload, delete) and the commands:
+- `CampaignService.preflight(campaign, deletes=)`: the check before a run when `can_view`
+  (legacy: Decisions 10 and 12; returns the back end's campaign info, whose `tzinfo`, `window`
+  and `name` upload and delete read when present). Without `can_view` the run never calls it:
+  its first batch goes alone instead (runs/_lifecycle.py).
+- `stats` (api/_limiter.py `ClientStats`: the summary's `http` counters), `notices` (sentences
+  said to the user), and `stop` (the run's stop event, set by the run: it cuts every wait).
+  Pacing, tracing and the retry hook are set by the factory (api/_factory.py `open_service`).
+- `require(capabilities, need, command)`: the one home of "this back end cannot do that"
+  (exit 2, one sentence), for commands needing `can_view` or `can_delete`.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple, Protocol, runtime_checkable
+
+from bulk_loader.api._limiter import ClientStats
+from bulk_loader.errors import UsageError
 
 RecordId = int | str
 CampaignRef = int | str
@@ -103,6 +118,9 @@ class CampaignService(Protocol):
     raise `bulk_loader.errors.UsageError` naming the back end."""
 
     capabilities: Capabilities
+    stats: ClientStats
+    notices: list[str]
+    stop: asyncio.Event | None
 
     async def __aenter__(self) -> CampaignService: ...
 
@@ -116,6 +134,21 @@ class CampaignService(Protocol):
 
     def iter_records(self, campaign: CampaignRef) -> AsyncIterator[dict[str, Any]]: ...
 
+    async def preflight(self, campaign: CampaignRef, *, deletes: bool = False) -> Any: ...
+
+
+Need = Literal["view", "delete"]
+_CAN = {"view": "view a campaign or its records", "delete": "delete records"}
+
+
+def require(capabilities: Capabilities, need: Need, command: str) -> None:
+    """Raise UsageError (exit 2) when the back end cannot serve `command`, before anything is
+    read or sent."""
+    able = capabilities.can_view if need == "view" else capabilities.can_delete
+    if not able:
+        raise UsageError(f"{command} needs an API that can {_CAN[need]}, and the "
+                         f"{capabilities.name} API cannot")
+
 
 __all__ = [
     "AddResult",
@@ -127,4 +160,5 @@ __all__ = [
     "RecordBatch",
     "RecordId",
     "RecordOutcome",
+    "require",
 ]

@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Sequence
 
-from bulk_loader.api.vcc import CampaignClient, RecordOutcome
+from bulk_loader.api import CampaignService, RecordOutcome
 from bulk_loader.delete._send import BUSY, GONE, classify
 from bulk_loader.journal import (
     Journal,
@@ -63,7 +63,7 @@ def _settle(journal: Journal, run: Run, page: Sequence[Record],
     holdings.release(journal.conn, journal.scope(run), run.seq, gone)
 
 
-async def retry_busy(jt: JournalThread, run: Run, client: CampaignClient, campaign_id: int, *,
+async def retry_busy(jt: JournalThread, run: Run, client: CampaignService, campaign_id: int, *,
                      stop: asyncio.Event,
                      on_page: Callable[[int, Sequence[OutcomeRow]], None] | None = None) -> None:
     """Send the DELETE again for every busy record of `run`, until done or `stop` is set. A

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bulk_loader.api.vcc import RetryPolicy
+from bulk_loader.api import RetryPolicy
 from bulk_loader.config import Credentials
 from bulk_loader.delete._send import CHUNK_SIZE
 from bulk_loader.model import ReaderOptions

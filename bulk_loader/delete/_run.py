@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass
 from typing import Any, Final
 
-from bulk_loader.api.vcc import CampaignClient, preflight
+from bulk_loader.api import CampaignService, ServiceConfig, open_service, require
 from bulk_loader.delete._busy import retry_busy
 from bulk_loader.delete._load import (
     LEFT,
@@ -75,11 +75,20 @@ def _preflight(opts: DeleteOptions) -> str | None:
         return None
 
     async def go() -> str | None:
-        async with CampaignClient(opts.endpoint, opts.credentials, retry=opts.retry,
-                                  on_notice=opts.notice, timeout=opts.timeout) as client:
-            return (await preflight(client, opts.campaign_id, deletes=True)).name
+        async with _service(opts, concurrency=4) as client:
+            if not client.capabilities.can_view:  # nothing to read: the deletes say it
+                return None
+            return getattr(await client.preflight(opts.campaign_id, deletes=True), "name", None)
 
     return asyncio.run(go())
+
+
+def _service(opts: DeleteOptions, *, concurrency: int) -> CampaignService:
+    service = open_service(ServiceConfig(opts.endpoint, opts.credentials,
+                                         concurrency=concurrency, retry=opts.retry,
+                                         timeout=opts.timeout, on_notice=opts.notice))
+    require(service.capabilities, "delete", "delete")
+    return service
 
 
 def _finished(run: Run) -> DeleteOutcome:
@@ -147,8 +156,7 @@ async def _send(opts: DeleteOptions, journal: Journal, run: Run, total: int) -> 
         tally.add(size, rows)
         progress.update(tally)
 
-    client = CampaignClient(opts.endpoint, opts.credentials, concurrency=opts.concurrency,
-                            retry=opts.retry, on_notice=opts.notice, timeout=opts.timeout)
+    client = _service(opts, concurrency=opts.concurrency)
     client.stop = stop  # Ctrl-C cuts a backoff or Retry-After wait at once
     sent = _Sent(tally)
     try:

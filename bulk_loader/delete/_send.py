@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from bulk_loader import spec
-from bulk_loader.api.vcc import CampaignClient, RecordOutcome
+from bulk_loader.api import CampaignService, RecordOutcome
 from bulk_loader.errors import EXIT_OK, EXIT_SOME_FAILED, TerminalError
 from bulk_loader.journal import (
     OPEN_CHUNK_STATES,
@@ -102,7 +102,7 @@ class Tally:
 
 
 async def _delete_chunk(
-    client: CampaignClient, campaign_id: int, chunk: Chunk
+    client: CampaignService, campaign_id: int, chunk: Chunk
 ) -> list[RecordOutcome]:
     """Each DELETE waits for a place at the client's adaptive limiter, so a chunk is not a burst.
     A terminal error is raised once every DELETE of the chunk has ended; its `maybe_taken`
@@ -138,7 +138,7 @@ def outcome_rows(chunk: Chunk, outcomes: Sequence[RecordOutcome]) -> tuple[list[
 async def send_deletes(
     jt: JournalThread,
     run: Run,
-    client: CampaignClient,
+    client: CampaignService,
     campaign_id: int,
     *,
     stop: asyncio.Event,

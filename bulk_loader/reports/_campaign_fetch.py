@@ -12,7 +12,7 @@ import asyncio
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
-from bulk_loader.api.vcc import CampaignClient, CampaignInfo
+from bulk_loader.api import CampaignService, ServiceConfig, open_service, require
 from bulk_loader.config import Credentials
 
 BATCH = 2000
@@ -33,7 +33,7 @@ def stream_records(
 ) -> Iterator[dict[str, Any]]:
     """Every record of the campaign, as the API's dicts, parsed as a stream."""
     loop = asyncio.new_event_loop()
-    client = CampaignClient(base_url, credentials, concurrency=1, timeout=timeout)
+    client = _service(base_url, credentials, timeout)
     agen: AsyncIterator[dict[str, Any]] | None = None
     try:
         loop.run_until_complete(client.__aenter__())
@@ -55,11 +55,17 @@ def stream_records(
             loop.close()
 
 
+def _service(base_url: str, credentials: Credentials, timeout: float) -> CampaignService:
+    service = open_service(ServiceConfig(base_url, credentials, concurrency=1, timeout=timeout))
+    require(service.capabilities, "view", "reading a campaign")
+    return service
+
+
 def campaign_status(base_url: str, credentials: Credentials, campaign_id: int,
-                    timeout: float = 60.0) -> CampaignInfo:
-    async def run() -> CampaignInfo:
-        async with CampaignClient(base_url, credentials, concurrency=1,
-                                  timeout=timeout) as client:
-            return await client.campaign_status(campaign_id)
+                    timeout: float = 60.0) -> Any:
+    """The campaign's status as the back end reads it (legacy: `CampaignInfo`)."""
+    async def run() -> Any:
+        async with _service(base_url, credentials, timeout) as client:
+            return await client.status(campaign_id)
 
     return asyncio.run(run())

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 from bulk_loader.outcome import RESUME_HINT
 
 if TYPE_CHECKING:
-    from bulk_loader.api.vcc import RecordOutcome
+    from bulk_loader.api import RecordOutcome
 
 T = TypeVar("T")
 

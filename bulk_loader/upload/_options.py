@@ -13,8 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bulk_loader.api import HttpTrace, RatePacer
-from bulk_loader.api.vcc import RetryPolicy
+from bulk_loader.api import HttpTrace, RatePacer, RetryPolicy
 from bulk_loader.config import Credentials
 from bulk_loader.model import ReaderOptions
 from bulk_loader.outcome import RunOutcome

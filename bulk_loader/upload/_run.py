@@ -23,8 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from bulk_loader import spec
-from bulk_loader.api import RatePacer
-from bulk_loader.api.vcc import CampaignClient, CampaignInfo, preflight
+from bulk_loader.api import CampaignService, RatePacer, ServiceConfig, open_service
 from bulk_loader.errors import (
     EXIT_OK,
     EXIT_SOME_FAILED,
@@ -62,66 +61,62 @@ from bulk_loader.upload._send import Sender, SendResult, Tally
 from bulk_loader.upload._summary import build_summary, iso_utc
 from bulk_loader.upload._v1 import (
     V1,
-    V1Client,
     check_v1,
     is_v1,
     load_v1_file,
-    open_service,
     v1_validator,
 )
 from bulk_loader.zones import parse_timezone
 
 
-def fallback_zone(opts: UploadOptions, info: CampaignInfo | None) -> tzinfo | None:
+def fallback_zone(opts: UploadOptions, info: Any) -> tzinfo | None:
     zone = parse_timezone(opts.timezone)  # None when not given (or blank)
     if zone is not None:
         return zone
-    return info.tzinfo if info is not None else None
+    return getattr(info, "tzinfo", None)
 
 
-def _validator(opts: UploadOptions, info: CampaignInfo | None) -> Any:
+def _validator(opts: UploadOptions, info: Any) -> Any:
     from bulk_loader.validation import Validator
 
     if is_v1(opts):
         return v1_validator(opts)
 
     return Validator(now=opts.now, timezone=fallback_zone(opts, info),
-                     window=info.window if info is not None else None,
+                     window=getattr(info, "window", None),
                      clock_skew=opts.clock_skew, max_records=spec.MAX_RECORDS,
                      formats=opts.exports.date_formats)
 
 
-def _client(opts: UploadOptions) -> Any:
-    if is_v1(opts):
-        return V1Client(open_service(opts))
-    assert opts.credentials is not None  # the CLI loads them for the legacy API
-    client = CampaignClient(opts.endpoint, opts.credentials, concurrency=opts.concurrency,
-                            retry=opts.retry, on_notice=opts.notice,
-                            timeout=opts.timeout)
-    if opts.max_rate:
-        if opts._pacer is None:  # one pace for the preflight and every send pass
-            opts._pacer = RatePacer(opts.max_rate)
-        client.pacer = opts._pacer
-    client.trace_http(opts.trace)
+def _client(opts: UploadOptions) -> CampaignService:
+    if opts.max_rate and opts._pacer is None:  # one pace for the preflight and every send pass
+        opts._pacer = RatePacer(opts.max_rate)
+    on_retry = None
     log = opts.log
     if log is not None:
         def on_retry(exc: TransientError, wait: float) -> None:
             throttled = isinstance(exc, ServerBusy) and exc.status == 429
             log.burst("throttled" if throttled else "retry", str(exc), wait)
 
-        client.on_retry = on_retry
-    return client
+    config = ServiceConfig(
+        opts.endpoint, opts.credentials, concurrency=opts.concurrency, retry=opts.retry,
+        timeout=opts.timeout, on_notice=opts.notice,
+        pacer=opts._pacer if opts.max_rate else None, trace=opts.trace, on_retry=on_retry)
+    if is_v1(opts):  # its credentials are the API key and tenant
+        config.api, config.credentials = V1, opts.auth
+    return open_service(config)
 
 
-def _preflight(opts: UploadOptions) -> CampaignInfo | None:
-    if not opts.preflight or is_v1(opts):  # v1: the first batch, sent alone, is the preflight
+def _preflight(opts: UploadOptions) -> Any:
+    """The campaign's info (zone, window, name), or None when not checked."""
+    if not opts.preflight:
         return None
-    campaign = opts.campaign_id
-    assert isinstance(campaign, int)
 
-    async def go() -> CampaignInfo:
+    async def go() -> Any:
         async with _client(opts) as c:
-            return await preflight(c, campaign)
+            if not c.capabilities.can_view:  # no status to read: the first batch goes alone
+                return None
+            return await c.preflight(opts.campaign_id)
 
     patience = Patience(opts.retry_for)
     while True:
@@ -139,7 +134,8 @@ def _preflight(opts: UploadOptions) -> CampaignInfo | None:
             _log(opts, "preflight", ok=False, reason=str(exc))
             raise
         else:
-            _log(opts, "preflight", ok=True, campaign_name=info.name, timezone=info.timezone)
+            _log(opts, "preflight", ok=True, campaign_name=getattr(info, "name", None),
+                 timezone=getattr(info, "timezone", None))
             return info
 
 
@@ -284,7 +280,7 @@ def _results_path(opts: UploadOptions, run: Run) -> Path:
     return opts.journal_path.expanduser().parent / "results" / f"{run.run_id}.results.csv"
 
 
-def _run_locked(opts: UploadOptions, journal: Journal, run: Run, info: CampaignInfo | None,
+def _run_locked(opts: UploadOptions, journal: Journal, run: Run, info: Any,
                 started: float, stamp: Stamp) -> UploadOutcome:
     progress = Progress(opts.progress)
     resumed = run.state != "loading"  # a load cut short starts over: not a resume

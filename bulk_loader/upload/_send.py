@@ -14,16 +14,13 @@ import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
 from bulk_loader import spec
-from bulk_loader.api import RecordOutcome as ServiceOutcome
-from bulk_loader.api.vcc import CampaignClient, RecordOutcome
+from bulk_loader.api import CampaignService, RecordBatch, RecordOutcome
 from bulk_loader.errors import TerminalError
 from bulk_loader.journal import Chunk, JournalThread, OutcomeRow, Run, holdings
 from bulk_loader.runs import Breaker, dead_reason, limit_for, relaxed_gc
 from bulk_loader.upload import _known as upload_known
-from bulk_loader.upload._v1 import V1Client
 from bulk_loader.validation import send_time_reason
 
 _STATUS = operator.itemgetter(1)
@@ -100,12 +97,12 @@ def classify(outcomes: list[RecordOutcome], rows: list[int], schedules: list[str
             state, message = "failed", o.message
         elif 200 <= status < 300:
             state, message = "accepted", o.message
-        elif _duplicate(o) and (was_in_flight or o.resent):
+        elif o.duplicate and (was_in_flight or o.resent):
             # Ours, unless the journal knows another holder (upload_known.own_duplicates).
             state = "accepted"
             message = CONFIRMED_ON_RESUME if was_in_flight else CONFIRMED_ON_RETRY
             confirmed += 1
-        elif _duplicate(o):  # this run never sent it before: not ours
+        elif o.duplicate:  # this run never sent it before: not ours
             state, message = upload_known.ALREADY, upload_known.NOT_OURS
         else:
             state, message = "rejected", o.message
@@ -113,14 +110,8 @@ def classify(outcomes: list[RecordOutcome], rows: list[int], schedules: list[str
     return notes, ok, ok_attempts, confirmed
 
 
-def _duplicate(o: RecordOutcome | ServiceOutcome) -> bool:
-    """The campaign already holds this id: the legacy API's message, or a back end's flag
-    (the Campaigns API v1's 400 or 409, api/campaigns_v1/service.py)."""
-    return o.message == spec.MSG_DUPLICATE or getattr(o, "duplicate", False)
-
-
 class Sender:
-    def __init__(self, jt: JournalThread, run: Run, client: CampaignClient | V1Client,
+    def __init__(self, jt: JournalThread, run: Run, client: CampaignService,
                  campaign_id: int | str, *,
                  concurrency: int, now: Callable[[], datetime], clock_skew: timedelta,
                  on_progress: Callable[[Tally], None] | None = None,
@@ -322,7 +313,8 @@ class Sender:
                 schedules = [schedules[i] for i in keep]
                 if fields is not None:
                     fields = {k: [v[i] for i in keep] for k, v in fields.items()}
-            answer = await self._add(ids, schedules, fields)
+            answer = await self.client.add_batch(self.campaign_id,
+                                                 RecordBatch(ids, schedules, fields or {}))
         except TerminalError as exc:
             # Leave the chunk in_flight: part of it may have been taken before the refusal.
             # A wait cut by Ctrl-C is no refusal: the run is interrupted, not stopped.
@@ -352,25 +344,14 @@ class Sender:
         return _Done(ch.chunk, sorted(early + notes), ok, ok_attempts or None,
                      confirmed, dead_reason(outcomes), fresh=fresh, skipped=skipped, lost=lost)
 
-    async def _add(self, ids: list[Any], schedules: list[str | None],
-                   fields: dict[str, list[Any]] | None) -> Any:
-        """One chunk to the back end: the legacy client, or the v1 one with the chunk's
-        priority and rank. Both answer an AddResult of the same shape."""
-        if isinstance(self.client, V1Client):
-            return await self.client.add_chunk(self.campaign_id, ids, schedules, fields)
-        assert isinstance(self.campaign_id, int)
-        return await self.client.add_chunk(self.campaign_id, ids, schedules)
-
     async def _unschedule(self, ch: Chunk, move: dict[int, tuple[str, str | None]],
                           left: dict[int, OutcomeRow]) -> dict[int, tuple[str, str | None]]:
         """--reschedule, step 1: delete the earlier callbacks and journal that before the add.
         Returns the positions whose delete went through (204, or 404: already gone); the others
         get a note in `left` and keep their earlier callback."""
         order = sorted(move)
-        client, campaign = self.client, self.campaign_id
-        assert isinstance(client, CampaignClient) and isinstance(campaign, int)  # legacy only
         answers = await asyncio.gather(
-            *(client.delete_record(campaign, ch.ids[i]) for i in order))
+            *(self.client.delete_record(self.campaign_id, ch.ids[i]) for i in order))
         gone: dict[int, tuple[str, str | None]] = {}
         for i, o in zip(order, answers, strict=True):
             status = o.http_status

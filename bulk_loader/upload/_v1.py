@@ -8,7 +8,8 @@ differ, and they live here:
 - phase 1 with the v1 rules (api/campaigns_v1/file.py's V1Validator): string ids kept as
   strings, each record's priority and rank journaled with it (journal/_codec.py), so a resume
   resends identical records;
-- the service (api/campaigns_v1/service.py), which isolates refused batches itself.
+- the service (api/campaigns_v1/service.py, built by api/_factory.py), which isolates refused
+  batches itself.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from bulk_loader import spec
-from bulk_loader.api import RecordBatch
 from bulk_loader.errors import UsageError
 from bulk_loader.journal import Journal, Run
 from bulk_loader.model import Batch, ReaderOptions, Validated
@@ -28,8 +28,7 @@ from bulk_loader.validation import FileOptions, validate_file
 from bulk_loader.zones import parse_timezone
 
 if TYPE_CHECKING:
-    from bulk_loader.api import AddResult
-    from bulk_loader.api.campaigns_v1 import CampaignsV1Service, V1Validator
+    from bulk_loader.api.campaigns_v1 import V1Validator
     from bulk_loader.upload._options import UploadOptions
 
 V1 = "campaigns-v1"
@@ -47,10 +46,9 @@ def check_v1(opts: UploadOptions) -> None:
 
     if opts.reschedule and not CAPABILITIES.can_delete:
         raise UsageError(NO_RESCHEDULE)
-    for given, flag in ((opts.max_rate, "--max-rate"), (opts.trace, "--trace-http")):
-        if given:
-            raise UsageError(f"{flag} is not available with --api campaigns-v1 yet; run "
-                             f"without it")
+    if opts.trace is not None:
+        raise UsageError("--trace-http is not available with --api campaigns-v1 yet; run "
+                         "without it")
     if opts.auth is None or opts.site is None:
         raise UsageError("an upload with --api campaigns-v1 needs --site and the API key and "
                          "tenant (BULK_LOADER_API_KEY, BULK_LOADER_TENANT)")
@@ -71,45 +69,6 @@ def v1_validator(opts: UploadOptions) -> V1Validator:
 
     return V1Validator(parse_timezone(opts.timezone), opts.exports.date_formats,
                        spec.MAX_RECORDS)
-
-
-def open_service(opts: UploadOptions) -> CampaignsV1Service:
-    from bulk_loader.api.campaigns_v1 import CampaignsV1Service
-
-    assert opts.auth is not None and opts.site is not None  # check_v1 made sure
-    return CampaignsV1Service(opts.site, opts.auth, base_url=v1_host(opts.endpoint),
-                              concurrency=opts.concurrency, retry=opts.retry,
-                              timeout=opts.timeout)
-
-
-def v1_host(endpoint: str) -> str | None:
-    """The --base-url in an endpoint `{host}/cc/{site}/campaigns/v1` (None: the vendor's)."""
-    from bulk_loader.api.campaigns_v1.spec import API_HOST
-
-    host = endpoint.rsplit("/cc/", 1)[0]
-    return None if host == API_HOST else host
-
-
-class V1Client:
-    """The v1 service in the shape the sender calls (`add_chunk`, `stats`, `stop`): one batch
-    of the journal's chunk, its priority and rank included, as one RecordBatch."""
-
-    def __init__(self, service: CampaignsV1Service) -> None:
-        self.service = service
-        self.stats = service.stats
-        self.stop: object = None  # the sender sets its stop event; v1 waits are short anyway
-
-    async def __aenter__(self) -> V1Client:
-        await self.service.__aenter__()
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.service.__aexit__(*exc)
-
-    async def add_chunk(self, campaign: int | str, ids: list[Any],
-                        schedules: list[str | None],
-                        fields: dict[str, list[Any]] | None = None) -> AddResult:
-        return await self.service.add_batch(campaign, RecordBatch(ids, schedules, fields or {}))
 
 
 class _V1Loader(_Loader):

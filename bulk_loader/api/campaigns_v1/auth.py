@@ -6,8 +6,10 @@ The key is never shown: `repr`/`str` give the tenant only, and every message nam
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from bulk_loader.api._service import Purpose
 from bulk_loader.api.campaigns_v1.spec import KEY_PREFIX, MEDIA_TYPE
 from bulk_loader.errors import ConfigError
 
@@ -33,7 +35,12 @@ class ApiKeyAuth:
     def __str__(self) -> str:
         return f"the API key for tenant {self.tenant}"
 
-    def headers(self) -> dict[str, str]:
-        """Every request's headers; the media type is the API's own on bodies and answers."""
+    def headers(self, purpose: Purpose = "write") -> dict[str, str]:
+        """Every request's headers, whatever its purpose (`Auth`, api/_service.py): one key
+        reads, writes and deletes; the media type is the API's own on bodies and answers."""
         return {"X-API-Key": self.api_key, "X-8x8-Tenant": self.tenant,
                 "Content-Type": MEDIA_TYPE, "Accept": f"{MEDIA_TYPE}, application/problem+json"}
+
+    def secrets(self) -> Sequence[str]:
+        """What no log, journal, report or message may carry (`Auth`)."""
+        return [self.api_key]

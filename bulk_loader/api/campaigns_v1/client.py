@@ -10,14 +10,13 @@ Answers are judged by `judge_add` (docs/contract-campaigns-v1.md sections 1-2, D
 records = accepted; a 400/409 naming an id or an indexed field = those records; a 409 otherwise
 (state, disabled) or a 400 "Invalid Operation" = the campaign refuses (raised, nothing split);
 401/403/404 raised with what to check. 429/5xx, timeouts and dropped connections are retried with
-backoff (retry.RetryPolicy, Retry-After honoured) through the legacy client's adaptive limiter;
-network errors are translated by api/vcc/_transport.py's one translator.
+backoff (retry.RetryPolicy, Retry-After honoured) by the loop every back end shares
+(api/_calls.py, with its adaptive limiter); network errors are translated by api/_transport.py.
 """
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -26,8 +25,15 @@ import aiohttp
 import orjson
 
 from bulk_loader import __version__
-from bulk_loader.api._limiter import AdaptiveLimiter, ClientStats
+from bulk_loader.api._calls import Calls
 from bulk_loader.api._retry import RetryPolicy, parse_retry_after
+from bulk_loader.api._transport import (
+    NETWORK_ERRORS,
+    RETRYABLE_STATUS,
+    Reply,
+    read_capped,
+    translate,
+)
 from bulk_loader.api.campaigns_v1.auth import KEY_ENV, TENANT_ENV, ApiKeyAuth
 from bulk_loader.api.campaigns_v1.endpoint import base_url as site_url
 from bulk_loader.api.campaigns_v1.errors import CampaignRefused, RequestRefused
@@ -44,19 +50,10 @@ from bulk_loader.api.campaigns_v1.isolate import (
 from bulk_loader.api.campaigns_v1.problem import Problem, parse_problem
 from bulk_loader.api.campaigns_v1.spec import MAX_BATCH, VALID_FROM
 from bulk_loader.api.campaigns_v1.validate import V1Record
-from bulk_loader.api.vcc import (
-    NETWORK_ERRORS,
-    RETRYABLE_STATUS,
-    NotSent,
-    Reply,
-    _translate,
-)
 from bulk_loader.errors import (
     AuthError,
     BadResponse,
     CampaignNotFound,
-    ConnectionFailed,
-    RequestTimeout,
     ServerBusy,
     TransientError,
     UsageError,
@@ -77,13 +74,6 @@ class Campaign:
 
 def encode_batch(records: Sequence[V1Record]) -> bytes:
     return orjson.dumps({"records": [r.as_json() for r in records]})
-
-
-def _ambiguous(exc: TransientError) -> bool:
-    """Might the server have acted before this failure? (429/503 refuse first; so does no connect.)"""
-    if isinstance(exc, NotSent):
-        return False
-    return not (isinstance(exc, ServerBusy) and exc.status in (429, 503))
 
 
 def _auth_error(problem: Problem) -> AuthError:
@@ -153,20 +143,31 @@ def judge_add(campaign_id: str, records: Sequence[V1Record], reply: Reply, resen
                          f"{problem.summary()}){_quote(problem)}", problem)
 
 
-class CampaignsV1Client:
+ANSWER_CAP = 16 * 1024 * 1024  # a 100-record answer is a few KB: far above any honest one
+
+
+def _judge(what: str) -> Callable[[Reply], None]:
+    """429/5xx are worth another attempt (api/_calls.py); every other answer is the caller's."""
+    def judge(reply: Reply) -> None:
+        if reply.status in RETRYABLE_STATUS:
+            summary = parse_problem(reply.status, reply.body).summary()
+            raise ServerBusy(f"{what} was answered HTTP {reply.status} ({summary})",
+                             status=reply.status,
+                             retry_after=parse_retry_after(reply.retry_after))
+    return judge
+
+
+class CampaignsV1Client(Calls):
     def __init__(self, site: str, auth: ApiKeyAuth, *, base_url: str | None = None,
                  concurrency: int = 4, retry: RetryPolicy | None = None,
                  timeout: float = 60.0) -> None:
+        super().__init__(concurrency=concurrency, retry=retry, timeout=timeout)
         self.site = site.strip().upper()
         self.base = site_url(site, base_url)
-        self.retry = retry or RetryPolicy()
-        self.timeout = timeout
-        self.stats = ClientStats()
-        self.limiter = AdaptiveLimiter(concurrency, self.stats)
-        self._headers = auth.headers()
+        self.auth = auth
+        self._headers = auth.headers("write")
         self._pool = concurrency + 4
         self._session: aiohttp.ClientSession | None = None
-        self._sleep = asyncio.sleep  # tests may swap this to observe waits
 
     async def __aenter__(self) -> CampaignsV1Client:
         if self._session is None:
@@ -183,52 +184,23 @@ class CampaignsV1Client:
             await self._session.close()
             self._session = None
 
-    async def _attempt(self, method: str, url: str, what: str, body: bytes) -> Reply:
-        """One request through the limiter, counted."""
+    async def _send_once(self, method: str, url: str, what: str, body: bytes) -> Reply:
+        """One request on the session; network failures translated (api/_transport.py)."""
         if self._session is None:
             raise RuntimeError("use `async with CampaignsV1Client(...)` before calling it")
-        async with self.limiter.slot() as slot:
-            self.stats.requests += 1
-            try:
-                async with self._session.request(method, url, data=body) as resp:
-                    reply = Reply(resp.status, await resp.read(), resp.headers.get("Retry-After"))
-            except NETWORK_ERRORS as exc:
-                self.stats.network_errors += 1
-                raise _translate(exc, what, self.timeout) from exc
-            if reply.status == 429:
-                slot.throttled()
-                self.stats.throttled += 1
-            elif reply.status >= 500:
-                self.stats.server_errors += 1
-            else:
-                slot.ok = reply.status < 400
-            return reply
+        try:
+            async with self._session.request(method, url, data=body) as resp:
+                return Reply(resp.status, await read_capped(resp, ANSWER_CAP, what),
+                             resp.headers.get("Retry-After"))
+        except NETWORK_ERRORS as exc:
+            raise translate(exc, what, self.timeout) from exc
 
     async def _call(self, method: str, url: str, what: str,
                     body: bytes) -> tuple[Reply | TransientError, bool]:
         """Retry 429/5xx and network failures per policy: (the first other answer, or the last
         failure once attempts run out; whether an attempt may have been acted on unseen)."""
-        failures, resent = 0, False
-        while True:
-            try:
-                reply = await self._attempt(method, url, what, body)
-                if reply.status not in RETRYABLE_STATUS:
-                    return reply, resent
-                summary = parse_problem(reply.status, reply.body).summary()
-                raise ServerBusy(f"{what} was answered HTTP {reply.status} ({summary})",
-                                 status=reply.status,
-                                 retry_after=parse_retry_after(reply.retry_after))
-            except (ConnectionFailed, RequestTimeout, ServerBusy, BadResponse) as exc:
-                failures += 1
-                resent = resent or _ambiguous(exc)
-                if failures >= self.retry.max_attempts:
-                    return exc, resent
-                self.stats.retries += 1
-                retry_after = exc.retry_after if isinstance(exc, ServerBusy) else None
-                wait = self.retry.delay(failures, retry_after)
-                if retry_after is not None:
-                    self.limiter.hold(wait)  # the server asked everyone to wait
-                await self._sleep(wait)
+        return await self._retrying(partial(self._send_once, method, url, what, body),
+                                    _judge(what))
 
     async def add_batch(self, campaign_id: str, records: Sequence[V1Record]) -> Verdict:
         """One batch (1-100 records) until it has an answer: the `send` of `isolate`."""

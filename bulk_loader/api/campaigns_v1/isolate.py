@@ -23,10 +23,11 @@ be this run's own record. The caller applies the ownership rule (docs/contract.m
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, TypeVar
+from typing import Literal, TypeVar
+
+from bulk_loader.api._calls import gather_or_cancel
 
 R = TypeVar("R")
 Outcome = Literal["accepted", "already-present", "invalid", "failed"]
@@ -140,7 +141,7 @@ async def _settle(positions: list[int], records: Sequence[R], send: SendBatch[R]
             book.settle(positions[0], "invalid", verdict.status, detail)
             return
         half = len(positions) // 2
-        await _all([_settle(part, records, send, book)
+        await gather_or_cancel([_settle(part, records, send, book)
                     for part in (positions[:half], positions[half:])])
         return
 
@@ -159,15 +160,3 @@ def _take_out(positions: list[int], verdict: Named, book: _Book) -> list[int] | 
     for i, pick in named.items():
         book.settle(positions[i], pick.outcome, verdict.status, pick.detail)
     return [p for i, p in enumerate(positions) if i not in named]
-
-
-async def _all(coros: list[Coroutine[Any, Any, None]]) -> None:
-    """Run concurrently; on the first error cancel the rest and raise that error."""
-    tasks = [asyncio.ensure_future(c) for c in coros]
-    try:
-        await asyncio.gather(*tasks)
-    except BaseException:
-        for t in tasks:
-            t.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        raise

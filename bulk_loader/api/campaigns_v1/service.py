@@ -23,9 +23,11 @@ record on the hot path.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+import asyncio
+from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Any
 
+from bulk_loader.api._rate import RatePacer
 from bulk_loader.api._retry import RetryPolicy
 from bulk_loader.api._service import (
     AddResult,
@@ -36,11 +38,11 @@ from bulk_loader.api._service import (
     RecordOutcome,
 )
 from bulk_loader.api.campaigns_v1.auth import ApiKeyAuth
-from bulk_loader.api.campaigns_v1.client import CampaignsV1Client
+from bulk_loader.api.campaigns_v1.client import Campaign, CampaignsV1Client
 from bulk_loader.api.campaigns_v1.isolate import Accepted, RecordResult, Verdict, isolate
 from bulk_loader.api.campaigns_v1.spec import MAX_BATCH
 from bulk_loader.api.campaigns_v1.validate import V1Record
-from bulk_loader.errors import TerminalError, UsageError
+from bulk_loader.errors import TerminalError, TransientError, UsageError
 
 CAPABILITIES = Capabilities(
     name="campaigns-v1", largest_batch=MAX_BATCH, atomic_batches=True, can_view=False,
@@ -84,6 +86,32 @@ class CampaignsV1Service:
         self.endpoint = self.client.base  # what the journal keys runs by (never credentials)
         self.stats = self.client.stats
         self.limiter = self.client.limiter
+        self.notices = self.client.notices
+
+    # The run's hooks (api/_service.py), set by the factory and the runner, live on the client.
+    @property
+    def stop(self) -> asyncio.Event | None:
+        return self.client.stop
+
+    @stop.setter
+    def stop(self, event: asyncio.Event | None) -> None:
+        self.client.stop = event
+
+    @property
+    def pacer(self) -> RatePacer | None:
+        return self.client.pacer
+
+    @pacer.setter
+    def pacer(self, pacer: RatePacer | None) -> None:
+        self.client.pacer = pacer
+
+    @property
+    def on_retry(self) -> Callable[[TransientError, float], None] | None:
+        return self.client.on_retry
+
+    @on_retry.setter
+    def on_retry(self, hook: Callable[[TransientError, float], None] | None) -> None:
+        self.client.on_retry = hook
 
     async def __aenter__(self) -> CampaignsV1Service:
         await self.client.__aenter__()
@@ -117,10 +145,21 @@ class CampaignsV1Service:
         return AddResult(max(r.requests for r in results), any(r.resent for r in results),
                          [to_outcome(i, r) for i, r in zip(batch.ids, results, strict=True)])
 
+    async def change_state(self, campaign: CampaignRef, action: str, *,
+                           enabled: bool | None = None,
+                           build_on_start: bool | None = None) -> Campaign:
+        """One state action; the Campaign after it (the API's only read, Decision 6)."""
+        return await self.client.change_state(str(campaign), action, enabled=enabled,
+                                              build_on_start=build_on_start)
+
     async def delete_record(self, campaign: CampaignRef, record_id: RecordId) -> RecordOutcome:
         raise UsageError(NO_DELETE)
 
     async def status(self, campaign: CampaignRef) -> Any:
+        raise UsageError(NO_VIEW)
+
+    async def preflight(self, campaign: CampaignRef, *, deletes: bool = False) -> Any:
+        """Never called (`can_view` is False): the run sends its first batch alone instead."""
         raise UsageError(NO_VIEW)
 
     def iter_records(self, campaign: CampaignRef) -> AsyncIterator[dict[str, Any]]:

@@ -1,5 +1,9 @@
-"""The legacy 8x8 Contact Center API back end (docs/contract.md): the client, its HTTP transport,
-the matching of 207 multistatus answers to records, and a campaign's info (zone, window).
+"""The legacy 8x8 Contact Center API back end (docs/contract.md): the client (the first
+`CampaignService`, api/_service.py), its auth strategy, its HTTP transport, the matching of 207
+multistatus answers to records, and a campaign's info (zone, window).
+
+Outside `api/`, only the factory (api/_factory.py) names `CampaignClient`; upload, delete and the
+reports talk to the `CampaignService` protocol.
 """
 
 from __future__ import annotations
@@ -8,6 +12,8 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from bulk_loader.api._service import RecordOutcome
+    from bulk_loader.api.vcc._auth import LegacyAuth
     from bulk_loader.api.vcc._campaign_info import (
         CampaignInfo,
         int_or_none,
@@ -15,13 +21,13 @@ if TYPE_CHECKING:
         resolve_timezone,
     )
     from bulk_loader.api.vcc._client import (
+        LARGEST_BATCH,
         CampaignClient,
         RetryPolicy,
         not_usable,
         preflight,
     )
     from bulk_loader.api.vcc._multistatus import (
-        RecordOutcome,
         all_added,
         build_body,
         index_entries,
@@ -33,7 +39,6 @@ if TYPE_CHECKING:
         RETRYABLE_STATUS,
         NotSent,
         Reply,
-        _translate,
     )
 
 # Each name is imported on first use (PEP 562), so that a command loads only what it runs:
@@ -41,13 +46,14 @@ if TYPE_CHECKING:
 _WHERE = {
     "CampaignClient": "_client",
     "CampaignInfo": "_campaign_info",
+    "LARGEST_BATCH": "_client",
+    "LegacyAuth": "_auth",
     "NETWORK_ERRORS": "_transport",
     "NotSent": "_transport",
     "RETRYABLE_STATUS": "_transport",
-    "RecordOutcome": "_multistatus",
+    "RecordOutcome": "_client",  # defined in api/_service.py; kept here for older imports
     "Reply": "_transport",
     "RetryPolicy": "_client",
-    "_translate": "_transport",
     "all_added": "_multistatus",
     "build_body": "_multistatus",
     "index_entries": "_multistatus",
@@ -63,13 +69,14 @@ _WHERE = {
 __all__ = [
     "CampaignClient",
     "CampaignInfo",
+    "LARGEST_BATCH",
+    "LegacyAuth",
     "NETWORK_ERRORS",
     "NotSent",
     "RETRYABLE_STATUS",
     "RecordOutcome",
     "Reply",
     "RetryPolicy",
-    "_translate",
     "all_added",
     "build_body",
     "index_entries",

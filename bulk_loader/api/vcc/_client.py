@@ -1,34 +1,43 @@
-"""The campaign API client: add, delete and view records, and campaign status (docs/contract.md 1-4).
+"""The legacy campaign API client: add, delete and view records, and campaign status
+(docs/contract.md 1-4). The first implementation of `CampaignService` (api/_service.py).
 
     async with CampaignClient(base_url, credentials, concurrency=4, retry=RetryPolicy()) as c:
-        info = await preflight(c, 125)
+        info = await c.preflight(125)                          # or preflight(c, 125)
+        result = await c.add_batch(125, RecordBatch(ids, schedules))  # .outcomes None = all added
         outcomes = await c.add_records(125, ids, schedules)   # one RecordOutcome per id, in order
-        result = await c.add_chunk(125, ids, schedules)       # the same; .outcomes None = all added
 
 Decisions 1-4, 10 and 11 live here. Transient failures (429/5xx, timeouts, dropped connections,
-answers that break the contract) are retried per RetryPolicy and end as a record outcome with
-http_status None; terminal ones (AuthError, CampaignNotFound, CampaignNotUsable) raise at once.
-Network errors are translated in api/vcc/_transport.py only.
+answers that break the contract) are retried per RetryPolicy (the shared loop of api/_calls.py)
+and end as a record outcome with http_status None; terminal ones (AuthError, CampaignNotFound,
+CampaignNotUsable) raise at once. Network errors are translated in api/_transport.py only.
+Capabilities: batches up to LARGEST_BATCH, not atomic (a request refused whole with 400/413 is
+split here, Decision 2), campaigns can be viewed and records deleted. Authentication is the
+LegacyAuth strategy (api/vcc/_auth.py): two tokens, and DELETE's token learned (Decision 1).
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import orjson
 
 from bulk_loader import spec
+from bulk_loader.api._calls import Calls, gather_or_cancel
 from bulk_loader.api._http_trace import ATTEMPT, HttpTrace
-from bulk_loader.api._limiter import AdaptiveLimiter, ClientStats
-from bulk_loader.api._rate import RatePacer
+from bulk_loader.api._limiter import ClientStats
 from bulk_loader.api._retry import RetryPolicy
-from bulk_loader.api._waits import LOUD_WAIT, announce, pause, too_long
+from bulk_loader.api._service import (
+    AddResult,
+    Capabilities,
+    Purpose,
+    RecordBatch,
+    RecordOutcome,
+)
+from bulk_loader.api._transport import Reply, ambiguous
+from bulk_loader.api.vcc._auth import LegacyAuth
 from bulk_loader.api.vcc._campaign_info import CampaignInfo, parse_campaign
 from bulk_loader.api.vcc._multistatus import (
-    RecordOutcome,
     build_body,
     match_answer,
     parse_multistatus,
@@ -36,8 +45,6 @@ from bulk_loader.api.vcc._multistatus import (
 from bulk_loader.api.vcc._transport import (
     ANSWER_CAP,
     SMALL_ANSWER_CAP,
-    NotSent,
-    Reply,
     Transport,
     check_entries,
     raise_for_common,
@@ -50,45 +57,24 @@ from bulk_loader.errors import (
     CampaignNotFound,
     CampaignNotUsable,
     CampaignRefused,
-    ConnectionFailed,
-    RequestTimeout,
-    ServerBusy,
     TerminalError,
     TransientError,
     UsageError,
 )
 
 __all__ = [
-    "AddResult",
     "CampaignClient",
     "CampaignInfo",
     "ClientStats",
-    "RecordOutcome",
+    "LARGEST_BATCH",
     "RetryPolicy",
     "preflight",
 ]
 
-DELETE_FALLBACK_NOTE = "DELETE accepted the data token; using it for the rest of the run"
 RECORDS_PREFIX = "records.record.item"
-
-
-@dataclass(frozen=True, slots=True)
-class AddResult:
-    """One chunk's answer from add_chunk.
-
-    outcomes is None when one request added every record (each 200, no message): the usual
-    case, kept free of per-record objects; `attempts` requests carried them and `resent` says
-    whether an earlier one ended without a usable answer. Otherwise one outcome per id, in order.
-    """
-
-    attempts: int
-    resent: bool
-    outcomes: list[RecordOutcome] | None
-
-    def expand(self, ids: Sequence[int]) -> list[RecordOutcome]:
-        if self.outcomes is not None:
-            return self.outcomes
-        return [RecordOutcome(c, 200, None, self.attempts, self.resent) for c in ids]
+LARGEST_BATCH = 100_000  # the most --chunk-size allows; nobody states the API's own limit
+CAPABILITIES = Capabilities("vcc", LARGEST_BATCH, atomic_batches=False, can_view=True,
+                            can_delete=True)
 
 
 class _Refused(Exception):
@@ -115,18 +101,13 @@ def _campaign_missing(message: str) -> bool:
     return "campaign" in m and "customer" not in m
 
 
-def _ambiguous(exc: TransientError) -> bool:
-    """Might the server have acted on the request before this failure? (429/503: refused first.)"""
-    if isinstance(exc, NotSent):
-        return False
-    return not (isinstance(exc, ServerBusy) and exc.status in (429, 503))
+class CampaignClient(Calls):
+    capabilities = CAPABILITIES
 
-
-class CampaignClient:
     def __init__(
         self,
         base_url: str,
-        credentials: Credentials,
+        credentials: Credentials | LegacyAuth,
         *,
         concurrency: int = 4,
         retry: RetryPolicy | None = None,
@@ -135,25 +116,12 @@ class CampaignClient:
         recover_successes: int = 20,
         recover_seconds: float = 5.0,
     ) -> None:
-        self.retry = retry or RetryPolicy()
-        self.stats = ClientStats()
-        self.limiter = AdaptiveLimiter(
-            concurrency,
-            self.stats,
-            recover_successes=recover_successes,
-            recover_seconds=recover_seconds,
-        )
-        self._transport = Transport(base_url, credentials, timeout=timeout, pool=concurrency + 4)
-        self._on_notice = on_notice
-        self._delete_kind = self._transport.kind("action")
-        self._delete_confirmed = False
-        self.notices: list[str] = []  # sentences worth telling the user (e.g. Decision 1)
-        self._refused: dict[int, CampaignRefused] = {}  # campaign -> its refusal of deletes
-        self.pacer: RatePacer | None = None  # --max-rate, for every attempt of the run
-        self.on_retry: Callable[[TransientError, float], None] | None = None  # --log-file
-        self.stop: asyncio.Event | None = None  # the run's stop event: it cuts every wait
-        self._sleep = self._pause  # tests swap this to observe waits
-        self.limiter._sleep = self._pause
+        super().__init__(concurrency=concurrency, retry=retry, timeout=timeout,
+                         on_notice=on_notice, recover_successes=recover_successes,
+                         recover_seconds=recover_seconds)
+        self.auth = credentials if isinstance(credentials, LegacyAuth) else LegacyAuth(credentials)
+        self._transport = Transport(base_url, timeout=timeout, pool=concurrency + 4)
+        self._refused: dict[int | str, CampaignRefused] = {}  # campaign -> its refusal of deletes
 
     # -- lifecycle -------------------------------------------------------------------------------
     async def __aenter__(self) -> CampaignClient:
@@ -170,90 +138,30 @@ class CampaignClient:
     @property
     def delete_token_kind(self) -> str:
         """The token kind DELETE uses now: 'action' until a 401 proves the data token is wanted."""
-        return self._delete_kind
+        return self.auth.delete_kind
 
-    def notice(self, text: str) -> None:
-        self._notice(text)
-
-    def _notice(self, text: str) -> None:
-        self.notices.append(text)
-        if self._on_notice is not None:
-            self._on_notice(text)
-
-    async def _pause(self, seconds: float) -> None:
-        await pause(seconds, self.stop)
-
-    async def _wait(self, failures: int, exc: TransientError) -> None:
-        retry_after = exc.retry_after if isinstance(exc, ServerBusy) else None
-        if retry_after is not None and retry_after > self.retry.max_retry_after:
-            raise too_long(retry_after, self.retry.max_retry_after)
-        wait = self.retry.delay(failures, retry_after)
-        if retry_after is not None:
-            self.limiter.hold(wait)  # the server asked everyone to wait, not just this request
-        if self.on_retry is not None:
-            self.on_retry(exc, wait)
-        reason = "as the server asked (Retry-After)" if retry_after is not None and \
-            wait == retry_after else "before trying again"
-        if isinstance(exc, RequestTimeout) and self._transport.timeout > LOUD_WAIT:
-            # The silence was the wait for the answer itself: say so before the next one.
-            self._notice(f"{exc}; trying again (attempt {failures + 1} of "
-                         f"{self.retry.max_attempts})")
-        announce(wait, f"{reason} after: {exc}", self._notice)
-        await self._sleep(wait)
-
-    async def _request(
-        self, method: str, path: str, kind: str, what: str, body: bytes | None = None,
-        cap: int = ANSWER_CAP,
-    ) -> Reply:
-        """One attempt through the limiter, counted."""
-        async with self.limiter.slot() as slot:
-            return await self._attempt(slot, method, path, kind, what, body, cap)
-
-    async def _attempt(
-        self, slot: Any, method: str, path: str, kind: str, what: str, body: bytes | None = None,
-        cap: int = ANSWER_CAP,
-    ) -> Reply:
-        """One request while holding `slot`; feeds the limiter and the counters."""
-        if self.pacer is not None:
-            await self.pacer.wait()
-        self.stats.requests += 1
-        try:
-            reply = await self._transport.request(method, path, kind, what, body, cap)
-        except (ConnectionFailed, RequestTimeout):
-            self.stats.network_errors += 1
-            raise
-        if reply.status == 429:
-            slot.throttled()
-            self.stats.throttled += 1
-        elif reply.status >= 500:
-            self.stats.server_errors += 1
-        else:
-            slot.ok = reply.status < 400
-        return reply
+    def _send_once(self, method: str, path: str, kind: str, what: str,
+                   body: bytes | None = None, cap: int = ANSWER_CAP) -> Any:
+        """The request as the shared loop sends it (api/_calls.py `Send`)."""
+        headers = self.auth.headers_of(kind)  # type: ignore[arg-type]
+        return lambda: self._transport.request(method, path, headers, what, body, cap)
 
     async def _call(
-        self, method: str, path: str, wanted: str, what: str, body: bytes | None = None
+        self, method: str, path: str, purpose: Purpose, what: str, body: bytes | None = None
     ) -> Reply:
         """A small call retried per policy; returns the first answer that is not transient."""
-        kind = self._transport.kind(wanted)
-        failures = 0
-        while True:
-            ATTEMPT.set(failures + 1)
-            try:
-                reply = await self._request(method, path, kind, what, body, SMALL_ANSWER_CAP)
-                raise_for_common(reply, kind)
-                return reply
-            except TransientError as exc:
-                failures += 1
-                if failures >= self.retry.max_attempts:
-                    raise
-                self.stats.retries += 1
-                await self._wait(failures, exc)
+        kind = self.auth.kind_for(purpose)
+        result, _ = await self._retrying(
+            self._send_once(method, path, kind, what, body, SMALL_ANSWER_CAP),
+            lambda reply: raise_for_common(reply, kind))
+        if isinstance(result, TransientError):
+            raise result
+        return result
 
     # -- campaign status -----------------------------------------------------------------------
     async def campaign_status(self, campaign_id: int) -> CampaignInfo:
         path = spec.CAMPAIGN_STATUS_PATH.format(campaign_id=campaign_id)
-        reply = await self._call("GET", path, "data", f"the status of campaign {campaign_id}")
+        reply = await self._call("GET", path, "read", f"the status of campaign {campaign_id}")
         if reply.status == 404:
             raise CampaignNotFound(f"campaign {campaign_id} was not found (HTTP 404)", status=404)
         if reply.status != 200:
@@ -271,7 +179,7 @@ class CampaignClient:
         path = spec.CAMPAIGN_CHANGE_PATH.format(campaign_id=campaign_id)
         body = orjson.dumps({"status": status})
         what = f"the status change of campaign {campaign_id}"
-        reply = await self._call("POST", path, "action", what, body)
+        reply = await self._call("POST", path, "write", what, body)
         if reply.status == 404:
             raise CampaignNotFound(f"campaign {campaign_id} was not found (HTTP 404)", status=404)
         if not 200 <= reply.status < 300:
@@ -279,7 +187,19 @@ class CampaignClient:
                               status=reply.status)
         return server_message(reply.body) or spec.MSG_STATUS_CHANGED
 
+    async def status(self, campaign: int | str) -> CampaignInfo:
+        """`CampaignService.status`: the campaign's info (Decision 10's read)."""
+        return await self.campaign_status(int(campaign))
+
+    async def preflight(self, campaign: int | str, *, deletes: bool = False) -> CampaignInfo:
+        """`CampaignService.preflight`: see `preflight` below (Decisions 10 and 12)."""
+        return await preflight(self, int(campaign), deletes=deletes)
+
     # -- add records ---------------------------------------------------------------------------
+    async def add_batch(self, campaign: int | str, batch: RecordBatch) -> AddResult:
+        """`CampaignService.add_batch`: the legacy API carries ids and call times only."""
+        return await self.add_chunk(int(campaign), batch.ids, batch.schedules)  # type: ignore[arg-type]
+
     async def add_records(
         self,
         campaign_id: int,
@@ -322,8 +242,9 @@ class CampaignClient:
         self, campaign_id: int, body: bytes, n: int
     ) -> list[Any]:
         path = spec.ADD_PATH.format(campaign_id=campaign_id)
-        kind = self._transport.kind("action")
-        reply = await self._request("POST", path, kind, f"a request of {n} records", body)
+        kind = self.auth.kind_for("write")
+        reply = await self._request(self._send_once("POST", path, kind,
+                                                    f"a request of {n} records", body))
         status = reply.status
         if 200 <= status < 300:
             check_entries(reply.body, n, f"a request of {n} records")
@@ -383,18 +304,19 @@ class CampaignClient:
             try:
                 answer = await self._post_once(campaign_id, body, n)
             except TransientError as exc:
-                last_error, resent, error = str(exc), resent or _ambiguous(exc), exc
+                last_error, resent, error = str(exc), resent or ambiguous(exc), exc
                 trace[0] = trace[0] or resent
             except _Refused as refused:
                 split = list(range(len(ids))) if todo is None else todo
                 if len(split) == 1:
                     i = split[0]
                     out[i] = RecordOutcome(ids[i], refused.status, refused.message,
-                                           prior + tries, resent)
+                                           prior + tries, resent,
+                                           refused.message == spec.MSG_DUPLICATE)
                     return None
                 self.stats.splits += 1
                 half = len(split) // 2
-                await _all(
+                await gather_or_cancel(
                     self._send(campaign_id, ids, schedules, part, out, prior + tries, resent,
                                trace)
                     for part in (split[:half], split[half:])
@@ -424,23 +346,8 @@ class CampaignClient:
             await self._wait(failures, error)
 
     # -- delete ----------------------------------------------------------------------------------
-    def _switch_delete_token(self, failed_kind: str) -> bool:
-        """Decision 1: after a 401 with the action token, try the data token once."""
-        if failed_kind != self._delete_kind:
-            return True  # another request already switched: retry with the current kind
-        if (failed_kind == "action" and not self._delete_confirmed
-                and self._transport.distinct_tokens()):
-            self._delete_kind = "data"
-            return True
-        return False
-
-    def _confirm_delete_token(self, kind: str) -> None:
-        if not self._delete_confirmed and kind == self._delete_kind:
-            self._delete_confirmed = True
-            if kind == "data" and self._transport.kind("action") == "action":
-                self._notice(DELETE_FALLBACK_NOTE)
-
-    async def delete_record(self, campaign_id: int, customer_id: int) -> RecordOutcome:
+    async def delete_record(self, campaign_id: int | str,
+                            customer_id: int | str) -> RecordOutcome:
         """204 deleted (any 2xx is reported as it came), 404 absent, 400 refused; None = failed.
         A terminal error says in `maybe_taken` whether an earlier try may have deleted it."""
         trace = [False]
@@ -452,7 +359,7 @@ class CampaignClient:
                 self._refused[campaign_id] = exc
             raise
 
-    async def _delete_record(self, campaign_id: int, customer_id: int,
+    async def _delete_record(self, campaign_id: int | str, customer_id: int | str,
                              trace: list[bool]) -> RecordOutcome:
         path = spec.DELETE_PATH.format(campaign_id=campaign_id, customer_id=customer_id)
         what = f"the delete of customer {customer_id}"
@@ -466,13 +373,13 @@ class CampaignClient:
                     refused = self._refused.get(campaign_id)
                     if refused is not None:  # the campaign refused deletes: do not even send
                         raise type(refused)(str(refused), status=refused.status)
-                    kind = self._delete_kind  # read once we may send: an earlier answer may switch it
-                    reply = await self._attempt(slot, "DELETE", path, kind, what,
-                                                cap=SMALL_ANSWER_CAP)
+                    kind = self.auth.delete_kind  # read once we may send: an answer may switch it
+                    reply = await self._attempt(slot, self._send_once(
+                        "DELETE", path, kind, what, cap=SMALL_ANSWER_CAP))
                 if reply.status in (401, 403):
-                    if self._switch_delete_token(kind):
+                    if self.auth.switch_delete(kind):
                         continue
-                    if kind == "data" and self._transport.kind("action") == "action":
+                    if kind == "data" and self.auth.kind_for("write") == "action":
                         raise AuthError(
                             "neither the action token nor the data token was accepted for "
                             f"DELETE (HTTP {reply.status})",
@@ -481,7 +388,7 @@ class CampaignClient:
                 raise_for_common(reply, kind)
             except TransientError as exc:
                 failures += 1
-                resent = resent or _ambiguous(exc)
+                resent = resent or ambiguous(exc)
                 trace[0] = resent
                 if failures >= self.retry.max_attempts:
                     return RecordOutcome(customer_id, None, str(exc), tries, resent)
@@ -494,7 +401,9 @@ class CampaignClient:
                 raise CampaignNotFound(f"campaign {campaign_id} was not found (HTTP 404): {msg}",
                                        status=404)
             if 200 <= status < 300 or status == 404:
-                self._confirm_delete_token(kind)
+                note = self.auth.confirm_delete(kind)
+                if note is not None:
+                    self._notice(note)
                 return RecordOutcome(customer_id, status, None if status < 300 else msg, tries,
                                      resent)
             if status in (400, 409, 422):
@@ -511,20 +420,21 @@ class CampaignClient:
             await self._wait(failures, BadResponse(err))
 
     # -- view records ----------------------------------------------------------------------------
-    async def iter_records(self, campaign_id: int) -> AsyncIterator[dict[str, Any]]:
+    async def iter_records(self, campaign_id: int | str) -> AsyncIterator[dict[str, Any]]:
         """Every record of records.json, parsed as a stream (Decision 11).
 
         Retried like any call until the first record is yielded; after that a failure raises
         (a half-read listing cannot be resumed: the API has no paging).
         """
         path = spec.RECORDS_PATH.format(campaign_id=campaign_id)
-        kind = self._transport.kind("data")
+        kind = self.auth.kind_for("read")
+        headers = self.auth.headers("read")
         what = f"the records of campaign {campaign_id}"
         failures = 0
         started = False
         while True:
             try:
-                async with self._transport.stream(path, kind, what) as sr:
+                async with self._transport.stream(path, headers, what) as sr:
                     self.stats.requests += 1
                     if sr.status != 200:
                         reply = sr.reply(await sr.read_all())
@@ -548,16 +458,6 @@ class CampaignClient:
                 await self._wait(failures, exc)
 
 
-async def _all(coros: Any) -> None:
-    """Run coroutines concurrently; on the first error cancel the rest and raise that error."""
-    tasks = [asyncio.ensure_future(c) for c in coros]
-    try:
-        await asyncio.gather(*tasks)
-    except BaseException:
-        for t in tasks:
-            t.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        raise
 
 
 async def preflight(client: CampaignClient, campaign_id: int, *,

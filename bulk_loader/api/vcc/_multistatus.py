@@ -1,5 +1,8 @@
 """The add-records exchange as data: the request body, and the 207 answer matched by customer-id
 (docs/contract.md Decision 4). Pure logic, no I/O; hot path (one call per chunk), so kept lean.
+
+An answer `Duplicate customer` sets `RecordOutcome.duplicate` (api/_service.py): the legacy
+API's way of saying the campaign already holds the id; whose it is, upload decides.
 """
 
 from __future__ import annotations
@@ -8,29 +11,13 @@ from collections.abc import Sequence
 from itertools import repeat
 from operator import contains, itemgetter, methodcaller
 from types import NoneType
-from typing import Any, NamedTuple
+from typing import Any
 
 import orjson
 
+from bulk_loader.api._service import RecordOutcome
 from bulk_loader.errors import BadResponse
-
-
-class RecordOutcome(NamedTuple):
-    """What became of one record.
-
-    http_status: 200 added; 4xx refused, with the server's `message`; None when every attempt
-    failed (message = the last error, as a sentence). For DELETE: 204 deleted, 404 absent.
-    attempts: requests that carried this record. resent: an earlier attempt that carried it ended
-    without a usable answer (timeout, dropped connection, 5xx, garbled or partial answer), so the
-    server may have taken it then; a later `Duplicate customer` is then most likely our own
-    (docs/contract.md Decision 7 reasoning, applied within a run).
-    """
-
-    customer_id: int
-    http_status: int | None
-    message: str | None
-    attempts: int
-    resent: bool = False
+from bulk_loader.spec import MSG_DUPLICATE
 
 
 def _ids_only(ids: Sequence[Any]) -> bytes:
@@ -190,7 +177,8 @@ def match_answer(
                 if lazy:
                     return None
                 made = map(_new, repeat(RecordOutcome),
-                           zip(sent, repeat(200), repeat(None), repeat(attempts), repeat(resent)))
+                           zip(sent, repeat(200), repeat(None), repeat(attempts), repeat(resent),
+                               repeat(False)))
                 if full:
                     out[:] = made
                 else:
@@ -206,7 +194,8 @@ def match_answer(
                         missing.append(i)
                         out[i] = None
                     else:
-                        out[i] = _new(RecordOutcome, (cid, status, message, attempts, resent))
+                        out[i] = _new(RecordOutcome, (cid, status, message, attempts, resent,
+                                                      message == MSG_DUPLICATE))
                 return missing
     get = index_entries(entries).get
     missing = []
@@ -217,5 +206,6 @@ def match_answer(
             missing.append(i)
             out[i] = None
         else:
-            out[i] = _new(RecordOutcome, (cid, hit[0], hit[1], attempts, resent))
+            out[i] = _new(RecordOutcome, (cid, hit[0], hit[1], attempts, resent,
+                                          hit[1] == MSG_DUPLICATE))
     return missing
