@@ -27,7 +27,7 @@ RESUME = "nothing was lost, run the same command again to resume."
 @pytest.fixture(autouse=True)
 def fast_retries(monkeypatch: pytest.MonkeyPatch) -> None:
     """The CLI has no retry flag: give its client a short policy so a dead server costs ms."""
-    monkeypatch.setattr("bulk_loader.api.vcc._client.RetryPolicy", lambda: FAST)
+    monkeypatch.setattr("bulk_loader.api._calls.RetryPolicy", lambda: FAST)
 
 
 def closed_port() -> int:

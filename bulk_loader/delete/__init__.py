@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from bulk_loader.delete._run import (
         DeleteOptions,
         run_delete,
+        run_delete_async,
     )
     from bulk_loader.delete._summary import (
         format_summary,
@@ -21,12 +22,14 @@ _WHERE = {
     "DeleteOptions": "_run",
     "format_summary": "_summary",
     "run_delete": "_run",
+    "run_delete_async": "_run",
 }
 
 __all__ = [
     "DeleteOptions",
     "format_summary",
     "run_delete",
+    "run_delete_async",
 ]
 
 

@@ -2,21 +2,32 @@
 
     outcome = run_delete(DeleteOptions(campaign_id=125, endpoint=..., credentials=...,
                                        journal_path=..., file=Path("optouts.csv")))   # or source_run="upload-3"
+    outcome = await run_delete_async(opts)   # the same, inside a running event loop
     outcome.summary, outcome.exit_code
 
 A delete run is keyed like an upload: (file sha256, campaign, endpoint) for a file, and (source
 run, campaign, endpoint) for `--run`. The same command again resumes it; a finished run prints its
-summary and sends nothing; `new_run` starts afresh.
+summary and sends nothing; `new_run` starts afresh. The run follows the lifecycle it shares with
+upload (runs/_lifecycle.py); `DeleteStages` fills in its stages.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, Final
 
-from bulk_loader.api import CampaignService, ServiceConfig, open_service, require
+from bulk_loader.api import (
+    CampaignService,
+    Capabilities,
+    ServiceConfig,
+    capabilities_of,
+    open_service,
+    require,
+)
 from bulk_loader.delete._busy import retry_busy
 from bulk_loader.delete._load import (
     LEFT,
@@ -28,8 +39,8 @@ from bulk_loader.delete._load import (
     source_run_for,
 )
 from bulk_loader.delete._options import DeleteOptions, DeleteOutcome
-from bulk_loader.delete._send import BUSY, Tally, exit_code_for, send_deletes
-from bulk_loader.delete._summary import Progress, build_summary
+from bulk_loader.delete._send import BUSY, exit_code_for, send_deletes
+from bulk_loader.delete._summary import build_summary
 from bulk_loader.errors import (
     EXIT_STOPPED,
     EXIT_USAGE,
@@ -39,7 +50,7 @@ from bulk_loader.errors import (
 )
 from bulk_loader.journal import OPEN_CHUNK_STATES, Journal, JournalThread, Run
 from bulk_loader.outcome import early_end
-from bulk_loader.runs import ctrl_c
+from bulk_loader.runs import Progress, Tally, ctrl_c, live, run_sync
 from bulk_loader.states import RunState, count_open
 
 DECLINED: Final = "declined"  # asked, the user said no: resumable, nothing sent in that invocation
@@ -48,67 +59,61 @@ DECLINED: Final = "declined"  # asked, the user said no: resumable, nothing sent
 
 
 def run_delete(opts: DeleteOptions) -> DeleteOutcome:
+    """`run_delete_async` from plain code (no event loop running)."""
+    return run_sync(run_delete_async(opts))
+
+
+async def run_delete_async(opts: DeleteOptions) -> DeleteOutcome:
+    """The delete's core; works inside a running event loop (a library caller's own)."""
     started = time.monotonic()
     if (opts.file is None) == (opts.source_run is None):
         raise UsageError("give either a FILE of customer ids or --run RUN_ID, not both")
     if opts.concurrency < 1 or opts.chunk_size < 1:
         raise UsageError("--concurrency must be at least 1")
-    sha = file_key(opts)
-    with Journal.open(opts.journal_path) as journal:
-        source = source_run_for(journal, opts) if opts.source_run else None
-        earlier = find_existing(journal, opts, sha)
-        if earlier is not None and earlier.state == "completed":
-            return _finished(earlier)
-        name = _preflight(opts)  # before creating a run: a wrong campaign leaves no trace
-        run = find_or_create(journal, opts, sha)
-        with journal.lock_run(run):
-            run = journal.refresh(run)
-            if run.state == "completed":
-                return _finished(run)
-            return _locked(opts, journal, run, source, name, started)
+    return await live(DeleteStages(opts, started))
 
 
-def _preflight(opts: DeleteOptions) -> str | None:
-    """The campaign exists, takes deletes (not stopped, dynamic, enabled: Decision 12) and the
-    data token reads it; returns its name for the prompt."""
-    if not opts.preflight:
-        return None
+class DeleteStages:
+    """The delete's stages of the shared lifecycle (runs/_lifecycle.py)."""
 
-    async def go() -> str | None:
-        async with _service(opts, concurrency=4) as client:
-            if not client.capabilities.can_view:  # nothing to read: the deletes say it
-                return None
-            return getattr(await client.preflight(opts.campaign_id, deletes=True), "name", None)
+    def __init__(self, opts: DeleteOptions, started: float) -> None:
+        self.opts = opts
+        self.started = started
+        self.journal_path = opts.journal_path
+        self.capabilities: Capabilities = capabilities_of(_config(opts, 1).api)
+        require(self.capabilities, "delete", "delete")
+        self.sha = file_key(opts)
+        self.source: Run | None = None
+        self.name: str | None = None
+        self.to_send = 0
 
-    return asyncio.run(go())
+    def earlier(self, journal: Journal) -> Run | None:
+        self.source = source_run_for(journal, self.opts) if self.opts.source_run else None
+        return find_existing(journal, self.opts, self.sha)
 
+    def finished(self, journal: Journal, run: Run, *, locked: bool) -> DeleteOutcome:
+        return _finished(run)
 
-def _service(opts: DeleteOptions, *, concurrency: int) -> CampaignService:
-    service = open_service(ServiceConfig(opts.endpoint, opts.credentials,
-                                         concurrency=concurrency, retry=opts.retry,
-                                         timeout=opts.timeout, on_notice=opts.notice))
-    require(service.capabilities, "delete", "delete")
-    return service
+    async def preflight(self) -> str | None:
+        self.name = await _preflight(self.opts)  # before creating a run: no trace if wrong
+        return self.name
 
+    def create(self, journal: Journal) -> Run:
+        return find_or_create(journal, self.opts, self.sha)
 
-def _finished(run: Run) -> DeleteOutcome:
-    summary = dict(run.summary or {})
-    summary["note"] = (f"run {run.run_id} already finished on {run.finished_at}; nothing was "
-                       "sent (use --new-run to delete again)")
-    return DeleteOutcome(summary, run.exit_code if run.exit_code is not None else 0)
+    def whole_run(self) -> AbstractContextManager[Any]:
+        return contextlib.nullcontext()
 
-
-def _locked(opts: DeleteOptions, journal: Journal, run: Run, source: Run | None,
-            name: str | None, started: float) -> DeleteOutcome:
-    resumed = run.state != "loading"
-    if run.state == "loading":
+    def load(self, journal: Journal, run: Run, info: Any) -> DeleteOutcome | None:
+        """Phase 1: the ids to delete, from a file or from an earlier run, journaled."""
         journal.reset_run_records(run)
         try:
-            if source is not None:
-                load_from_run(journal, run, source, opts.chunk_size)
+            if self.source is not None:
+                load_from_run(journal, run, self.source, self.opts.chunk_size)
             else:
-                assert opts.file is not None
-                load_from_file(journal, run, opts.file, opts.reader, opts.chunk_size)
+                assert self.opts.file is not None
+                load_from_file(journal, run, self.opts.file, self.opts.reader,
+                               self.opts.chunk_size)
         except BulkLoaderError as exc:
             journal.reset_run_records(run)
             journal.set_state(run, "failed", exit_code=exc.exit_code,
@@ -116,25 +121,63 @@ def _locked(opts: DeleteOptions, journal: Journal, run: Run, source: Run | None,
                                        "exit_code": exc.exit_code, "error": str(exc)})
             raise
         journal.set_state(run, "sending")
-        run = journal.refresh(run)
-    counts = journal.counts(run)
-    to_send = count_open(counts) + counts.get(BUSY, 0)
-    if to_send:
-        where = f"campaign {opts.campaign_id}" + (f' ("{name}")' if name else "")
-        done = sum(n for s, n in counts.items()
-                   if s not in (*OPEN_CHUNK_STATES, "invalid", BUSY, LEFT))
-        text = (f"Delete {to_send:,} records from {where} at {opts.endpoint}?"
-                + (f" (resuming {run.run_id}: {done:,} already done)" if done else ""))
-        if not opts.confirm(text):
-            journal.set_state(run, DECLINED, exit_code=EXIT_USAGE)
-            summary = build_summary(journal, run, DECLINED, EXIT_USAGE, Tally(), started, resumed,
-                                    "nothing was deleted: the confirmation was declined.")
-            return DeleteOutcome(summary, EXIT_USAGE)
-    journal.set_state(run, "sending")
-    sent = _Sent(Tally())
-    if to_send:
-        sent = asyncio.run(_send(opts, journal, run, to_send))
-    return _finish(journal, run, sent, started, resumed)
+        return None
+
+    def resume(self, journal: Journal, run: Run) -> None:
+        return None  # a delete run resumes as it was loaded
+
+    def confirm(self, journal: Journal, run: Run, resumed: bool) -> DeleteOutcome | None:
+        """Asked once the count is known; a no leaves the run open (declined, exit 2)."""
+        opts = self.opts
+        counts = journal.counts(run)
+        self.to_send = to_send = count_open(counts) + counts.get(BUSY, 0)
+        if to_send:
+            where = f"campaign {opts.campaign_id}" + (f' ("{self.name}")' if self.name else "")
+            done = sum(n for s, n in counts.items()
+                       if s not in (*OPEN_CHUNK_STATES, "invalid", BUSY, LEFT))
+            text = (f"Delete {to_send:,} records from {where} at {opts.endpoint}?"
+                    + (f" (resuming {run.run_id}: {done:,} already done)" if done else ""))
+            if not opts.confirm(text):
+                journal.set_state(run, DECLINED, exit_code=EXIT_USAGE)
+                summary = build_summary(journal, run, DECLINED, EXIT_USAGE, Tally(),
+                                        self.started, resumed,
+                                        "nothing was deleted: the confirmation was declined.")
+                return DeleteOutcome(summary, EXIT_USAGE)
+        journal.set_state(run, "sending")
+        return None
+
+    async def send(self, journal: Journal, run: Run, *, first_batch_alone: bool) -> _Sent:
+        if not self.to_send:
+            return _Sent(Tally())
+        return await _send(self.opts, journal, run, self.to_send)
+
+    def finish(self, journal: Journal, run: Run, sent: _Sent, resumed: bool) -> DeleteOutcome:
+        return _finish(journal, run, sent, self.started, resumed)
+
+
+async def _preflight(opts: DeleteOptions) -> str | None:
+    """The campaign exists, takes deletes (not stopped, dynamic, enabled: Decision 12) and the
+    data token reads it; returns its name for the prompt."""
+    if not opts.preflight:
+        return None
+    async with _service(opts, concurrency=4) as client:
+        return getattr(await client.preflight(opts.campaign_id, deletes=True), "name", None)
+
+
+def _config(opts: DeleteOptions, concurrency: int) -> ServiceConfig:
+    return ServiceConfig(opts.endpoint, opts.credentials, concurrency=concurrency,
+                         retry=opts.retry, timeout=opts.timeout, on_notice=opts.notice)
+
+
+def _service(opts: DeleteOptions, *, concurrency: int) -> CampaignService:
+    return open_service(_config(opts, concurrency))
+
+
+def _finished(run: Run) -> DeleteOutcome:
+    summary = dict(run.summary or {})
+    summary["note"] = (f"run {run.run_id} already finished on {run.finished_at}; nothing was "
+                       "sent (use --new-run to delete again)")
+    return DeleteOutcome(summary, run.exit_code if run.exit_code is not None else 0)
 
 
 @dataclass
@@ -150,11 +193,13 @@ class _Sent:
 async def _send(opts: DeleteOptions, journal: Journal, run: Run, total: int) -> _Sent:
     tally = Tally()
     stop = asyncio.Event()
-    progress = Progress(opts.progress, total)
+    progress = Progress(opts.progress)
+    progress.start_deleting(total)
 
     def on_chunk(size: int, rows: Any) -> None:
-        tally.add(size, rows)
-        progress.update(tally)
+        tally.add_chunk(size, rows, "deleted")
+        progress.counted(tally.done, deleted=tally.deleted, absent=tally.absent,
+                         failed=tally.failed)
 
     client = _service(opts, concurrency=opts.concurrency)
     client.stop = stop  # Ctrl-C cuts a backoff or Retry-After wait at once

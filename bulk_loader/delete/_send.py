@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 
 from bulk_loader import spec
 from bulk_loader.api import CampaignService, RecordOutcome
@@ -74,31 +73,6 @@ def finish_delete_chunk(journal: Journal, run: Run, chunk: Chunk, notes: list[Ou
     with journal.transaction():
         journal.finish_chunk(run, chunk.chunk, OK_STATE, 204, attempts, notes)
         release_gone(journal, run, chunk.ids, chunk.rows, notes)
-
-
-@dataclass
-class Tally:
-    """Live counts for progress lines; the journal stays the truth."""
-
-    deleted: int = 0
-    absent: int = 0
-    failed: int = 0
-    rejected: int = 0
-    busy: int = 0
-    by_state: dict[str, int] = field(default_factory=dict)
-
-    def add(self, size: int, rows: Sequence[OutcomeRow]) -> None:
-        counts = {OK_STATE: size - len(rows)}
-        for r in rows:
-            counts[r[3]] = counts.get(r[3], 0) + 1
-        for state, n in counts.items():
-            self.by_state[state] = self.by_state.get(state, 0) + n
-            if hasattr(self, state):
-                setattr(self, state, getattr(self, state) + n)
-
-    @property
-    def done(self) -> int:
-        return sum(self.by_state.values())
 
 
 async def _delete_chunk(

@@ -1,16 +1,15 @@
-"""The delete summary (one dict: stored in the journal, printed by --json) and its text form,
-and the delete's progress line."""
+"""The delete summary (one dict: stored in the journal, printed by --json) and its text form."""
 
 from __future__ import annotations
 
-import sys
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bulk_loader import __version__
-from bulk_loader.delete._send import NOTE_CONFIRMED, Tally
+from bulk_loader.delete._send import NOTE_CONFIRMED
 from bulk_loader.journal import Journal, Run
+from bulk_loader.runs import Tally
 from bulk_loader.states import DELETE_OUTCOMES, FAILED_STATES
 from bulk_loader.upload import iso_utc
 
@@ -70,33 +69,3 @@ def format_summary(s: dict[str, Any]) -> str:
     lines.append(f"wall time {s['wall_seconds']:.1f} s; details: bulk-loader report "
                  f"{s['run_id']} --output {s['run_id']}.xlsx")
     return "\n".join(lines)
-
-
-class Progress:
-    """A tqdm bar on a terminal, a plain line every few seconds otherwise, or nothing."""
-
-    def __init__(self, mode: str, total: int, every: float = 5.0) -> None:
-        self.mode, self.total, self.every = mode, total, every
-        self._last = self._start = time.monotonic()
-        self._bar: Any = None
-        if mode == "bar":
-            from tqdm import tqdm
-
-            self._bar = tqdm(total=total, unit="rec", file=sys.stderr, dynamic_ncols=True)
-
-    def update(self, t: Tally) -> None:
-        if self._bar is not None:
-            self._bar.n = t.done
-            self._bar.set_postfix(deleted=t.deleted, absent=t.absent, failed=t.failed,
-                                  refresh=False)
-            self._bar.update(0)
-        elif self.mode == "plain" and time.monotonic() - self._last >= self.every:
-            self._last = time.monotonic()
-            rate = t.done / max(1e-9, self._last - self._start)
-            print(f"deleting: {t.done:,}/{self.total:,} records, {rate:,.0f}/s, deleted "
-                  f"{t.deleted:,}, absent {t.absent:,}, failed {t.failed:,}", file=sys.stderr,
-                  flush=True)
-
-    def close(self) -> None:
-        if self._bar is not None:
-            self._bar.close()

@@ -23,6 +23,11 @@ if TYPE_CHECKING:
         ctrl_c,
         install_sigterm,
     )
+    from bulk_loader.runs._lifecycle import (
+        Stages,
+        live,
+        run_sync,
+    )
     from bulk_loader.runs._metrics import (
         check_metrics_path,
         write_metrics,
@@ -45,6 +50,9 @@ if TYPE_CHECKING:
     from bulk_loader.runs._run_log import (
         RunLog,
     )
+    from bulk_loader.runs._tally import (
+        Tally,
+    )
 
 # Each name is imported on first use (PEP 562), so that a command loads only what it runs:
 # `bulk-loader --version` took 0.10 s with each subpackage loaded whole, 0.06 s this way.
@@ -54,8 +62,12 @@ _WHERE = {
     "Patience": "_ride_out",
     "Progress": "_progress",
     "RunLog": "_run_log",
+    "Stages": "_lifecycle",
+    "live": "_lifecycle",
+    "run_sync": "_lifecycle",
     "Stamp": "_run_key",
     "THRESHOLDS": "_gc_relax",
+    "Tally": "_tally",
     "Terminated": "_interrupt",
     "check_metrics_path": "_metrics",
     "choose_mode": "_progress",
@@ -78,8 +90,10 @@ __all__ = [
     "Patience",
     "Progress",
     "RunLog",
+    "Stages",
     "Stamp",
     "THRESHOLDS",
+    "Tally",
     "Terminated",
     "check_metrics_path",
     "choose_mode",
@@ -91,8 +105,10 @@ __all__ = [
     "left_behind",
     "left_behind_notice",
     "limit_for",
+    "live",
     "parse_duration",
     "relaxed_gc",
+    "run_sync",
     "write_metrics",
 ]
 

@@ -1,7 +1,9 @@
 """Progress on stderr: a tqdm bar on a terminal, a plain line every few seconds otherwise.
 
 `--quiet` shows nothing. Updates are throttled so that progress costs nothing measurable at
-5M records (the sender calls `sending()` once per chunk).
+5M records (the sender calls `sending()` once per chunk). One class for both runs: upload reads
+(`reading`) then sends (`start_sending`, `sending`); delete deletes (`start_deleting`,
+`counted`).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ class Progress:
         self._started = time.monotonic()
         self._total = 0
         self._base = 0
+        self._verb = "sending"
 
     def _emit(self, text: str) -> None:
         print(text, file=self.stream, flush=True)
@@ -76,14 +79,29 @@ class Progress:
             else:
                 self._emit(f"sending: {total - done:,} records to send ({done:,} settled before)")
 
+    def start_deleting(self, total: int) -> None:
+        """A delete's phase 2: `total` records to delete; lines come with the counts."""
+        self.close()
+        self._verb, self._total, self._base = "deleting", total, 0
+        self._started = time.monotonic()
+        self._last = self._started
+        if self.mode == "bar":
+            from tqdm import tqdm
+
+            self._bar = tqdm(total=total, unit="rec", unit_scale=True, file=self.stream,
+                             dynamic_ncols=True, mininterval=0.5)
+
     def sending(self, settled: int, accepted: int, rejected: int, failed: int) -> None:
         """`settled` records answered in this invocation so far."""
+        self.counted(settled, accepted=accepted, rejected=rejected, failed=failed)
+
+    def counted(self, settled: int, **counts: int) -> None:
+        """`settled` records answered in this invocation so far, and the counts to show."""
         if self.mode == "none":
             return
         if self._bar is not None:
             self._bar.n = self._base + settled
-            self._bar.set_postfix(accepted=accepted, rejected=rejected, failed=failed,
-                                  refresh=False)
+            self._bar.set_postfix(refresh=False, **counts)
             self._bar.update(0)
             return
         now = time.monotonic()
@@ -94,8 +112,9 @@ class Progress:
         rate = settled / elapsed if elapsed > 0 else 0.0
         left = self._total - self._base - settled
         eta = f", ETA {left / rate:.0f} s" if rate > 0 else ""
-        self._emit(f"sending: {self._base + settled:,}/{self._total:,} records, {rate:,.0f}/s, "
-                   f"accepted {accepted:,}, rejected {rejected:,}, failed {failed:,}{eta}")
+        shown = ", ".join(f"{name} {n:,}" for name, n in counts.items())
+        self._emit(f"{self._verb}: {self._base + settled:,}/{self._total:,} records, "
+                   f"{rate:,.0f}/s, {shown}{eta}")
 
     def close(self) -> None:
         if self._bar is not None:

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
         UploadOptions,
         fallback_zone,
         run_upload,
+        run_upload_async,
     )
     from bulk_loader.upload._send import (
         CONFIRMED_ON_RESUME,
@@ -41,6 +42,7 @@ _WHERE = {
     "iso_utc": "_summary",
     "load_file": "_load",
     "run_upload": "_run",
+    "run_upload_async": "_run",
 }
 
 __all__ = [
@@ -54,6 +56,7 @@ __all__ = [
     "iso_utc",
     "load_file",
     "run_upload",
+    "run_upload_async",
 ]
 
 

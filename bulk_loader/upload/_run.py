@@ -2,8 +2,11 @@
 
     outcome = run_upload(UploadOptions(file=..., campaign_id=125, endpoint=..., credentials=...,
                                        journal_path=...))
+    outcome = await run_upload_async(opts)   # the same, inside a running event loop
     outcome.summary (dict, also stored in the journal), outcome.exit_code
 
+The run follows the lifecycle it shares with delete (runs/_lifecycle.py); `UploadStages` fills in
+its stages.
 A run is keyed by (file sha256, campaign, endpoint). The same command again resumes it; a
 finished run prints its earlier summary and sends nothing; `new_run` starts afresh.
 Phase 1 (upload_load) journals every row before anything is sent, so the 5M cap is enforced up
@@ -17,13 +20,21 @@ import contextlib
 import gc
 import time
 from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import asdict
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
 from bulk_loader import spec
-from bulk_loader.api import CampaignService, RatePacer, ServiceConfig, open_service
+from bulk_loader.api import (
+    CampaignService,
+    Capabilities,
+    RatePacer,
+    ServiceConfig,
+    capabilities_of,
+    open_service,
+)
 from bulk_loader.errors import (
     EXIT_OK,
     EXIT_SOME_FAILED,
@@ -48,16 +59,19 @@ from bulk_loader.runs import (
     Patience,
     Progress,
     Stamp,
+    Tally,
     ctrl_c,
     describe,
     file_sha256,
     left_behind,
     left_behind_notice,
+    live,
     relaxed_gc,
+    run_sync,
 )
 from bulk_loader.states import RunState, count_open
 from bulk_loader.upload._options import UploadOptions, UploadOutcome, export_options
-from bulk_loader.upload._send import Sender, SendResult, Tally
+from bulk_loader.upload._send import Sender, SendResult
 from bulk_loader.upload._summary import build_summary, iso_utc
 from bulk_loader.upload._v1 import (
     V1,
@@ -88,7 +102,8 @@ def _validator(opts: UploadOptions, info: Any) -> Any:
                      formats=opts.exports.date_formats)
 
 
-def _client(opts: UploadOptions) -> CampaignService:
+def _service_config(opts: UploadOptions) -> ServiceConfig:
+    """The back end this upload talks to, with the run's hooks (pacing, trace, retry log)."""
     if opts.max_rate and opts._pacer is None:  # one pace for the preflight and every send pass
         opts._pacer = RatePacer(opts.max_rate)
     on_retry = None
@@ -104,24 +119,30 @@ def _client(opts: UploadOptions) -> CampaignService:
         pacer=opts._pacer if opts.max_rate else None, trace=opts.trace, on_retry=on_retry)
     if is_v1(opts):  # its credentials are the API key and tenant
         config.api, config.credentials = V1, opts.auth
-    return open_service(config)
+    return config
 
 
-def _preflight(opts: UploadOptions) -> Any:
+def _client(opts: UploadOptions) -> CampaignService:
+    return open_service(_service_config(opts))
+
+
+def _capabilities(opts: UploadOptions) -> Capabilities:
+    return capabilities_of(_service_config(opts).api)
+
+
+async def _preflight(opts: UploadOptions) -> Any:
     """The campaign's info (zone, window, name), or None when not checked."""
-    if not opts.preflight:
+    if not opts.preflight or not _capabilities(opts).can_view:
         return None
 
     async def go() -> Any:
         async with _client(opts) as c:
-            if not c.capabilities.can_view:  # no status to read: the first batch goes alone
-                return None
             return await c.preflight(opts.campaign_id)
 
     patience = Patience(opts.retry_for)
     while True:
         try:
-            info = asyncio.run(go())
+            info = await go()
         except TransientError as exc:
             wait = patience.next_wait()
             _log(opts, "preflight", ok=False, reason=str(exc), retry_in_seconds=wait)
@@ -129,7 +150,7 @@ def _preflight(opts: UploadOptions) -> Any:
                 raise
             opts.notice(f"the preflight failed ({exc}); trying again in {wait:.0f} s "
                         f"({describe(patience.left())} of --retry-for left)")
-            time.sleep(wait)  # Ctrl-C or SIGTERM unwinds from here: nothing was sent yet
+            await asyncio.sleep(wait)  # Ctrl-C or SIGTERM unwinds from here: nothing was sent yet
         except ApiError as exc:
             _log(opts, "preflight", ok=False, reason=str(exc))
             raise
@@ -176,6 +197,12 @@ def _check(opts: UploadOptions) -> None:
 
 
 def run_upload(opts: UploadOptions) -> UploadOutcome:
+    """`run_upload_async` from plain code (no event loop running)."""
+    return run_sync(run_upload_async(opts))
+
+
+async def run_upload_async(opts: UploadOptions) -> UploadOutcome:
+    """The upload's core; works inside a running event loop (a library caller's own)."""
     started = time.monotonic()
     _check(opts)
     # Start-up objects never die: keep the collector from walking them again and again.
@@ -184,30 +211,128 @@ def run_upload(opts: UploadOptions) -> UploadOutcome:
     if opts.dry_run:
         from bulk_loader.upload._dry import dry_run
 
-        return dry_run(opts, _preflight(opts), _validator, started)
-    stamp = Stamp.of(opts.file)  # before the hash: a file still being written is caught
-    sha = file_sha256(opts.file)
-    with Journal.open(opts.journal_path) as journal:
-        if not opts.new_run:
-            earlier = journal.find_run("upload", sha, opts.campaign_id, opts.endpoint)
-            if earlier is not None and earlier.state == "completed":
-                return _finished(opts, journal, earlier, locked=False)
-        info = _preflight(opts)
-        file_path = opts.file_label or str(opts.file.resolve())
+        return dry_run(opts, await _preflight(opts), _validator, started)
+    return await live(UploadStages(opts, started))
+
+
+class UploadStages:
+    """The upload's stages of the shared lifecycle (runs/_lifecycle.py)."""
+
+    def __init__(self, opts: UploadOptions, started: float) -> None:
+        self.opts = opts
+        self.started = started
+        self.journal_path = opts.journal_path
+        self.capabilities = _capabilities(opts)
+        self.stamp = Stamp.of(opts.file)  # before the hash: a file still being written is caught
+        self.sha = file_sha256(opts.file)
+        self.file_path = opts.file_label or str(opts.file.resolve())
+        self.results = Path()
+        self.settings: dict[str, Any] = {}
+        self.progress = Progress(opts.progress)
+
+    def earlier(self, journal: Journal) -> Run | None:
+        if self.opts.new_run:
+            return None
+        return journal.find_run("upload", self.sha, self.opts.campaign_id, self.opts.endpoint)
+
+    def finished(self, journal: Journal, run: Run, *, locked: bool) -> UploadOutcome:
+        return _finished(self.opts, journal, run, locked=locked)
+
+    async def preflight(self) -> Any:
+        return await _preflight(self.opts)
+
+    def create(self, journal: Journal) -> Run:
+        opts, sha = self.opts, self.sha
         run, created = journal.find_or_create_run(
             "upload", sha, opts.campaign_id, opts.endpoint, new=opts.new_run,
-            file_path=file_path, settings=_settings(opts), api=V1 if is_v1(opts) else None)
+            file_path=self.file_path, settings=_settings(opts),
+            api=V1 if is_v1(opts) else None)
         if created:
             older = [r for r in left_behind(journal, sha, opts.campaign_id, opts.endpoint,
-                                            file_path) if r[0] != run.run_id]
+                                            self.file_path) if r[0] != run.run_id]
             if older:
-                opts.warn(left_behind_notice(older, file_path))
+                opts.warn(left_behind_notice(older, self.file_path))
+        return run
+
+    def whole_run(self) -> AbstractContextManager[Any]:
         # The whole run, results included, not only the hot loops: fewer GC passes throughout.
-        with journal.lock_run(run), relaxed_gc():
-            run = journal.refresh(run)
-            if run.state == "completed":
-                return _finished(opts, journal, run, locked=True)
-            return _run_locked(opts, journal, run, info, started, stamp)
+        return relaxed_gc()
+
+    def _outputs(self, run: Run) -> None:
+        """Where the results go, checked now, not after sending everything."""
+        self.settings = dict(run.settings)
+        self.results = _results_path(self.opts, run)
+        check_writable(self.results, _failures_path(self.opts, self.results))
+        self.settings.update(concurrency=self.opts.concurrency, results=str(self.results))
+
+    def load(self, journal: Journal, run: Run, info: Any) -> UploadOutcome | None:
+        """Phase 1: every row journaled (upload/_load.py); a file without rows ends the run."""
+        opts = self.opts
+        self._outputs(run)
+        settings = self.settings
+        journal.reset_run_records(run)
+        from bulk_loader.upload._load import load_file  # not needed to resume: no numpy then
+        from bulk_loader.validation import NoRowsError
+
+        validator = _validator(opts, info)
+        load = load_v1_file if is_v1(opts) else load_file
+        try:
+            loaded = load(journal, run, str(opts.file), opts.reader, validator,
+                          opts.chunk_size, self.progress.reading, export_options(opts))
+            self.stamp.check(opts.file)  # the hash was taken before the read: did it hold still?
+        except NoRowsError:
+            # An empty delta is a normal night: a completed run with nothing to send (exit 0).
+            journal.reset_run_records(run)
+            journal.update_settings(run, settings)
+            self.progress.close()
+            return _finish(opts, journal, journal.refresh(run), SendResult(Tally()),
+                           self.results, False, self.started,
+                           note=f"nothing to send: {_name(opts)} has a header and no rows")
+        except (InputFileError, UsageError) as exc:
+            summary = {"run_id": run.run_id, "state": "failed", "exit_code": exc.exit_code,
+                       "error": str(exc)}
+            journal.reset_run_records(run)
+            journal.set_state(run, "failed", exit_code=exc.exit_code, summary=summary)
+            raise
+        settings.update(headers=loaded.headers, id_index=loaded.id_index,
+                        schedule_index=loaded.schedule_index, chunk_size=opts.chunk_size)
+        journal.update_settings(run, settings)
+        journal.set_state(run, "sending")
+        return None
+
+    def resume(self, journal: Journal, run: Run) -> None:
+        """A run past loading goes on as it was started (chunk size, known-record options)."""
+        opts = self.opts
+        self._outputs(run)
+        journal.update_settings(run, self.settings)
+        if self.settings.get("chunk_size") != opts.chunk_size:
+            opts.notice(f"note: run {run.run_id} keeps its chunk size of "
+                        f"{self.settings.get('chunk_size')}")
+        _keep_known_options(opts, run)
+        journal.set_state(run, "sending")
+
+    def confirm(self, journal: Journal, run: Run, resumed: bool) -> UploadOutcome | None:
+        return None  # an upload asks nothing before sending
+
+    async def send(self, journal: Journal, run: Run, *, first_batch_alone: bool) -> SendResult:
+        """Phase 2: the open chunks (upload/_send.py)."""
+        gc.collect()
+        gc.freeze()
+        before = journal.counts(run)
+        to_send = count_open(before)
+        total_valid = sum(n for s, n in before.items() if s != "invalid")
+        progress = self.progress
+        progress.start_sending(total_valid, total_valid - to_send, self.opts.skip_known)
+        try:
+            if not to_send:
+                return SendResult(Tally())
+            return await _send(self.opts, journal, run, progress, first_batch_alone)
+        finally:
+            progress.close()
+
+    def finish(self, journal: Journal, run: Run, sent: SendResult,
+               resumed: bool) -> UploadOutcome:
+        return _finish(self.opts, journal, run, sent, self.results, resumed, self.started)
 
 
 def _settings(opts: UploadOptions) -> dict[str, Any]:
@@ -280,65 +405,8 @@ def _results_path(opts: UploadOptions, run: Run) -> Path:
     return opts.journal_path.expanduser().parent / "results" / f"{run.run_id}.results.csv"
 
 
-def _run_locked(opts: UploadOptions, journal: Journal, run: Run, info: Any,
-                started: float, stamp: Stamp) -> UploadOutcome:
-    progress = Progress(opts.progress)
-    resumed = run.state != "loading"  # a load cut short starts over: not a resume
-    settings = dict(run.settings)
-    results = _results_path(opts, run)
-    check_writable(results, _failures_path(opts, results))  # now, not after sending everything
-    settings.update(concurrency=opts.concurrency, results=str(results))
-    if run.state == "loading":
-        journal.reset_run_records(run)
-        from bulk_loader.upload._load import load_file  # not needed to resume: no numpy then
-        from bulk_loader.validation import NoRowsError
-
-        validator = _validator(opts, info)
-        load = load_v1_file if is_v1(opts) else load_file
-        try:
-            loaded = load(journal, run, str(opts.file), opts.reader, validator,
-                          opts.chunk_size, progress.reading, export_options(opts))
-            stamp.check(opts.file)  # the hash was taken before the read: did the file hold still?
-        except NoRowsError:
-            # An empty delta is a normal night: a completed run with nothing to send (exit 0).
-            journal.reset_run_records(run)
-            journal.update_settings(run, settings)
-            return _finish(opts, journal, journal.refresh(run), SendResult(Tally()), results,
-                           False, started, note=f"nothing to send: {_name(opts)} has a "
-                                                 "header and no rows")
-        except (InputFileError, UsageError) as exc:
-            summary = {"run_id": run.run_id, "state": "failed", "exit_code": exc.exit_code,
-                       "error": str(exc)}
-            journal.reset_run_records(run)
-            journal.set_state(run, "failed", exit_code=exc.exit_code, summary=summary)
-            raise
-        settings.update(headers=loaded.headers, id_index=loaded.id_index,
-                        schedule_index=loaded.schedule_index, chunk_size=opts.chunk_size)
-        journal.update_settings(run, settings)
-        journal.set_state(run, "sending")
-    else:
-        journal.update_settings(run, settings)
-        if settings.get("chunk_size") != opts.chunk_size:
-            opts.notice(f"note: run {run.run_id} keeps its chunk size of "
-                        f"{settings.get('chunk_size')}")
-        _keep_known_options(opts, run)
-        journal.set_state(run, "sending")
-    run = journal.refresh(run)
-    gc.collect()
-    gc.freeze()
-    before = journal.counts(run)
-    to_send = count_open(before)
-    total_valid = sum(n for s, n in before.items() if s != "invalid")
-    progress.start_sending(total_valid, total_valid - to_send, opts.skip_known)
-    try:
-        sent = asyncio.run(_send(opts, journal, run, progress)) if to_send else SendResult(Tally())
-    finally:
-        progress.close()
-    return _finish(opts, journal, run, sent, results, resumed, started)
-
-
-async def _send(opts: UploadOptions, journal: Journal, run: Run,
-                progress: Progress) -> SendResult:
+async def _send(opts: UploadOptions, journal: Journal, run: Run, progress: Progress,
+                first_batch_alone: bool = False) -> SendResult:
     async with _client(opts) as client, JournalThread(journal) as jt:
         def on_progress(t: Tally) -> None:
             progress.sending(t.accepted + t.rejected + t.failed + t.invalid + t.already_present,
@@ -350,7 +418,7 @@ async def _send(opts: UploadOptions, journal: Journal, run: Run,
                 sender = Sender(jt, run, client, opts.campaign_id, concurrency=opts.concurrency,
                                 now=opts.now, clock_skew=opts.clock_skew,
                                 on_progress=on_progress, skip_known=opts.skip_known,
-                                reschedule=opts.reschedule, first_alone=is_v1(opts),
+                                reschedule=opts.reschedule, first_batch_alone=first_batch_alone,
                                 seven_days=not is_v1(opts))
                 sender.stop, sender.tally = stop, tally  # one stop and one tally for all passes
                 client.stop = stop  # a signal cuts a backoff or Retry-After wait at once

@@ -19,7 +19,7 @@ from bulk_loader import spec
 from bulk_loader.api import CampaignService, RecordBatch, RecordOutcome
 from bulk_loader.errors import TerminalError
 from bulk_loader.journal import Chunk, JournalThread, OutcomeRow, Run, holdings
-from bulk_loader.runs import Breaker, dead_reason, limit_for, relaxed_gc
+from bulk_loader.runs import Breaker, Tally, dead_reason, limit_for, relaxed_gc
 from bulk_loader.upload import _known as upload_known
 from bulk_loader.validation import send_time_reason
 
@@ -28,24 +28,6 @@ _ATTEMPTS = operator.itemgetter(3)
 CONFIRMED_ON_RESUME = "Duplicate customer: accepted (confirmed on resume)"
 CONFIRMED_ON_RETRY = "Duplicate customer: accepted (confirmed on retry)"
 LOST = "lost"  # classify's mark for a record whose answer was lost: its chunk stays in_flight
-
-
-@dataclass
-class Tally:
-    """Outcomes of this invocation, for progress and the summary."""
-
-    accepted: int = 0
-    rejected: int = 0
-    failed: int = 0
-    invalid: int = 0
-    confirmed: int = 0
-    already_present: int = 0
-    skipped: int = 0  # already-present, not sent (--skip-known)
-    lost: int = 0  # answers lost after the request may have reached the server: kept in flight
-
-    def add(self, state: str, n: int = 1) -> None:
-        name = state.replace("-", "_")
-        setattr(self, name, getattr(self, name) + n)
 
 
 @dataclass(slots=True)
@@ -116,10 +98,8 @@ class Sender:
                  concurrency: int, now: Callable[[], datetime], clock_skew: timedelta,
                  on_progress: Callable[[Tally], None] | None = None,
                  skip_known: bool = False, reschedule: bool = False,
-                 first_alone: bool = False, seven_days: bool = True) -> None:
-        """`first_alone`: the first chunk is sent alone and the rest only once it is answered:
-        the preflight of a back end with no read (docs/contract-campaigns-v1.md, Decision 5).
-        `seven_days`: the legacy API's 7-day window is checked again when sending (the
+                 first_batch_alone: bool = False, seven_days: bool = True) -> None:
+        """`seven_days`: the legacy API's 7-day window is checked again when sending (the
         Campaigns API v1 has no such rule, its Decision 4)."""
         self.jt = jt
         self.journal = jt.journal
@@ -137,11 +117,18 @@ class Sender:
         self.stopped_by: TerminalError | None = None
         self.breaker: Breaker[_Done] = Breaker(limit_for(concurrency))
         self.seven_days = seven_days
-        self.first_answered = asyncio.Event()
-        if not first_alone:
-            self.first_answered.set()
+        # A back end that cannot be read before the run (no `can_view`): its first chunk goes
+        # alone, as the preflight, before the others (runs/_lifecycle.py).
+        self.first_batch_alone = first_batch_alone
 
     async def send_all(self) -> SendResult:
+        if self.first_batch_alone:
+            first = await self.jt.call(self.journal.open_chunks, self.run, -1, 1)
+            if first:
+                alone: asyncio.Queue[Chunk | None] = asyncio.Queue()
+                for item in (first[0], None):
+                    alone.put_nowait(item)
+                await self._work(alone)
         chunks: asyncio.Queue[Chunk | None] = asyncio.Queue(maxsize=self.concurrency)
         feeder = asyncio.create_task(self._feed(chunks))
         workers = [asyncio.create_task(self._work(chunks)) for _ in range(self.concurrency)]
@@ -169,20 +156,11 @@ class Sender:
                 break
             for ch in batch:
                 await out.put(ch)
-                if not self.first_answered.is_set():  # the preflight batch goes alone
-                    await self._wait_first()
                 if self.stop.is_set():
                     break
             after = batch[-1].chunk
         for _ in range(self.concurrency):
             await out.put(None)
-
-    async def _wait_first(self) -> None:
-        waiting = asyncio.ensure_future(self.first_answered.wait())
-        stopping = asyncio.ensure_future(self.stop.wait())
-        await asyncio.wait((waiting, stopping), return_when=asyncio.FIRST_COMPLETED)
-        for f in (waiting, stopping):
-            f.cancel()
 
     async def _work(self, chunks: asyncio.Queue[Chunk | None]) -> None:
         """One sender. The answer of its previous chunk and the intent of its next one share a
@@ -206,10 +184,7 @@ class Sender:
                 if ch.state != "in_flight":
                     await self.jt.call(self._unmark, ch.chunk)
                 continue
-            try:
-                done = await self._send_chunk(ch, late, known)
-            finally:
-                self.first_answered.set()
+            done = await self._send_chunk(ch, late, known)
             if done is None:
                 continue
             ready = self.breaker.settle(done, done.dead)

@@ -8,8 +8,8 @@ from typing import Any
 
 from bulk_loader import __version__
 from bulk_loader.journal import Journal, Run
+from bulk_loader.runs import Tally
 from bulk_loader.states import ALREADY, UPLOAD_OUTCOMES
-from bulk_loader.upload._send import Tally
 
 OUTCOMES = UPLOAD_OUTCOMES
 # Not a failure (Decision 14): in the campaign by another run's hand, or from outside the journal.
