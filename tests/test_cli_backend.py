@@ -176,3 +176,18 @@ def test_json_of_a_command_on_the_legacy_default_is_unchanged_by_the_new_options
     assert res.exit_code == 0
     assert json.loads(res.output)["campaign-id"] == 125
     assert "BULK_LOADER_API" not in env_for(simulator)
+
+
+def test_the_run_log_blanks_the_api_key_registered_from_a_target(tmp_path: Path) -> None:
+    from bulk_loader.cli.job_outputs import JobOutputs
+
+    env = v1_env(BULK_LOADER_API_KEY="eght_secret_key_123", BULK_LOADER_TENANT="acme")
+    target = resolve_target({"api": "campaigns-v1", "site": "US1", "campaign_id": READY_ID},
+                            env=env)  # type: ignore[arg-type]
+    outputs = JobOutputs({"log_file": tmp_path / "run.log"}, 0.0)
+    outputs.open()
+    outputs.secrets(target.secrets())
+    assert outputs.log is not None
+    outputs.log.event("odd", said="refused eght_secret_key_123 at once")
+    text = (tmp_path / "run.log").read_text()
+    assert "eght_secret_key_123" not in text and "refused *** at once" in text

@@ -19,7 +19,8 @@ TIMES = st.one_of(st.none(), st.sampled_from(["", "2026-12-01 10:00", "2026-12-0
                                               "2026-07-01T10:00:00+02:00"]))
 PRIORITIES = st.one_of(st.none(), st.sampled_from(["", "high", "LOW", " Medium ", "urgent"]))
 RANKS = st.one_of(st.none(), st.sampled_from(["", "1", "2.5", "nan", "1e999", "-3", "x"]),
-                  st.integers(-5, 5), st.floats(allow_nan=True, allow_infinity=True))
+                  st.integers(-5, 5), st.floats(allow_nan=True, allow_infinity=True),
+                  st.booleans())  # True == 1 as a dict key: the verdicts must not mix them
 ROWS = st.lists(st.tuples(IDS, TIMES, PRIORITIES, RANKS), max_size=30)
 ZONE = ZoneInfo("Europe/London")
 

@@ -41,7 +41,11 @@ from bulk_loader.validation import FileOptions, FileSummary, Validator, reason_k
 
 PRIORITY_HEADER = "priority"
 RANK_HEADER = "rank"
-LEGACY_FIELD = "schedule-date-time"  # the legacy parser's word; this API calls it scheduleAt
+LEGACY_FIELD = "schedule-date-time"
+# Verdicts kept per column for cells seen before (a priority column holds a few values, a rank
+# column rarely many): `validate --api campaigns-v1` of 1M rows with both columns took 2.2 s of
+# CPU instead of 2.6 s (/usr/bin/time, two runs each). Bounded, so memory stays flat.
+KNOWN_CELLS = 10_000  # the legacy parser's word; this API calls it scheduleAt
 
 
 @dataclass(slots=True)
@@ -80,6 +84,7 @@ class V1Validator(Validator):
         self.priority_at: int | None = None
         self.rank_at: int | None = None
         self.headers: list[str] = []
+        self._known: dict[int, dict[tuple[type, Any], tuple[Any, str | None]]] = {}
 
     def bind(self, table: Table) -> None:
         """Find the priority and rank columns by header, once the file is open."""
@@ -127,17 +132,27 @@ class V1Validator(Validator):
             bad.setdefault(i, []).append(reason.replace(LEGACY_FIELD, "scheduleAt"))
         return values
 
-    @staticmethod
-    def _cells(batch: Batch, at: int | None, check: Callable[[Any], tuple[Any, str | None]],
+    def _cells(self, batch: Batch, at: int | None,
+               check: Callable[[Any], tuple[Any, str | None]],
                bad: dict[int, list[str]]) -> list[Any]:
         if at is None:
             return [None] * len(batch.rows)
+        known = self._known.setdefault(at, {})
         out: list[Any] = []
         for i, cells in enumerate(batch.cells):
-            value, why = check(cells[at] if at < len(cells) else None)
-            out.append(value)
-            if why is not None:
-                bad.setdefault(i, []).append(why)
+            raw = cells[at] if at < len(cells) else None
+            key = (type(raw), raw)  # by type too: 1, 1.0 and True are one dict key otherwise
+            try:
+                verdict = known[key]
+            except KeyError:
+                verdict = check(raw)
+                if len(known) < KNOWN_CELLS:
+                    known[key] = verdict
+            except TypeError:  # an unhashable cell
+                verdict = check(raw)
+            out.append(verdict[0])
+            if verdict[1] is not None:
+                bad.setdefault(i, []).append(verdict[1])
         return out
 
     def _v1_result(self, batch: Batch, ids: Sequence[str | None], values: list[str | None],
