@@ -277,3 +277,46 @@ def test_a_report_of_a_v1_run_keeps_00123_and_123_as_two_text_ids(tmp_path: Path
     sheet = load_workbook(tmp_path / "r.xlsx", read_only=True)["Results"]
     ids = [r[1] for r in sheet.iter_rows(min_row=2, values_only=True)]
     assert ids[5:7] == ["00123", "123"] and ids[0] == "c-00000"
+
+
+def test_an_in_flight_batch_found_present_on_resume_is_the_runs_own_not_already_present(
+        tmp_path: Path) -> None:
+    import asyncio
+
+    from bulk_loader.api import RecordBatch
+    from bulk_loader.api.campaigns_v1 import CampaignsV1Service
+
+    rows = v1_rows(250, every=0)
+    f = write_v1_csv(tmp_path / "customers.csv", rows)
+    journal = tmp_path / "j.sqlite"
+    campaigns = {OTHER_ID: V1Campaign(OTHER_ID, "READY", enabled=False)}
+    with running_v1_simulator(campaigns=campaigns) as sim:
+        refused, first = v1_upload(sim, OTHER_ID, f, journal)  # nothing taken, all pending
+        run_v1(v1_env(sim), "campaign", *v1_args(sim, OTHER_ID, "--action", "BUILD",
+                                                  "--enabled"))
+        sim.advance(10)
+        # The first batch reached the server but its answer was lost: stored, and in flight.
+        first_ids = [r[0] for r in rows[:100]]
+
+        async def store() -> None:
+            async with CampaignsV1Service("US1", sim.auth, base_url=sim.base_url) as s:
+                await s.add_batch(OTHER_ID, RecordBatch(first_ids))
+
+        asyncio.run(store())
+        with Journal.open(journal) as j, j.transaction():
+            j.mark_in_flight(j.get_run("upload-1"), 0)
+        result, summary = v1_upload(sim, OTHER_ID, f, journal)
+        held = sim.records(OTHER_ID)
+        later, night2 = v1_upload(sim, OTHER_ID, write_v1_csv(tmp_path / "again.csv", rows[:5]),
+                                  journal, "--results", str(tmp_path / "again.results.csv"))
+    assert refused.exit_code == 4 and first is not None and first["counts"]["pending"] == 250
+    assert result.exit_code == 0, result.output
+    assert summary is not None and summary["run_id"] == "upload-1"
+    assert (summary["counts"]["accepted"], summary["counts"]["already_present"]) == (250, 0)
+    assert summary["confirmed_on_resume"] == 100
+    assert set(held) == {r[0] for r in rows}
+    # Another run meets them later: they are upload-1's, named as such.
+    assert later.exit_code == 0 and night2 is not None
+    assert night2["counts"]["already_present"] == 5
+    assert {line[5] for line in read_csv(tmp_path / "again.results.csv")[1:]} == {
+        "Duplicate customer: already in the campaign, added by upload-1"}
