@@ -66,3 +66,15 @@ def test_a_finished_upload_reprints_from_the_async_core_too(
     assert first.summary["counts"]["accepted"] == 5
     assert (again.exit_code, again.summary["already_finished"], again.summary["sent_this_time"]) \
         == (0, True, 0)
+
+
+def test_chunks_larger_than_the_back_end_carries_are_cut_to_its_largest_batch(
+        simulator: RunningSimulator, tmp_path: Path) -> None:
+    f = write_csv(tmp_path / "in.csv", valid_rows(12, start=10_000_200))
+    said: list[str] = []
+    out = asyncio.run(run_upload_async(UploadOptions(
+        file=f, campaign_id=125, endpoint=simulator.base_url, credentials=simulator.credentials,
+        journal_path=tmp_path / "j.sqlite", chunk_size=250_000, retry=FAST, notice=said.append)))
+    assert (out.exit_code, out.summary["counts"]["accepted"]) == (0, 12)
+    assert ("note: chunks of 100,000 records, the most one request to the vcc API carries "
+            "(--chunk-size 250,000)") in said

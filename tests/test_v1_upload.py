@@ -226,10 +226,10 @@ def test_a_chunk_size_over_100_is_capped_at_the_apis_largest_batch(tmp_path: Pat
                                     "--chunk-size", "1000")
         requests = adds(sim)
     assert result.exit_code == 0, result.output
-    assert "--chunk-size 1000 is more than the Campaigns API v1 takes in one request" in \
-        result.stderr
     assert requests == 5
     assert summary is not None and summary["counts"]["accepted"] == 450
+    with Journal.open(tmp_path / "j.sqlite") as j:
+        assert j.get_run(summary["run_id"]).settings["chunk_size"] == 100
 
 
 def test_the_summary_counts_are_what_the_journal_says(tmp_path: Path) -> None:
@@ -320,3 +320,20 @@ def test_an_in_flight_batch_found_present_on_resume_is_the_runs_own_not_already_
     assert night2["counts"]["already_present"] == 5
     assert {line[5] for line in read_csv(tmp_path / "again.results.csv")[1:]} == {
         "Duplicate customer: already in the campaign, added by upload-1"}
+
+
+def test_the_default_chunk_size_is_the_apis_100_without_a_note(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from bulk_loader.cli import cli
+    from tests.v1_upload_support import v1_upload_args
+
+    f = write_v1_csv(tmp_path / "customers.csv", v1_rows(250))
+    with running_v1_simulator() as sim:
+        argv = [a for a in v1_upload_args(sim, RUNNING_ID, f, tmp_path / "j.sqlite")
+                if a != "--quiet"]
+        result = CliRunner().invoke(cli, argv, env=v1_env(sim), catch_exceptions=False)
+        requests = adds(sim)
+    assert result.exit_code == 0, result.output
+    assert requests == 3
+    assert "note:" not in result.stderr

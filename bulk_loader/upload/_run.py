@@ -21,7 +21,7 @@ import gc
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any
@@ -205,6 +205,7 @@ async def run_upload_async(opts: UploadOptions) -> UploadOutcome:
     """The upload's core; works inside a running event loop (a library caller's own)."""
     started = time.monotonic()
     _check(opts)
+    opts = _fit_chunks(opts)
     # Start-up objects never die: keep the collector from walking them again and again.
     gc.collect()
     gc.freeze()
@@ -213,6 +214,16 @@ async def run_upload_async(opts: UploadOptions) -> UploadOutcome:
 
         return dry_run(opts, await _preflight(opts), _validator, started)
     return await live(UploadStages(opts, started))
+
+
+def _fit_chunks(opts: UploadOptions) -> UploadOptions:
+    """Chunks no larger than one add request of the back end may carry (`largest_batch`)."""
+    largest = _capabilities(opts).largest_batch
+    if opts.chunk_size <= largest:
+        return opts
+    opts.notice(f"note: chunks of {largest:,} records, the most one request to the "
+                f"{_capabilities(opts).name} API carries (--chunk-size {opts.chunk_size:,})")
+    return replace(opts, chunk_size=largest)
 
 
 class UploadStages:

@@ -2,9 +2,10 @@
 
 The run itself is the legacy upload's (journal, chunks, resume, ownership, summary); only these
 differ, and they live here:
-- the options it refuses or bends: `--reschedule` needs a delete, which this API has not (exit
-  2); `--chunk-size` is capped at the API's largest batch, 100 (docs/contract-campaigns-v1.md,
-  Decision 2); there is no campaign to read, so no preflight read and no campaign time zone;
+- the options it refuses: `--reschedule` needs a delete, which this API has not (exit 2);
+  `--trace-http` is not written for it yet (exit 2). There is no campaign to read, so no
+  preflight read and no campaign time zone. (A `--chunk-size` over the API's largest batch,
+  100, is cut by the run itself: upload/_run.py `_fit_chunks`.)
 - phase 1 with the v1 rules (api/campaigns_v1/file.py's V1Validator): string ids kept as
   strings, each record's priority and rank journaled with it (journal/_codec.py), so a resume
   resends identical records;
@@ -41,7 +42,7 @@ def is_v1(opts: UploadOptions) -> bool:
 
 
 def check_v1(opts: UploadOptions) -> None:
-    """Refuse what this API cannot do, and cap the batch size, before anything is read."""
+    """Refuse what this API cannot do, before anything is read."""
     from bulk_loader.api.campaigns_v1 import CAPABILITIES
 
     if opts.reschedule and not CAPABILITIES.can_delete:
@@ -55,11 +56,6 @@ def check_v1(opts: UploadOptions) -> None:
     if not isinstance(opts.campaign_id, str):
         raise UsageError(f"--campaign for --api campaigns-v1 is the campaign's UUID "
                          f"(got {opts.campaign_id})")
-    largest = CAPABILITIES.largest_batch
-    if opts.chunk_size > largest:
-        opts.warn(f"note: --chunk-size {opts.chunk_size} is more than the Campaigns API v1 "
-                    f"takes in one request; batches of {largest} are sent")
-        opts.chunk_size = largest
 
 
 def v1_validator(opts: UploadOptions) -> V1Validator:
