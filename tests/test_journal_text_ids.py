@@ -114,3 +114,19 @@ def test_a_schema_2_journal_opens_as_schema_3_with_its_legacy_runs_intact(tmp_pa
             j.finish_chunk(run, 0, "accepted", 200, 1, [
                 (2, "007", None, "rejected", 400, "no", 1)])
         assert [r.customer_id for r in j.iter_records(run)] == ["007"]
+
+
+def test_the_frames_of_a_v1_run_keep_its_ids_as_strings(tmp_path: Path) -> None:
+    from bulk_loader.journal.frames import campaign_runs, run_records
+
+    with Journal.open(tmp_path / "j.sqlite") as j:
+        run = v1_run(j)
+        with j.transaction():
+            j.add_chunk(run, 0, [2, 3, 4], IDS[:3], [None, "2026-12-01T10:00:00.000Z", None])
+            j.finish_chunk(run, 0, "accepted", 200, 1, [
+                (3, "123", "2026-12-01T10:00:00.000Z", "rejected", 400, "no", 1)])
+    frame = run_records(tmp_path / "j.sqlite", run.run_id)
+    assert frame["customer_id"].tolist() == ["00123", "123", "a[1]"]
+    assert frame["state"].tolist() == ["accepted", "rejected", "accepted"]
+    runs = campaign_runs(tmp_path / "j.sqlite", UUID)
+    assert runs["campaign_id"].tolist() == [UUID] and runs["run_id"].tolist() == [run.run_id]
