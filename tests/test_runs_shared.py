@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
+from pathlib import Path
 
-from bulk_loader.runs import Progress, Tally
+from bulk_loader.journal import Chunk, Journal, JournalThread, Run
+from bulk_loader.runs import ChunkSender, Progress, Tally, limit_for
 
 
 def test_one_tally_counts_upload_records_and_delete_chunks() -> None:
@@ -36,3 +39,58 @@ def test_the_one_progress_speaks_for_a_delete_too() -> None:
     q.start_deleting(10)
     q.counted(5, deleted=5)
     assert quiet.getvalue() == ""
+
+
+class _Recorder:
+    """A kind of chunk that records when each send starts and ends (no network: the sender's
+    ordering is what is under test; the journal is real)."""
+
+    def __init__(self, journal: Journal, run: Run) -> None:
+        self.journal, self.run = journal, run
+        self.events: list[tuple[str, int]] = []
+        self.counted = 0
+
+    def commit(self, ready: list[Chunk], next_chunk: Chunk | None) -> None:
+        for ch in ready:
+            self.journal.finish_chunk(self.run, ch.chunk, "accepted", 200, 1)
+        if next_chunk is not None:
+            self.journal.mark_in_flight(self.run, next_chunk.chunk)
+
+    async def send(self, chunk: Chunk, known: object) -> Chunk:
+        self.events.append(("start", chunk.chunk))
+        await asyncio.sleep(0.01)
+        self.events.append(("end", chunk.chunk))
+        return chunk
+
+    def dead(self, done: Chunk) -> str | None:
+        return None
+
+    def count(self, done: Chunk) -> None:
+        self.counted += 1
+
+
+def _sent(tmp_path: Path, first_alone: bool) -> tuple[list[tuple[str, int]], int, dict[str, int]]:
+    with Journal.open(tmp_path / f"j{first_alone}.sqlite") as journal:
+        run, _ = journal.find_or_create_run("upload", "ab" * 32, 125, "http://127.0.0.1:9",
+                                            file_path="f.csv", settings={})
+        for no in range(6):
+            ids = [10_000_000 + 10 * no + i for i in range(3)]
+            journal.add_chunk(run, no, [10 * no + i for i in range(3)], ids, [None] * 3)
+        kind = _Recorder(journal, run)
+
+        async def go() -> str | None:
+            async with JournalThread(journal) as jt:
+                sender = ChunkSender(jt, run, kind, workers=3, stop=asyncio.Event(),
+                                     breaker_limit=limit_for(3))
+                return await sender.send_all(first_alone=first_alone)
+
+        assert asyncio.run(go()) is None
+        return kind.events, kind.counted, journal.counts(run)
+
+
+def test_the_shared_sender_sends_the_first_chunk_alone_when_asked(tmp_path: Path) -> None:
+    events, counted, counts = _sent(tmp_path, first_alone=True)
+    assert events[:3] == [("start", 0), ("end", 0), ("start", 1)]
+    assert (counted, counts) == (6, {"accepted": 18})
+    together, _, _ = _sent(tmp_path, first_alone=False)
+    assert together[:2] == [("start", 0), ("start", 1)]  # otherwise chunks go side by side

@@ -29,7 +29,7 @@ from bulk_loader.journal import (
     Run,
     holdings,
 )
-from bulk_loader.runs import Breaker, dead_reason, limit_for
+from bulk_loader.runs import ChunkSender, dead_reason, limit_for
 from bulk_loader.states import BUSY, FAILED_STATES
 
 OK_STATE = "deleted"
@@ -109,6 +109,48 @@ def outcome_rows(chunk: Chunk, outcomes: Sequence[RecordOutcome]) -> tuple[list[
     return rows, attempts
 
 
+_Answer = tuple[Chunk, list[OutcomeRow], int, str | None]  # chunk, rows, attempts, dead reason
+
+
+class _Deletes:
+    """Delete's kind of chunk for the shared sender (runs/_sender.py)."""
+
+    def __init__(self, jt: JournalThread, run: Run, client: CampaignService, campaign_id: int,
+                 stop: asyncio.Event,
+                 on_chunk: Callable[[int, Sequence[OutcomeRow]], None] | None) -> None:
+        self.jt, self.journal, self.run = jt, jt.journal, run
+        self.client, self.campaign_id = client, campaign_id
+        self.stop, self.on_chunk = stop, on_chunk
+        self.stopped_by: TerminalError | None = None
+
+    def commit(self, ready: list[_Answer], next_chunk: Chunk | None) -> None:
+        for chunk, rows, attempts, _ in ready:
+            finish_delete_chunk(self.journal, self.run, chunk, rows, attempts)
+        if next_chunk is not None:
+            self.journal.mark_in_flight(self.run, next_chunk.chunk)
+
+    async def send(self, chunk: Chunk, known: object) -> _Answer | None:
+        try:
+            outcomes = await _delete_chunk(self.client, self.campaign_id, chunk)
+        except TerminalError as exc:
+            # Never sent before and nothing of it may have been taken: back to pending.
+            if not exc.maybe_taken and chunk.state != "in_flight":
+                await self.jt.call(self.journal.unmark_in_flight, self.run, chunk.chunk)
+            if self.stopped_by is None:
+                self.stopped_by = exc
+            self.stop.set()
+            return None
+        rows, attempts = outcome_rows(chunk, outcomes)
+        return chunk, rows, attempts, dead_reason(outcomes)
+
+    def dead(self, done: _Answer) -> str | None:
+        return done[3]
+
+    def count(self, done: _Answer) -> None:
+        if self.on_chunk is not None:
+            self.on_chunk(len(done[0].ids), done[1])
+
+
 async def send_deletes(
     jt: JournalThread,
     run: Run,
@@ -119,58 +161,22 @@ async def send_deletes(
     window: int = 2,
     on_chunk: Callable[[int, Sequence[OutcomeRow]], None] | None = None,
 ) -> str | None:
-    """Send every open chunk of `run`, `window` chunks at a time, until done or `stop` is set.
+    """Send every open chunk of `run`, `window` chunks at a time, until done or `stop` is set,
+    through the sender upload uses too (runs/_sender.py): a chunk is durably in_flight before
+    its first DELETE leaves, and its answers are journaled with the intent of the next.
 
-    Journal calls go through the JournalThread: each returns once committed, so a chunk is
-    durably in_flight before its first DELETE leaves. A terminal API error (auth, unknown
-    campaign) propagates; chunks then in flight stay in_flight and are sent again on resume.
-    Returns None, or the breaker's sentence if a dead server stopped the run (runs/_breaker.py):
-    its unanswered chunks stay in_flight.
+    A terminal API error (auth, unknown campaign) stops the run: the chunks then in flight
+    finish, and the error is raised once they are journaled; a chunk it refused whole, never
+    sent before, goes back to pending. Returns None, or the breaker's sentence if a dead server
+    stopped the run (runs/_breaker.py): its unanswered chunks stay in_flight.
     """
-    journal = jt.journal
-    inflight: dict[asyncio.Task[list[RecordOutcome]], Chunk] = {}
-    breaker: Breaker[tuple[Chunk, list[OutcomeRow], int]] = Breaker(limit_for(window))
-
-    async def journal_answers(ready: list[tuple[Chunk, list[OutcomeRow], int]]) -> None:
-        for chunk, rows, attempts in ready:
-            await jt.call(finish_delete_chunk, journal, run, chunk, rows, attempts)
-            if on_chunk is not None:
-                on_chunk(len(chunk.ids), rows)
-
-    after, exhausted = -1, False
-    try:
-        while True:
-            while (not stop.is_set() and not breaker.tripped and not exhausted
-                   and len(inflight) < window):
-                batch = await jt.call(journal.open_chunks, run, after, window - len(inflight))
-                if not batch:
-                    exhausted = True
-                    break
-                for chunk in batch:
-                    await jt.call(journal.mark_in_flight, run, chunk.chunk)
-                    task = asyncio.ensure_future(_delete_chunk(client, campaign_id, chunk))
-                    inflight[task] = chunk
-                    after = chunk.chunk
-            if not inflight:
-                await journal_answers(breaker.close(exhausted=not stop.is_set()))
-                return breaker.sentence() if breaker.tripped else None
-            done, _ = await asyncio.wait(inflight, return_when=asyncio.FIRST_COMPLETED)
-            for task in done:
-                chunk = inflight.pop(task)
-                try:
-                    outcomes = task.result()
-                except TerminalError as exc:
-                    if not exc.maybe_taken and chunk.state != "in_flight":
-                        await jt.call(journal.unmark_in_flight, run, chunk.chunk)
-                    raise
-                rows, attempts = outcome_rows(chunk, outcomes)
-                await journal_answers(breaker.settle((chunk, rows, attempts),
-                                                     dead_reason(outcomes)))
-    finally:
-        for task in inflight:
-            task.cancel()
-        if inflight:
-            await asyncio.gather(*inflight, return_exceptions=True)
+    kind = _Deletes(jt, run, client, campaign_id, stop, on_chunk)
+    sender: ChunkSender[_Answer] = ChunkSender(jt, run, kind, workers=window, stop=stop,
+                                               breaker_limit=limit_for(window))
+    dead = await sender.send_all()
+    if kind.stopped_by is not None:
+        raise kind.stopped_by
+    return dead
 
 
 def exit_code_for(counts: dict[str, int]) -> int:

@@ -50,6 +50,10 @@ if TYPE_CHECKING:
     from bulk_loader.runs._run_log import (
         RunLog,
     )
+    from bulk_loader.runs._sender import (
+        ChunkKind,
+        ChunkSender,
+    )
     from bulk_loader.runs._tally import (
         Tally,
     )
@@ -58,6 +62,8 @@ if TYPE_CHECKING:
 # `bulk-loader --version` took 0.10 s with each subpackage loaded whole, 0.06 s this way.
 _WHERE = {
     "Breaker": "_breaker",
+    "ChunkKind": "_sender",
+    "ChunkSender": "_sender",
     "EXIT_TERMINATED": "_interrupt",
     "Patience": "_ride_out",
     "Progress": "_progress",
@@ -86,6 +92,8 @@ _WHERE = {
 
 __all__ = [
     "Breaker",
+    "ChunkKind",
+    "ChunkSender",
     "EXIT_TERMINATED",
     "Patience",
     "Progress",

@@ -1,8 +1,9 @@
 """Upload phase 2: send the journal's open chunks concurrently, intent before send, outcome after.
 
-For each chunk a sender: re-checks the 7-day window against the clock now (Decision 6); writes
-the chunk `in_flight` and waits for that commit; posts it; journals every outcome (in the same
-commit as the intent of its next chunk). So every chunk that may have reached the server without
+The intent-send-outcome protocol itself is runs/_sender.py's, shared with delete; `Sender` is
+the upload's kind of chunk. For each chunk a sender: writes the chunk `in_flight` and waits for
+that commit; re-checks the 7-day window against the clock now (Decision 6); posts it; journals
+every outcome (in the same commit as the intent of its next chunk). So every chunk that may have reached the server without
 its answer being journaled is `in_flight`, and a resume sends exactly those again (Decision 7):
 at most `concurrency` of them, plus the chunks a dead server left unanswered (runs/_breaker.py).
 """
@@ -19,7 +20,7 @@ from bulk_loader import spec
 from bulk_loader.api import CampaignService, RecordBatch, RecordOutcome
 from bulk_loader.errors import TerminalError
 from bulk_loader.journal import Chunk, JournalThread, OutcomeRow, Run, holdings
-from bulk_loader.runs import Breaker, Tally, dead_reason, limit_for, relaxed_gc
+from bulk_loader.runs import ChunkSender, Tally, dead_reason, limit_for
 from bulk_loader.upload import _known as upload_known
 from bulk_loader.validation import send_time_reason
 
@@ -115,86 +116,30 @@ class Sender:
         self.stop = asyncio.Event()
         self.tally = Tally()
         self.stopped_by: TerminalError | None = None
-        self.breaker: Breaker[_Done] = Breaker(limit_for(concurrency))
         self.seven_days = seven_days
         # A back end that cannot be read before the run (no `can_view`): its first chunk goes
         # alone, as the preflight, before the others (runs/_lifecycle.py).
         self.first_batch_alone = first_batch_alone
 
     async def send_all(self) -> SendResult:
-        if self.first_batch_alone:
-            first = await self.jt.call(self.journal.open_chunks, self.run, -1, 1)
-            if first:
-                alone: asyncio.Queue[Chunk | None] = asyncio.Queue()
-                for item in (first[0], None):
-                    alone.put_nowait(item)
-                await self._work(alone)
-        chunks: asyncio.Queue[Chunk | None] = asyncio.Queue(maxsize=self.concurrency)
-        feeder = asyncio.create_task(self._feed(chunks))
-        workers = [asyncio.create_task(self._work(chunks)) for _ in range(self.concurrency)]
-        try:
-            with relaxed_gc():
-                await asyncio.gather(*workers)
-        finally:
-            feeder.cancel()
-            await asyncio.gather(feeder, return_exceptions=True)
-        last = self.breaker.close(exhausted=not self.stop.is_set())
-        if last:
-            await self.jt.call(self._journal, last, None)
-            for d in last:
-                self._count(d)
-        dead = self.breaker.sentence() if self.breaker.tripped else None
+        sender: ChunkSender[_Done] = ChunkSender(
+            self.jt, self.run, self, workers=self.concurrency, stop=self.stop,
+            breaker_limit=limit_for(self.concurrency))
+        dead = await sender.send_all(first_alone=self.first_batch_alone)
         interrupted = self.stop.is_set() and self.stopped_by is None and dead is None
         return SendResult(self.tally, self.stopped_by, interrupted, dead, lost=self.tally.lost)
 
-    async def _feed(self, out: asyncio.Queue[Chunk | None]) -> None:
-        after = -1
-        page = max(16, 2 * self.concurrency)
-        while not self.stop.is_set():
-            batch = await self.jt.call(self.journal.open_chunks, self.run, after, page)
-            if not batch:
-                break
-            for ch in batch:
-                await out.put(ch)
-                if self.stop.is_set():
-                    break
-            after = batch[-1].chunk
-        for _ in range(self.concurrency):
-            await out.put(None)
+    async def send(self, ch: Chunk, known: upload_known.Holders) -> _Done | None:
+        """`ChunkKind.send`: the chunk's intent is durable; None when a terminal error stopped
+        the run (kept in `stopped_by`)."""
+        return await self._send_chunk(ch, self._late(ch), known)
 
-    async def _work(self, chunks: asyncio.Queue[Chunk | None]) -> None:
-        """One sender. The answer of its previous chunk and the intent of its next one share a
-        commit: one fsync per chunk, and one chunk in_flight per sender besides the unanswered
-        ones the breaker holds back (journaled when an answer breaks the streak)."""
-        ready: list[_Done] = []  # answers to journal (the breaker may hold some back)
-        while True:
-            ch = await chunks.get()
-            if ch is None or self.stop.is_set():
-                if ready:
-                    await self.jt.call(self._journal, ready, None)
-                    for d in ready:
-                        self._count(d)
-                return
-            late = self._late(ch)
-            known = await self.jt.call(self._journal, ready, ch.chunk, ch.ids)
-            for d in ready:
-                self._count(d)
-            ready = []
-            if self.stop.is_set():  # stopped while the intent was written: it never left
-                if ch.state != "in_flight":
-                    await self.jt.call(self._unmark, ch.chunk)
-                continue
-            done = await self._send_chunk(ch, late, known)
-            if done is None:
-                continue
-            ready = self.breaker.settle(done, done.dead)
-            if self.breaker.tripped:
-                self.stop.set()
+    def dead(self, done: _Done) -> str | None:
+        return done.dead
 
-    def _journal(self, ready: list[_Done], next_chunk: int | None,
-                 next_ids: list[int] | None = None) -> upload_known.Holders:
-        """Runs on the journal thread, inside one transaction. Returns the holders of
-        `next_ids` when --skip-known or --reschedule needs them."""
+    def commit(self, ready: list[_Done], next_chunk: Chunk | None) -> upload_known.Holders:
+        """`ChunkKind.commit`: runs on the journal thread, inside one transaction. Returns the
+        holders of the next chunk's ids when --skip-known or --reschedule needs them."""
         for done in ready:
             if done.lost:  # left in_flight: a re-run resends it and confirms its duplicates
                 continue
@@ -202,10 +147,11 @@ class Sender:
                 done.confirmed = upload_known.own_duplicates(self.journal, self.run, done.notes)
             self.journal.finish_chunk(self.run, done.chunk, "accepted", 200, done.ok_attempts,
                                       done.notes, fresh=done.fresh)
-        if next_chunk is not None:
-            self.journal.mark_in_flight(self.run, next_chunk)
-        if next_ids and (self.skip_known or self.reschedule):
-            return holdings.holders(self.journal.conn, self._scope(), next_ids)
+        if next_chunk is None:
+            return {}
+        self.journal.mark_in_flight(self.run, next_chunk.chunk)
+        if next_chunk.ids and (self.skip_known or self.reschedule):
+            return holdings.holders(self.journal.conn, self._scope(), next_chunk.ids)
         return {}
 
     def _scope(self) -> int:
@@ -222,7 +168,7 @@ class Sender:
         return holdings.released_by(self.journal.conn, self._scope(),
                                     self.run.seq, ids)
 
-    def _count(self, done: _Done) -> None:
+    def count(self, done: _Done) -> None:
         t = self.tally
         if done.lost:
             t.lost += done.lost
