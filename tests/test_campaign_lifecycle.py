@@ -10,7 +10,7 @@ from pathlib import Path
 import openpyxl
 from click.testing import CliRunner, Result
 
-from bulk_loader.api.vcc import RecordOutcome
+from bulk_loader.api import RecordOutcome
 from bulk_loader.cli import cli
 from bulk_loader.journal import Journal
 from bulk_loader.outcome import early_end

@@ -9,9 +9,8 @@ from datetime import UTC, datetime, timedelta
 import orjson
 import pytest
 
-from bulk_loader.api import AdaptiveLimiter, RetryPolicy, parse_retry_after
+from bulk_loader.api import AdaptiveLimiter, RecordOutcome, RetryPolicy, parse_retry_after
 from bulk_loader.api.vcc import (
-    RecordOutcome,
     build_body,
     index_entries,
     match_answer,

@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bulk_loader import spec
+from bulk_loader.api import RecordOutcome
 from bulk_loader.api.vcc import (
-    RecordOutcome,
     all_added,
     match_answer,
     parse_multistatus,

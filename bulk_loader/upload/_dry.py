@@ -19,12 +19,11 @@ from bulk_loader.validation import FileOptions, FileSummary, NoRowsError, Valida
 SHOWN_INVALID = 10  # as many as `validate` shows
 
 if TYPE_CHECKING:
-    from bulk_loader.api.vcc import CampaignInfo
     from bulk_loader.upload._options import UploadOptions
 
 
-def dry_run(opts: UploadOptions, info: CampaignInfo | None,
-            make_validator: Callable[[UploadOptions, CampaignInfo | None], Validator],
+def dry_run(opts: UploadOptions, info: Any,
+            make_validator: Callable[[UploadOptions, Any], Validator],
             started: float) -> UploadOutcome:
     first: list[tuple[int, str]] = []
 
@@ -47,7 +46,7 @@ def dry_run(opts: UploadOptions, info: CampaignInfo | None,
     summary = {
         "dry_run": True,
         "campaign_id": opts.campaign_id,
-        "campaign_name": info.name if info is not None else None,
+        "campaign_name": getattr(info, "name", None),  # the back end's campaign info, if read
         "file": opts.file_label or str(opts.file),
         "rows": s.rows,
         "would_send": s.valid,

@@ -12,7 +12,6 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from bulk_loader.api._service import RecordOutcome
     from bulk_loader.api.vcc._auth import LegacyAuth
     from bulk_loader.api.vcc._campaign_info import (
         CampaignInfo,
@@ -51,7 +50,6 @@ _WHERE = {
     "NETWORK_ERRORS": "_transport",
     "NotSent": "_transport",
     "RETRYABLE_STATUS": "_transport",
-    "RecordOutcome": "_client",  # defined in api/_service.py; kept here for older imports
     "Reply": "_transport",
     "RetryPolicy": "_client",
     "all_added": "_multistatus",
@@ -74,7 +72,6 @@ __all__ = [
     "NETWORK_ERRORS",
     "NotSent",
     "RETRYABLE_STATUS",
-    "RecordOutcome",
     "Reply",
     "RetryPolicy",
     "all_added",
