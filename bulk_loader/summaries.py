@@ -57,7 +57,7 @@ class UploadSummary(TypedDict):
     run_id: str
     state: str
     exit_code: int
-    campaign_id: int | None
+    campaign_id: int | str | None  # a legacy campaign's number, a v1 campaign's UUID
     file: str | None
     endpoint: str | None
     rows: int
@@ -100,7 +100,7 @@ class DeleteSummary(TypedDict):
     kind: str
     state: str
     exit_code: int
-    campaign_id: int | None
+    campaign_id: int | str | None  # a legacy campaign's number, a v1 campaign's UUID
     endpoint: str | None
     file: str | None
     source_run: str | None
@@ -155,7 +155,7 @@ class DryRunSummary(TypedDict):
     """`upload --dry-run --json`: what the run would send; nothing is journaled."""
 
     dry_run: bool
-    campaign_id: int
+    campaign_id: int | str  # a legacy campaign's number, a v1 campaign's UUID
     campaign_name: str | None
     file: str
     rows: int
@@ -265,7 +265,7 @@ class RunReportSummary(TypedDict):
     exit_code: int | None
     file: str | None
     source_run: str | None
-    campaign_id: int | None
+    campaign_id: int | str | None  # a legacy campaign's number, a v1 campaign's UUID
     campaign_state: str | None
     endpoint: str | None
     started_at: str | None

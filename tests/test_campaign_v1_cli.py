@@ -174,10 +174,13 @@ def test_report_reconcile_exits_2_for_v1_and_the_journal_report_still_works(
     assert (tmp_path / "r.csv").read_text().count("\n") == 3
 
 
-def test_upload_to_v1_is_refused_before_reading_the_file_until_it_is_wired(
+def test_upload_to_v1_of_a_missing_file_is_one_sentence_and_sends_nothing(
         tmp_path: Path) -> None:
+    # The v1 upload itself is proven in tests/test_v1_upload.py.
     with running_v1_simulator() as sim:
         res = run_v1(v1_env(sim), "upload", str(tmp_path / "missing.csv"),
                      *v1_args(sim, RUNNING_ID))
         assert res.exit_code == 2
-        assert "upload with --api campaigns-v1 is not available yet" in res.output
+        assert res.output == (f"error: cannot open {tmp_path / 'missing.csv'}: No such file or "
+                              "directory.\n")
+        assert sim.stats()["requests"] == 0

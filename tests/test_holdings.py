@@ -54,7 +54,7 @@ def test_a_version_1_journal_is_migrated_and_its_undo_spares_the_earlier_night(
                                         "campaign before upload-2 (added by upload-1)"}]
     assert set(simulator.records(125)) == {FIRST + i for i in range(10)}
     conn = sqlite3.connect(jp)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
     held = conn.execute("SELECT customer_id, added_by, removed_by FROM campaign_holdings "
                         "ORDER BY customer_id").fetchall()
     assert held == [(FIRST + i, "upload-1", None) for i in range(10)] + [

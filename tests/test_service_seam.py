@@ -35,14 +35,14 @@ def test_the_factory_builds_the_legacy_back_end_as_a_campaign_service() -> None:
     service = open_service(ServiceConfig("http://127.0.0.1:9", Credentials("u", "a", "d")))
     assert isinstance(service, CampaignService)
     caps = service.capabilities
-    assert caps == capabilities_of("vcc")
+    assert caps == capabilities_of("legacy")
     assert (caps.name, caps.atomic_batches, caps.can_view, caps.can_delete) == (
-        "vcc", False, True, True)
+        "legacy", False, True, True)
     assert caps.largest_batch == 100_000  # the most --chunk-size allows
 
 
 def test_an_unknown_api_is_a_usage_error() -> None:
-    with pytest.raises(UsageError, match="--api must be vcc"):
+    with pytest.raises(UsageError, match="api must be legacy or campaigns-v1"):
         open_service(ServiceConfig("http://127.0.0.1:9", Credentials("u", "a", "d"), api="soap"))
 
 
@@ -54,7 +54,7 @@ def test_require_refuses_a_command_the_back_end_cannot_serve() -> None:
     assert str(caught.value) == "delete needs an API that can delete records, and the blind API cannot"
     with pytest.raises(UsageError, match="view a campaign"):
         require(blind, "view", "records")
-    require(capabilities_of("vcc"), "delete", "delete")  # the legacy API can: no error
+    require(capabilities_of("legacy"), "delete", "delete")  # the legacy API can: no error
 
 
 def test_legacy_auth_picks_the_token_by_purpose_and_hides_both() -> None:

@@ -90,6 +90,8 @@ def test_canonical_values_are_fixed_points(moment: datetime) -> None:
 @settings(max_examples=200)
 @given(MOMENTS, st.sampled_from(["Europe/London", "America/New_York", "Asia/Kolkata", "UTC"]))
 def test_naive_values_are_read_in_the_zone(moment: datetime, name: str) -> None:
+    # Text has no fold: a repeated hour written out reads as its first occurrence (fold=0).
+    moment = moment.replace(fold=0)
     zone = ZoneInfo(name)
     value, reason = ScheduleParser(zone).parse(moment.isoformat(timespec="milliseconds"))
     if reason is None:

@@ -44,7 +44,7 @@ Purpose = Literal["read", "write", "delete"]
 class Capabilities:
     """What a back end can do, declared once; callers branch on these, never on its name."""
 
-    name: str  # as --api spells it: "vcc", "campaigns-v1"
+    name: str  # as --api spells it: "legacy", "campaigns-v1"
     largest_batch: int  # records one add request may carry
     atomic_batches: bool  # one bad record refuses the whole request; the service isolates it
     can_view: bool  # campaign status and record listing (preflight, records, reconcile)

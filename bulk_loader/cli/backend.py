@@ -20,7 +20,7 @@ import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 import click
 from click.core import ParameterSource
@@ -30,7 +30,7 @@ from bulk_loader.errors import ConfigError, UsageError
 from bulk_loader.profile_keys import V1_CREDENTIAL_KEYS, env_name
 
 if TYPE_CHECKING:
-    from bulk_loader.api.campaigns_v1 import ApiKeyAuth, CampaignsV1Client
+    from bulk_loader.api.campaigns_v1 import ApiKeyAuth, CampaignsV1Service
 
 ApiName = Literal["legacy", "campaigns-v1"]
 LEGACY: ApiName = "legacy"
@@ -115,13 +115,15 @@ class Target:
             found.append(self.auth.api_key)
         return found
 
-    def v1_client(self, *, concurrency: int = 4, timeout: float = 60.0) -> CampaignsV1Client:
-        from bulk_loader.api.campaigns_v1 import CampaignsV1Client
+    def v1_client(self, *, concurrency: int = 4, timeout: float = 60.0) -> CampaignsV1Service:
+        """The v1 back end, built by the one factory (api/_factory.py)."""
+        from bulk_loader.api import ServiceConfig, open_service
 
         if not self.is_v1 or self.auth is None or self.site is None:
             raise UsageError("this command needs --api campaigns-v1 with its credentials")
-        return CampaignsV1Client(self.site, self.auth, base_url=self.host,
-                                 concurrency=concurrency, timeout=timeout)
+        service = open_service(ServiceConfig(self.endpoint, self.auth, api=V1,
+                                             concurrency=concurrency, timeout=timeout))
+        return cast("CampaignsV1Service", service)
 
 
 def resolve_target(p: Mapping[str, Any], *, credentials: bool = True,

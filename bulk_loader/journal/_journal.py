@@ -29,6 +29,7 @@ runs      one row per run
     settings TEXT (JSON)        chunk_size, concurrency, reader options, timezone, ...
     summary TEXT (JSON)         the summary printed at the end (counts, top reasons, paths)
     total_rows INTEGER          input rows journaled (valid + invalid)
+    api TEXT                    NULL for the legacy API; 'campaigns-v1' (string ids, UUID campaign)
 chunks    one row per chunk of valid records, in row order (chunk 0, 1, 2 ...)
     run INTEGER, chunk INTEGER  PRIMARY KEY(run, chunk)
     state TEXT                  pending | in_flight | <success state>: 'accepted' (upload) or
@@ -41,7 +42,9 @@ chunks    one row per chunk of valid records, in row order (chunk 0, 1, 2 ...)
     sent_at, done_at            ISO 8601 UTC
 chunk_records  the chunk's records, written once (apart so that state updates stay small)
     run INTEGER, chunk INTEGER  PRIMARY KEY(run, chunk)
-    records TEXT                JSON [[row, customer_id, schedule_or_null], ...]
+    records TEXT                JSON [[row, customer_id, schedule_or_null], ...]; a v1 run's
+                                ids are JSON strings, with priority and rank when the chunk has
+                                any: [[row, "id", schedule, priority, rank], ...] (_codec.py)
 outcomes  one row per record whose outcome is NOT a plain success, plus every invalid row
     run INTEGER, row INTEGER    PRIMARY KEY(run, row)
     chunk INTEGER               NULL for rows found invalid when the file was read
@@ -54,6 +57,8 @@ outcomes  one row per record whose outcome is NOT a plain success, plus every in
                                 | left (an undo's record that is not its run's) | failed |
                                 deleted-with-note
     http_status INTEGER, message TEXT, attempts INTEGER
+    crm_id TEXT                 a v1 run's id exactly (customer_id's INTEGER affinity would make
+                                "00123" 123); customer_id is NULL then
 scopes, holdings, marks, campaign_holdings (VIEW): which run put each customer id in a
           campaign and which took it out (journal/holdings.py)
 records   VIEW: one row per record of every run (run_id, run, row, customer_id, schedule, state,
@@ -101,11 +106,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from bulk_loader.errors import JournalError, RunLockedError
 from bulk_loader.failure import damaged, translate
 from bulk_loader.journal import clock, holdings
+from bulk_loader.journal._codec import decode_records, encode_records, text_ids
+from bulk_loader.journal._schema import RECORDS_VIEW
 from bulk_loader.journal._schema import SCHEMA as _SCHEMA
 from bulk_loader.states import (
     ENDED_RUN_STATES,
@@ -117,7 +122,10 @@ from bulk_loader.states import (
 )
 
 # 2: holdings and scopes (journal/holdings.py), filled from the earlier runs when a version-1 file opens.
-SCHEMA_VERSION = 2
+# 3: string ids of the Campaigns API v1 kept exactly (runs.api, outcomes.crm_id, text_holdings,
+#    scopes.api): added columns and a table, nothing copied, so a large journal opens at once.
+SCHEMA_VERSION = 3
+TEXT_ID_APIS = ("campaigns-v1",)  # runs of these APIs have string ids
 FINISHED = FINISHED_RUN_STATES
 
 
@@ -154,7 +162,7 @@ class Run:
     state: RunState
     file_path: str | None
     file_sha256: str | None
-    campaign_id: int | None
+    campaign_id: int | str | None  # a UUID for the Campaigns API v1
     endpoint: str | None
     source_run: str | None
     created_at: str | None
@@ -166,10 +174,16 @@ class Run:
     settings: dict[str, Any]
     summary: dict[str, Any] | None
     total_rows: int | None
+    api: str | None = None  # None: the legacy API (runs journaled before schema 3 too)
 
     @property
     def finished(self) -> bool:
         return self.state in FINISHED
+
+    @property
+    def text_ids(self) -> bool:
+        """Are this run's customer ids strings (Campaigns API v1) rather than integers?"""
+        return self.api in TEXT_ID_APIS
 
 
 @dataclass(slots=True)
@@ -181,6 +195,7 @@ class Chunk:
     schedules: list[str | None]
     http_status: int | None = None
     attempts: int | None = None
+    fields: dict[str, list[Any]] | None = None  # v1: "priority", "rank", aligned with ids
 
 
 @dataclass(slots=True)
@@ -193,6 +208,11 @@ class StoredChunk:
     http_status: int | None
     attempts: int | None
     records: bytes  # the JSON as stored, undecoded (UTF-8)
+
+    @property
+    def text_ids(self) -> bool:
+        """String ids (a Campaigns API v1 run): its JSON is not CSV-ready (results.fast_lines)."""
+        return text_ids(self.records)
 
     def decode(self) -> Chunk:
         ch = make_chunk(self.chunk, self.state, self.records)
@@ -218,7 +238,7 @@ OutcomeRow = tuple[int, Any, str | None, str, int | None, str | None, int | None
 
 _RUN_COLS = ("seq, run_id, kind, state, file_path, file_sha256, campaign_id, endpoint, source_run, "
              "created_at, updated_at, finished_at, exit_code, pid, host, settings, summary, "
-             "total_rows")
+             "total_rows, api")
 
 
 def _run_from_row(r: Sequence[Any]) -> Run:
@@ -228,20 +248,13 @@ def _run_from_row(r: Sequence[Any]) -> Run:
     return Run(*vals)
 
 
-def encode_records(rows: Sequence[int], ids: Sequence[int], schedules: Sequence[str | None]) -> str:
-    """A chunk's records as the JSON text stored in chunks.records.
-
-    Rows and ids are ints, schedules None or our own UTC `...sssZ` text: results.fast_lines
-    turns this JSON into CSV lines byte by byte and relies on it."""
-    return orjson.dumps(list(zip(rows, ids, schedules, strict=True))).decode()
-
-
 class Journal:
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
         self.path = path
         self.conn = conn
         self._scopes: dict[int, int] = {}  # run seq -> holdings scope
         self._caught: dict[int, int | None] = {}  # scope -> the run left out of it (None: none)
+        self._text: dict[int, bool] = {}  # run seq -> its ids are strings (Run.text_ids)
 
     def scope(self, run: Run, *, own_too: bool = True) -> int:
         """The holdings scope (campaign + endpoint) of a run (journal/holdings.py), its holdings brought
@@ -252,7 +265,7 @@ class Journal:
         them, and copying them cost a resume after kill -9 at 90% of 5M records about 5 s."""
         scope = self._scopes.get(run.seq)
         if scope is None:
-            scope = holdings.scope_of(self.conn, run.campaign_id, run.endpoint)
+            scope = holdings.scope_of(self.conn, run.campaign_id, run.endpoint, run.api)
             self._scopes[run.seq] = scope
         left_out = None if own_too else run.seq
         if scope not in self._caught or self._caught[scope] not in (None, left_out):
@@ -339,22 +352,25 @@ class Journal:
         return self.get_run(run).seq
 
     def create_run(self, kind: str, *, file_path: str | None = None,
-                   file_sha256: str | None = None, campaign_id: int | None = None,
+                   file_sha256: str | None = None, campaign_id: int | str | None = None,
                    endpoint: str | None = None, settings: dict[str, Any] | None = None,
-                   source_run: str | None = None, state: RunState = "loading") -> Run:
+                   source_run: str | None = None, state: RunState = "loading",
+                   api: str | None = None) -> Run:
+        """A new run; `api` names its API when it is not the legacy one ("campaigns-v1")."""
         ts = now_iso()
         with self.transaction():
             cur = self.conn.execute(
                 "INSERT INTO runs(kind, state, file_path, file_sha256, campaign_id, endpoint, "
-                "source_run, created_at, updated_at, settings, total_rows) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?,0)",
+                "source_run, created_at, updated_at, settings, total_rows, api) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,0,?)",
                 (kind, state, file_path, file_sha256, campaign_id, endpoint, source_run, ts, ts,
-                 json.dumps(settings or {})))
+                 json.dumps(settings or {}), api))
             seq = cur.lastrowid
             self.conn.execute("UPDATE runs SET run_id=? WHERE seq=?", (f"{kind}-{seq}", seq))
         return self.get_run(f"{kind}-{seq}")
 
-    def find_or_create_run(self, kind: str, file_sha256: str, campaign_id: int, endpoint: str,
+    def find_or_create_run(self, kind: str, file_sha256: str, campaign_id: int | str,
+                           endpoint: str,
                            *, new: bool = False, **create: Any) -> tuple[Run, bool]:
         """The run to resume (latest with this key, unless `new` or it failed), else a new one.
 
@@ -401,7 +417,7 @@ class Journal:
         rows = self.conn.execute(sql + " ORDER BY seq DESC LIMIT ?", (*args, limit)).fetchall()
         return [_run_from_row(r) for r in rows]
 
-    def find_run(self, kind: str, file_sha256: str, campaign_id: int,
+    def find_run(self, kind: str, file_sha256: str, campaign_id: int | str,
                  endpoint: str) -> Run | None:
         row = self.conn.execute(
             f"SELECT {_RUN_COLS} FROM runs WHERE kind=? AND file_sha256=? AND campaign_id=? "
@@ -477,9 +493,11 @@ class Journal:
             os.close(fd)
 
     # -- writing records -----------------------------------------------------------------------
-    def add_chunk(self, run: RunRef, chunk_no: int, rows: Sequence[int], ids: Sequence[int],
-                  schedules: Sequence[str | None], *, encoded: str | None = None) -> None:
-        """A chunk of valid records, state pending. `encoded` = encode_records(...) if done."""
+    def add_chunk(self, run: RunRef, chunk_no: int, rows: Sequence[int], ids: Sequence[Any],
+                  schedules: Sequence[str | None], *, encoded: str | None = None,
+                  fields: dict[str, Sequence[Any]] | None = None) -> None:
+        """A chunk of valid records, state pending. `encoded` = encode_records(...) if done;
+        `fields`: a v1 run's per-record priority and rank, kept for a resume."""
         seq = self._seq(run)
         self.conn.execute(
             "INSERT INTO chunks(run, chunk, state, first_row, last_row, size) "
@@ -487,7 +505,7 @@ class Journal:
         self.conn.execute(
             "INSERT INTO chunk_records(run, chunk, records) VALUES (?,?,?)",
             (seq, chunk_no,
-             encoded if encoded is not None else encode_records(rows, ids, schedules)))
+             encoded if encoded is not None else encode_records(rows, ids, schedules, fields)))
 
     def add_invalid(self, run: RunRef,
                     items: Iterable[tuple[int, Any, Any, str]],
@@ -495,10 +513,25 @@ class Journal:
         """Rows found invalid on reading: (row, raw customer-id, raw schedule, reason). `state`:
         another outcome settled before sending (a delete's `left`), also outside any chunk."""
         seq = self._seq(run)
+        if self._text_ids(seq):  # the raw cell as text, never turned into a number
+            self.conn.executemany(
+                "INSERT OR REPLACE INTO outcomes(run, row, chunk, crm_id, schedule, state, "
+                "message) VALUES (?,?,NULL,?,?,?,?)",
+                ((seq, row, _text(cid), _cell(sch), state, reason)
+                 for row, cid, sch, reason in items))
+            return
         self.conn.executemany(
             "INSERT OR REPLACE INTO outcomes(run, row, chunk, customer_id, schedule, state, "
             "message) VALUES (?,?,NULL,?,?,?,?)",
             ((seq, row, _cell(cid), _cell(sch), state, reason) for row, cid, sch, reason in items))
+
+    def _text_ids(self, seq: int) -> bool:
+        """Does run `seq` keep string ids (outcomes.crm_id) rather than numbers?"""
+        text = self._text.get(seq)
+        if text is None:
+            row = self.conn.execute("SELECT api FROM runs WHERE seq=?", (seq,)).fetchone()
+            text = self._text[seq] = row is not None and row[0] in TEXT_ID_APIS
+        return text
 
     def settle_outcomes(self, run: RunRef, rows: Sequence[OutcomeRow]) -> None:
         """New answers for records that have an outcome row (a busy delete tried again): a row
@@ -545,8 +578,9 @@ class Journal:
         if not fresh:
             self.conn.execute("DELETE FROM outcomes WHERE run=? AND chunk=?", (seq, chunk_no))
         if outcomes:
+            column = "crm_id" if self._text_ids(seq) else "customer_id"
             self.conn.executemany(
-                "INSERT OR REPLACE INTO outcomes(run, row, chunk, customer_id, schedule, state, "
+                f"INSERT OR REPLACE INTO outcomes(run, row, chunk, {column}, schedule, state, "
                 "http_status, message, attempts) VALUES (?,?,?,?,?,?,?,?,?)",
                 ((seq, o[0], chunk_no, *o[1:]) for o in outcomes))
         self.conn.execute(
@@ -584,8 +618,9 @@ class Journal:
         wanted = tuple(states) if states is not None else None
         while True:
             rows = self.conn.execute(
-                "SELECT row, customer_id, schedule, state, http_status, message, attempts, chunk "
-                "FROM outcomes WHERE run=? AND row>? ORDER BY row LIMIT ?",
+                "SELECT row, coalesce(crm_id, customer_id), schedule, state, http_status, "
+                "message, attempts, chunk FROM outcomes WHERE run=? AND row>? ORDER BY row "
+                "LIMIT ?",
                 (seq, after, page)).fetchall()
             if not rows:
                 return
@@ -659,7 +694,13 @@ def _migrate(conn: sqlite3.Connection) -> None:
     second process opening it at the same time waits, then finds it done."""
     conn.execute("BEGIN IMMEDIATE")
     try:
-        if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version < SCHEMA_VERSION:
+            if version < 3:  # before holdings.migrate, whose backfill reads runs.api
+                holdings.add_column(conn, "runs", "api TEXT")
+                holdings.add_column(conn, "outcomes", "crm_id TEXT")
+                conn.execute("DROP VIEW IF EXISTS records")
+                conn.execute(holdings.compact(RECORDS_VIEW))
             holdings.migrate(conn)
             conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         conn.execute("COMMIT")
@@ -669,12 +710,19 @@ def _migrate(conn: sqlite3.Connection) -> None:
 
 
 def make_chunk(chunk_no: int, state: str, records: bytes | str) -> Chunk:
-    """Decode a chunk's stored JSON. Its values hold no brackets (encode_records' promise), so
-    deleting every bracket leaves one flat array, row, id, schedule, row, ...: half the cost of
-    decoding a thousand small arrays and transposing them (the sender's hot path)."""
-    raw = records if isinstance(records, bytes) else records.encode()
-    flat = orjson.loads(b"[" + raw.translate(None, b"[]") + b"]")
-    return Chunk(chunk_no, state, flat[0::3], flat[1::3], flat[2::3])
+    """Decode a chunk's stored JSON (journal/_codec.py: the legacy fast path, or v1 string ids
+    with their priority and rank)."""
+    rows, ids, schedules, fields = decode_records(records)
+    return Chunk(chunk_no, state, rows, ids, schedules, fields=fields)
+
+
+def _text(value: Any) -> str | None:
+    """A v1 run's raw id cell as text (a number cell as its digits)."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(_cell(value))
 
 
 def _cell(value: Any) -> Any:

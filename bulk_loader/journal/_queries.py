@@ -32,7 +32,7 @@ def records_in_state(journal: Journal, run: Run, state: str, after: int,
     return [Record(*r) for r in rows]
 
 
-def unfinished_uploads_of_other_bytes(journal: Journal, sha: str, campaign_id: int,
+def unfinished_uploads_of_other_bytes(journal: Journal, sha: str, campaign_id: int | str,
                                       endpoint: str, file_path: str) -> list[tuple[str, str]]:
     """(run_id, state) of unfinished upload runs of this path, campaign and endpoint whose
     file had other bytes."""
@@ -63,7 +63,7 @@ def run_ids_started_between(journal: Journal, campaign_id: int, start_iso: str, 
     return (run_id for (run_id,) in rows)
 
 
-def runs_on_campaign(journal: Journal, campaign_id: int | None) -> list[tuple[str, str | None]]:
+def runs_on_campaign(journal: Journal, campaign_id: int | str | None) -> list[tuple[str, str | None]]:
     """(run_id, endpoint) of every run on this campaign, oldest first."""
     rows = journal.conn.execute(
         "SELECT run_id, endpoint FROM runs WHERE campaign_id IS ? ORDER BY seq",

@@ -1,4 +1,6 @@
-"""The journal's tables and view as SQL (described in journal/_journal.py's docstring)."""
+"""The journal's tables and view as SQL (described in journal/_journal.py's docstring).
+
+The `records` view is apart: schema 3 recreates it on an older journal (journal/_journal.py)."""
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -19,7 +21,8 @@ CREATE TABLE IF NOT EXISTS runs (
     host TEXT,
     settings TEXT,
     summary TEXT,
-    total_rows INTEGER
+    total_rows INTEGER,
+    api TEXT
 );
 CREATE INDEX IF NOT EXISTS runs_key ON runs(kind, file_sha256, campaign_id, endpoint);
 CREATE TABLE IF NOT EXISTS chunks (
@@ -51,9 +54,13 @@ CREATE TABLE IF NOT EXISTS outcomes (
     http_status INTEGER,
     message TEXT,
     attempts INTEGER,
+    crm_id TEXT,  -- a Campaigns API v1 run's id, exactly ("00123"); customer_id is then NULL
     PRIMARY KEY(run, row)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS outcomes_chunk ON outcomes(run, chunk);
+"""
+
+RECORDS_VIEW = """
 CREATE VIEW IF NOT EXISTS records AS
     SELECT r.run_id, c.run, json_extract(e.value, '$[0]') AS row,
            json_extract(e.value, '$[1]') AS customer_id,
@@ -65,7 +72,7 @@ CREATE VIEW IF NOT EXISTS records AS
     JOIN chunk_records cr ON cr.run = c.run AND cr.chunk = c.chunk, json_each(cr.records) e
     LEFT JOIN outcomes o ON o.run = c.run AND o.row = json_extract(e.value, '$[0]')
     UNION ALL
-    SELECT r.run_id, o.run, o.row, o.customer_id, o.schedule, o.state, o.http_status,
-           o.message, o.attempts, NULL
-    FROM outcomes o JOIN runs r ON r.seq = o.run WHERE o.chunk IS NULL;
+    SELECT r.run_id, o.run, o.row, coalesce(o.crm_id, o.customer_id), o.schedule, o.state,
+           o.http_status, o.message, o.attempts, NULL
+    FROM outcomes o JOIN runs r ON r.seq = o.run WHERE o.chunk IS NULL
 """

@@ -25,6 +25,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from bulk_loader.errors import BulkLoaderError, JournalError
+from bulk_loader.journal._journal import TEXT_ID_APIS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -36,6 +37,11 @@ RECORD_COLUMNS = ("row", "customer_id", "schedule", "state", "http_status", "mes
 # row's message quotes what the file held.
 _RECORDS_SQL = """
     SELECT row, CASE WHEN typeof(customer_id) = 'integer' THEN customer_id END AS customer_id,
+           schedule, state, http_status, message, attempts
+    FROM records WHERE run_id = ?"""
+# A Campaigns API v1 run's ids are text ("00123" is not 123): kept as they are, dtype string.
+_TEXT_RECORDS_SQL = """
+    SELECT row, CAST(customer_id AS TEXT) AS customer_id,
            schedule, state, http_status, message, attempts
     FROM records WHERE run_id = ?"""
 _STATES_SQL = """
@@ -111,23 +117,29 @@ def iter_run_records(journal_path: str | Path, run_id: str,
     try:
         seq = _run_seq(conn, run_id, journal_path)
         states = [s for (s,) in conn.execute(_STATES_SQL, (seq, seq))]
+        api = conn.execute("SELECT api FROM runs WHERE seq = ?", (seq,)).fetchone()[0]
     except BaseException:
         conn.close()
         raise
-    return _stream(pd, conn, run_id, _record_dtypes(pd, states), chunk_rows)
+    dtypes = _record_dtypes(pd, states)
+    text = api in TEXT_ID_APIS
+    if text:
+        dtypes["customer_id"] = "string"
+    return _stream(pd, conn, run_id, dtypes, chunk_rows,
+                   _TEXT_RECORDS_SQL if text else _RECORDS_SQL)
 
 
 def _stream(pd: ModuleType, conn: sqlite3.Connection, run_id: str, dtypes: dict[str, Any],
-            chunk_rows: int) -> Iterator[pd.DataFrame]:
+            chunk_rows: int, sql: str = _RECORDS_SQL) -> Iterator[pd.DataFrame]:
     with closing(conn):
-        for frame in pd.read_sql(_RECORDS_SQL, conn, params=(run_id,), chunksize=chunk_rows,
+        for frame in pd.read_sql(sql, conn, params=(run_id,), chunksize=chunk_rows,
                                  dtype=dtypes, dtype_backend="numpy_nullable"):
             yield _typed(pd, frame)
 
 
 def run_records(journal_path: str | Path, run_id: str) -> pd.DataFrame:
     """One row per input row of run `run_id`, sorted by row: row, customer_id (Int64; <NA> when
-    the file held no integer), schedule (datetime64 UTC; NaT when none or not a time), state
+    the file held no integer; for a Campaigns API v1 run a string, as sent), schedule (datetime64 UTC; NaT when none or not a time), state
     (category), http_status, message, attempts. Raises JournalError for an unknown journal or
     run, and ExtraNotInstalled when pandas is missing."""
     pd = _pandas()
@@ -139,12 +151,14 @@ def run_records(journal_path: str | Path, run_id: str) -> pd.DataFrame:
     return records.sort_values("row", kind="stable", ignore_index=True)
 
 
-def campaign_runs(journal_path: str | Path, campaign_id: int) -> pd.DataFrame:
-    """Every run on campaign `campaign_id`, oldest first: run_id, kind, state, campaign_id,
-    file_path, source_run, created_at and finished_at (datetime64 UTC), exit_code, total_rows."""
+def campaign_runs(journal_path: str | Path, campaign_id: int | str) -> pd.DataFrame:
+    """Every run on campaign `campaign_id` (a Campaigns API v1 campaign's UUID: a string
+    column), oldest first: run_id, kind, state, campaign_id, file_path, source_run, created_at
+    and finished_at (datetime64 UTC), exit_code, total_rows."""
     pd = _pandas()
     sql = f"SELECT {', '.join(_RUN_COLUMNS)} FROM runs WHERE campaign_id = ? ORDER BY seq"
-    dtypes = {"run_id": "string", "kind": "string", "state": "string", "campaign_id": "Int64",
+    kind = "string" if isinstance(campaign_id, str) else "Int64"
+    dtypes = {"run_id": "string", "kind": "string", "state": "string", "campaign_id": kind,
               "file_path": "string", "source_run": "string", "created_at": "string",
               "finished_at": "string", "exit_code": "Int64", "total_rows": "Int64"}
     with closing(_connect(journal_path)) as conn:

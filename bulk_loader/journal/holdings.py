@@ -27,6 +27,11 @@ of their answers, after a catch-up, so the order of events holds.
 
 A journal written before this table existed is migrated on open (`migrate`): the table is filled
 from every earlier run in run order, as the rule above would have.
+
+A Campaigns API v1 campaign (a UUID, with string ids of 1-32 characters) has scopes of its own
+(`scopes.api`) whose rows live in `text_holdings`, the same table with a TEXT id: in `holdings`
+SQLite's INTEGER affinity would turn the id "00123" into 123, the id of another customer. The
+functions below pick the table from the scope.
 """
 
 from __future__ import annotations
@@ -38,11 +43,14 @@ from typing import Any
 
 import orjson
 
+from bulk_loader.journal._codec import decode_records
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS scopes (
     scope INTEGER PRIMARY KEY,
     campaign_id INTEGER NOT NULL,
     endpoint TEXT NOT NULL,
+    api TEXT,
     UNIQUE(campaign_id, endpoint)
 );
 CREATE TABLE IF NOT EXISTS holdings (
@@ -53,47 +61,77 @@ CREATE TABLE IF NOT EXISTS holdings (
     removed_by INTEGER,
     PRIMARY KEY(scope, customer_id)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS text_holdings (
+    scope INTEGER NOT NULL,
+    customer_id TEXT NOT NULL,
+    added_by INTEGER NOT NULL,
+    schedule TEXT,
+    removed_by INTEGER,
+    PRIMARY KEY(scope, customer_id)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS marks (
     run INTEGER PRIMARY KEY,
     done_at TEXT NOT NULL
-);
-CREATE VIEW IF NOT EXISTS campaign_holdings AS
+)
+"""
+# Two whole SELECTs: a subquery over both tables would give "00123" the INTEGER affinity.
+VIEW = """
+CREATE VIEW campaign_holdings AS
     SELECT s.campaign_id, s.endpoint, h.customer_id, h.schedule, a.run_id AS added_by,
            d.run_id AS removed_by
     FROM holdings h JOIN scopes s ON s.scope = h.scope
-    JOIN runs a ON a.seq = h.added_by LEFT JOIN runs d ON d.seq = h.removed_by;
+    JOIN runs a ON a.seq = h.added_by LEFT JOIN runs d ON d.seq = h.removed_by
+    UNION ALL
+    SELECT s.campaign_id, s.endpoint, h.customer_id, h.schedule, a.run_id AS added_by,
+           d.run_id AS removed_by
+    FROM text_holdings h JOIN scopes s ON s.scope = h.scope
+    JOIN runs a ON a.seq = h.added_by LEFT JOIN runs d ON d.seq = h.removed_by
 """
+TEXT_ID_APIS = ("campaigns-v1",)  # as journal.Run.text_ids
 
-_HOLD = ("INSERT INTO holdings(scope, customer_id, added_by, schedule, removed_by) "
+_HOLD = ("INSERT INTO {t}(scope, customer_id, added_by, schedule, removed_by) "
          "VALUES (?,?,?,?,NULL) ON CONFLICT(scope, customer_id) DO UPDATE SET "
          "added_by=excluded.added_by, schedule=excluded.schedule, removed_by=NULL")
 MOVED_PREFIX = "rescheduled: "  # upload_known.moved_note: a moved callback, not an add
-_RELEASE = ("UPDATE holdings SET removed_by=? WHERE scope=? AND customer_id=? "
+# The notes of a duplicate confirmed as the run's own (upload/_known.py), per API's wording.
+CONFIRMED_PREFIXES = ("Duplicate customer:", "Campaign already contains record")
+_RELEASE = ("UPDATE {t} SET removed_by=? WHERE scope=? AND customer_id=? "
             "AND removed_by IS NULL")
 
 
-def scope_of(conn: sqlite3.Connection, campaign_id: int | None, endpoint: str | None) -> int:
-    """The scope id of (campaign, endpoint), created on first use. A trailing / does not count."""
+def scope_of(conn: sqlite3.Connection, campaign_id: int | str | None, endpoint: str | None,
+             api: str | None = None) -> int:
+    """The scope id of (campaign, endpoint), created on first use. A trailing / does not count.
+    `api` (a run's) says whether its ids are strings: such a scope's rows are text_holdings'."""
     ep = (endpoint or "").rstrip("/")
     cid = campaign_id if campaign_id is not None else -1
     row = conn.execute("SELECT scope FROM scopes WHERE campaign_id=? AND endpoint=?",
                        (cid, ep)).fetchone()
     if row is not None:
         return int(row[0])
-    cur = conn.execute("INSERT INTO scopes(campaign_id, endpoint) VALUES (?,?)", (cid, ep))
+    cur = conn.execute("INSERT INTO scopes(campaign_id, endpoint, api) VALUES (?,?,?)",
+                       (cid, ep, api))
     assert cur.lastrowid is not None
     return cur.lastrowid
+
+
+def table(conn: sqlite3.Connection, scope: int) -> str:
+    """The table holding the scope's rows: text_holdings for string ids, else holdings."""
+    row = conn.execute("SELECT api FROM scopes WHERE scope=?", (scope,)).fetchone()
+    return "text_holdings" if row is not None and row[0] in TEXT_ID_APIS else "holdings"
 
 
 def hold(conn: sqlite3.Connection, scope: int, run_seq: int, ids: Sequence[Any],
          schedules: Sequence[str | None]) -> None:
     """Run `run_seq` added these ids (with these call times) to the scope's campaign."""
-    conn.executemany(_HOLD, zip(repeat(scope), ids, repeat(run_seq), schedules))
+    conn.executemany(_HOLD.format(t=table(conn, scope)),
+                     zip(repeat(scope), ids, repeat(run_seq), schedules))
 
 
 def release(conn: sqlite3.Connection, scope: int, run_seq: int, ids: Iterable[Any]) -> None:
     """Run `run_seq` took these ids out of the scope's campaign (deleted, or found absent)."""
-    conn.executemany(_RELEASE, zip(repeat(run_seq), repeat(scope), ids))
+    conn.executemany(_RELEASE.format(t=table(conn, scope)),
+                     zip(repeat(run_seq), repeat(scope), ids))
 
 
 def holders(conn: sqlite3.Connection, scope: int,
@@ -103,7 +141,7 @@ def holders(conn: sqlite3.Connection, scope: int,
     if not ids:
         return {}
     rows = conn.execute(
-        "SELECT h.customer_id, h.added_by, r.run_id, h.schedule FROM holdings h "
+        f"SELECT h.customer_id, h.added_by, r.run_id, h.schedule FROM {table(conn, scope)} h "
         "JOIN runs r ON r.seq = h.added_by WHERE h.scope=? AND h.removed_by IS NULL "
         "AND h.customer_id IN (SELECT value FROM json_each(?))",
         (scope, orjson.dumps(list(ids)).decode()))
@@ -117,7 +155,7 @@ def released_by(conn: sqlite3.Connection, scope: int, run_seq: int,
     if not ids:
         return {}
     rows = conn.execute(
-        "SELECT h.customer_id, h.added_by, r.run_id, h.schedule FROM holdings h "
+        f"SELECT h.customer_id, h.added_by, r.run_id, h.schedule FROM {table(conn, scope)} h "
         "JOIN runs r ON r.seq = h.added_by WHERE h.scope=? AND h.removed_by=? AND h.added_by<>? "
         "AND h.customer_id IN (SELECT value FROM json_each(?))",
         (scope, run_seq, run_seq, orjson.dumps(list(ids)).decode()))
@@ -136,7 +174,8 @@ def history(conn: sqlite3.Connection, scope: int,
     if not ids:
         return {}
     rows = conn.execute(
-        "SELECT h.customer_id, a.seq, a.run_id, d.run_id FROM holdings h JOIN runs a ON a.seq = "
+        f"SELECT h.customer_id, a.seq, a.run_id, d.run_id FROM {table(conn, scope)} h "
+        "JOIN runs a ON a.seq = "
         "h.added_by LEFT JOIN runs d ON d.seq = h.removed_by WHERE h.scope=? AND "
         "h.customer_id IN (SELECT value FROM json_each(?))",
         (scope, orjson.dumps(list(ids)).decode()))
@@ -162,16 +201,34 @@ def migrate(conn: sqlite3.Connection) -> None:
     inside the caller's transaction (executescript would commit it: one statement at a time)."""
     for statement in SCHEMA.split(";"):
         if statement.strip():
-            conn.execute(statement)
+            conn.execute(compact(statement))
+    add_column(conn, "scopes", "api TEXT")  # schema 3
+    conn.execute("DROP VIEW IF EXISTS campaign_holdings")
+    conn.execute(compact(VIEW))
     if conn.execute("SELECT 1 FROM holdings LIMIT 1").fetchone() is not None:
         return
-    runs = conn.execute("SELECT seq, kind, campaign_id, endpoint FROM runs ORDER BY seq").fetchall()
-    for seq, kind, campaign_id, endpoint in runs:
-        scope = scope_of(conn, campaign_id, endpoint)
+    runs = conn.execute(
+        "SELECT seq, kind, campaign_id, endpoint, api FROM runs ORDER BY seq").fetchall()
+    for seq, kind, campaign_id, endpoint, api in runs:
+        scope = scope_of(conn, campaign_id, endpoint, api)
         if kind == "upload":
             _backfill_upload(conn, scope, seq, "")
         elif kind == "delete":
             _backfill_delete(conn, scope, seq)
+
+
+def compact(sql: str) -> str:
+    """SQL with its runs of white space as one space, as sqlite_master keeps it: the schema
+    stays on the file's first page, so a damaged page further on still lets the runs be named
+    (journal/_journal.py check_intact). The statements here hold no comments or literals with
+    spaces."""
+    return " ".join(sql.split())
+
+
+def add_column(conn: sqlite3.Connection, name: str, column: str) -> None:
+    """ALTER TABLE ... ADD COLUMN unless a fresh schema has it already (no rows copied)."""
+    if column.split()[0] not in {r[1] for r in conn.execute(f"PRAGMA table_info({name})")}:
+        conn.execute(f"ALTER TABLE {name} ADD COLUMN {column}")
 
 
 def _records(conn: sqlite3.Connection, seq: int, chunk_state: str,
@@ -201,32 +258,33 @@ def _backfill_upload(conn: sqlite3.Connection, scope: int, seq: int, after: str)
         "SELECT c.chunk, CAST(cr.records AS BLOB) FROM chunks c JOIN chunk_records cr ON "
         "cr.run = c.run AND cr.chunk = c.chunk WHERE c.run=? AND c.state='accepted' AND "
         "c.done_at > ? AND c.done_at <= ?", (seq, after, last))
+    name = table(conn, scope)
     for chunk, raw in chunks:
-        flat = orjson.loads(b"[" + raw.translate(None, b"[]") + b"]")
+        rows, ids, schedules, _fields = decode_records(raw)
         notes = conn.execute("SELECT row, state, message FROM outcomes WHERE run=? AND chunk=?",
                              (seq, chunk)).fetchall()
         if not notes:
-            hold(conn, scope, seq, flat[1::3], flat[2::3])
+            hold(conn, scope, seq, ids, schedules)
             continue
         skip = {row for row, state, message in notes if state != "accepted"
-                or (message or "").startswith(("Duplicate customer:", MOVED_PREFIX))}
+                or (message or "").startswith((*CONFIRMED_PREFIXES, MOVED_PREFIX))}
         moved = {row for row, state, message in notes if state == "accepted"
                  and (message or "").startswith(MOVED_PREFIX)}
         confirmed = {row for row, state, message in notes if state == "accepted"
-                     and (message or "").startswith("Duplicate customer:")}
-        recs = list(zip(flat[0::3], flat[1::3], flat[2::3], strict=True))
+                     and (message or "").startswith(CONFIRMED_PREFIXES)}
+        recs = list(zip(rows, ids, schedules, strict=True))
         plain = [(cid, sch) for row, cid, sch in recs if row not in skip]
         hold(conn, scope, seq, [p[0] for p in plain], [p[1] for p in plain])
         conn.executemany(
-            "INSERT INTO holdings(scope, customer_id, added_by, schedule, removed_by) "
+            f"INSERT INTO {name}(scope, customer_id, added_by, schedule, removed_by) "
             "VALUES (?,?,?,?,NULL) ON CONFLICT(scope, customer_id) DO UPDATE SET "
             "added_by=excluded.added_by, schedule=excluded.schedule, removed_by=NULL "
-            "WHERE holdings.removed_by IS NOT NULL",
+            f"WHERE {name}.removed_by IS NOT NULL",
             ((scope, cid, seq, sch) for row, cid, sch in recs if row in confirmed))
         # A reschedule moved the callback of an earlier run's record: that run still holds it
         # (its undo removes it, the rescheduling run's does not), now with the new call time.
         conn.executemany(
-            "UPDATE holdings SET schedule=?, removed_by=NULL WHERE scope=? AND customer_id=? "
+            f"UPDATE {name} SET schedule=?, removed_by=NULL WHERE scope=? AND customer_id=? "
             "AND removed_by=?", ((sch, scope, cid, seq) for row, cid, sch in recs if row in moved))
     conn.execute("INSERT OR REPLACE INTO marks(run, done_at) VALUES (?,?)", (seq, last))
 

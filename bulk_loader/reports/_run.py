@@ -431,9 +431,13 @@ def _write_xlsx(path: str | os.PathLike[str], rep: RunReport,
     any_failed = any(counts.get(s) for s in FAILED)
     original = original_rows(rep.run) if any_failed else None  # hashing 5M rows costs seconds
     local = rep.local
+    # A Campaigns API v1 run's ids are text: "00123" and "123" are two customers, never numbers.
+    id_col: int | None = None if rep.run.text_ids else 1
     if original is not None:
         file_headers, cells = original
         id_i, sched_i = rep.run.settings.get("id_index"), rep.run.settings.get("schedule_index")
+        if rep.run.text_ids:
+            id_i = None
         fail_headers = ("row", *file_headers, "outcome", "reason")
         failures = typed(rep.failure_rows(cells, len(file_headers)), local,
                          None if id_i is None else id_i + 1,
@@ -444,7 +448,7 @@ def _write_xlsx(path: str | os.PathLike[str], rep: RunReport,
     else:
         fail_headers = ("row", "customer-id", local.header("schedule-date-time"), "outcome",
                         "reason")
-        failures = typed(rep.failure_rows(None, 0), local, 1, (2,))
+        failures = typed(rep.failure_rows(None, 0), local, id_col, (2,))
     headers = tuple(local.header(h) if h == "schedule-date-time" else h for h in rep.headers)
     left: list[tuple[str, Path, int, str]] = []  # (what, csv path, rows, sheet left out)
     notes: list[str] = []
@@ -456,7 +460,7 @@ def _write_xlsx(path: str | os.PathLike[str], rep: RunReport,
             n = write_csv(side, rep.headers, rep.rows())
             left.append(("Per-row results", side, n, "Results"))
         else:
-            yield DataSheet("Results", headers, typed(rep.rows(), local, 1, (2,)))
+            yield DataSheet("Results", headers, typed(rep.rows(), local, id_col, (2,)))
         yield DataSheet("Failures", fail_headers, failures)
         if rep.campaign is not None:
             if rep.campaign.records > sheet_max:

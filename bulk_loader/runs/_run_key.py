@@ -40,7 +40,7 @@ class Stamp:
                 "nothing was sent: wait until the file is complete and run the command again")
 
 
-def left_behind(journal: Journal, sha: str, campaign_id: int, endpoint: str,
+def left_behind(journal: Journal, sha: str, campaign_id: int | str, endpoint: str,
                 file_path: str) -> list[tuple[str, str]]:
     """(run_id, state) of unfinished upload runs of this path, campaign and endpoint whose file
     had other bytes."""

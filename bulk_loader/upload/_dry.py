@@ -34,11 +34,13 @@ def dry_run(opts: UploadOptions, info: Any,
             first.extend((bad.row, bad.reason) for bad in validated.invalid[:room])
 
     # The same loop, validator and cap check as the real run's load (upload_load.load_file).
+    validator = make_validator(opts, info)
     try:
         s = validate_file(opts.file, FileOptions(**opts.reader.kwargs(),
                                                  exports=export_options(opts)),
-                          validator=make_validator(opts, info), on_batch=on_batch,
-                          cap_each_batch=True)
+                          validator=validator, on_batch=on_batch, cap_each_batch=True,
+                          # the v1 validator finds its priority and rank columns by header
+                          on_table=getattr(validator, "bind", None))
     except NoRowsError:  # an empty delta, as the real run sees it: nothing to send, exit 0
         s = FileSummary(path=opts.file)
     chunks = -(-s.valid // opts.chunk_size)

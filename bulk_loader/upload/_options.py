@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bulk_loader.api import HttpTrace, RatePacer, RetryPolicy
 from bulk_loader.config import Credentials
@@ -20,13 +21,16 @@ from bulk_loader.readers import ExportOptions
 from bulk_loader.runs import RunLog
 from bulk_loader.zones import parse_timezone
 
+if TYPE_CHECKING:
+    from bulk_loader.api.campaigns_v1 import ApiKeyAuth
+
 
 @dataclass
 class UploadOptions:
     file: Path
-    campaign_id: int
-    endpoint: str
-    credentials: Credentials
+    campaign_id: int | str  # a UUID for the Campaigns API v1
+    endpoint: str  # the API root; for the v1 API `{host}/cc/{site}/campaigns/v1`
+    credentials: Credentials | None  # the legacy API's; None for the v1 API (see `auth`)
     journal_path: Path
     chunk_size: int = 1000
     concurrency: int = 4
@@ -56,6 +60,9 @@ class UploadOptions:
     file_label: str | None = None  # what the journal records when `file` is a copy (stdin, gzip)
     # Called once the whole file is read, before the check that it held still while read.
     on_read: Callable[[], None] | None = None
+    api: str = "legacy"  # or "campaigns-v1" (upload/_v1.py)
+    site: str | None = None  # v1: US1, US2 or UK3
+    auth: ApiKeyAuth | None = field(default=None, repr=False)  # v1: the API key and tenant
 
 
 UploadOutcome = RunOutcome
@@ -65,6 +72,8 @@ def zone_source(opts: UploadOptions) -> str:
     """Where the fallback zone comes from, for the printed mapping."""
     if parse_timezone(opts.timezone) is not None:
         return "--timezone"
+    if opts.api != "legacy":  # no campaign to read a zone from
+        return "no --timezone"
     return f"campaign {opts.campaign_id}'s time zone"
 
 

@@ -76,6 +76,13 @@ from bulk_loader.summaries import UploadSummary
 from bulk_loader.upload._options import UploadOptions, UploadOutcome, export_options
 from bulk_loader.upload._send import Sender, SendResult
 from bulk_loader.upload._summary import build_summary, iso_utc
+from bulk_loader.upload._v1 import (
+    V1,
+    check_v1,
+    is_v1,
+    load_v1_file,
+    v1_validator,
+)
 from bulk_loader.zones import parse_timezone
 
 
@@ -88,6 +95,9 @@ def fallback_zone(opts: UploadOptions, info: Any) -> tzinfo | None:
 
 def _validator(opts: UploadOptions, info: Any) -> Any:
     from bulk_loader.validation import Validator
+
+    if is_v1(opts):
+        return v1_validator(opts)
 
     return Validator(now=opts.now, timezone=fallback_zone(opts, info),
                      window=getattr(info, "window", None),
@@ -106,10 +116,13 @@ def _service_config(opts: UploadOptions) -> ServiceConfig:
             throttled = isinstance(exc, ServerBusy) and exc.status == 429
             log.burst("throttled" if throttled else "retry", str(exc), wait)
 
-    return ServiceConfig(
+    config = ServiceConfig(
         opts.endpoint, opts.credentials, concurrency=opts.concurrency, retry=opts.retry,
         timeout=opts.timeout, on_notice=opts.notice,
         pacer=opts._pacer if opts.max_rate else None, trace=opts.trace, on_retry=on_retry)
+    if is_v1(opts):  # its credentials are the API key and tenant
+        config.api, config.credentials = V1, opts.auth
+    return config
 
 
 def _client(opts: UploadOptions) -> CampaignService:
@@ -176,6 +189,8 @@ def _check(opts: UploadOptions) -> None:
     if opts.retry_for < 0:
         raise UsageError(f"retry_for must be 0 or more seconds (got {opts.retry_for})",
                          param="retry_for")
+    if is_v1(opts):
+        check_v1(opts)
     if not opts.file.is_file():
         raise InputFileError(f"{opts.file} does not exist or is not a file")
     if opts.results is not None:
@@ -253,7 +268,8 @@ class UploadStages:
         opts, sha = self.opts, self.sha
         run, created = journal.find_or_create_run(
             "upload", sha, opts.campaign_id, opts.endpoint, new=opts.new_run,
-            file_path=self.file_path, settings=_settings(opts))
+            file_path=self.file_path, settings=_settings(opts),
+            api=V1 if is_v1(opts) else None)
         if created:
             older = [r for r in left_behind(journal, sha, opts.campaign_id, opts.endpoint,
                                             self.file_path) if r[0] != run.run_id]
@@ -282,9 +298,10 @@ class UploadStages:
         from bulk_loader.validation import NoRowsError
 
         validator = _validator(opts, info)
+        load = load_v1_file if is_v1(opts) else load_file
         try:
-            loaded = load_file(journal, run, str(opts.file), opts.reader, validator,
-                               opts.chunk_size, self.progress.reading, export_options(opts))
+            loaded = load(journal, run, str(opts.file), opts.reader, validator,
+                          opts.chunk_size, self.progress.reading, export_options(opts))
             if opts.on_read is not None:
                 opts.on_read()
             self.stamp.check(opts.file)  # the hash was taken before the read: did it hold still?
@@ -426,7 +443,8 @@ async def _send(opts: UploadOptions, journal: Journal, run: Run, progress: Progr
                 sender = Sender(jt, run, client, opts.campaign_id, concurrency=opts.concurrency,
                                 now=opts.now, clock_skew=opts.clock_skew,
                                 on_progress=on_progress, skip_known=opts.skip_known,
-                                reschedule=opts.reschedule, first_batch_alone=first_batch_alone)
+                                reschedule=opts.reschedule, first_batch_alone=first_batch_alone,
+                                seven_days=not is_v1(opts))
                 sender.stop, sender.tally = stop, tally  # one stop and one tally for all passes
                 client.stop = stop  # a signal cuts a backoff or Retry-After wait at once
                 result = await sender.send_all()

@@ -67,7 +67,7 @@ def classify(outcomes: list[RecordOutcome], rows: list[int], schedules: list[str
     ok = ok_attempts = confirmed = 0
     for o, row, sch in zip(outcomes, rows, schedules, strict=True):
         status = o.http_status
-        if status == 200:
+        if status == 200 or (status is not None and 200 <= status < 300 and o.message is None):
             ok += 1
             if o.attempts > ok_attempts:
                 ok_attempts = o.attempts
@@ -94,11 +94,14 @@ def classify(outcomes: list[RecordOutcome], rows: list[int], schedules: list[str
 
 
 class Sender:
-    def __init__(self, jt: JournalThread, run: Run, client: CampaignService, campaign_id: int, *,
+    def __init__(self, jt: JournalThread, run: Run, client: CampaignService,
+                 campaign_id: int | str, *,
                  concurrency: int, now: Callable[[], datetime], clock_skew: timedelta,
                  on_progress: Callable[[Tally], None] | None = None,
                  skip_known: bool = False, reschedule: bool = False,
-                 first_batch_alone: bool = False) -> None:
+                 first_batch_alone: bool = False, seven_days: bool = True) -> None:
+        """`seven_days`: the legacy API's 7-day window is checked again when sending (the
+        Campaigns API v1 has no such rule, its Decision 4)."""
         self.jt = jt
         self.journal = jt.journal
         self.run = run
@@ -113,6 +116,7 @@ class Sender:
         self.stop = asyncio.Event()
         self.tally = Tally()
         self.stopped_by: TerminalError | None = None
+        self.seven_days = seven_days
         # A back end that cannot be read before the run (no `can_view`): its first chunk goes
         # alone, as the preflight, before the others (runs/_lifecycle.py).
         self.first_batch_alone = first_batch_alone
@@ -185,7 +189,7 @@ class Sender:
 
         Times are our own `...sssZ` UTC strings, so they order as text: a chunk whose earliest
         and latest time sit well inside the window needs no per-record check at all."""
-        scheduled = [s for s in ch.schedules if s]
+        scheduled = [s for s in ch.schedules if s] if self.seven_days else []
         if not scheduled:
             return []
         now = self.now()
@@ -205,7 +209,7 @@ class Sender:
                           known: upload_known.Holders) -> _Done | None:
         """Post the chunk (its intent is already durable); None if a terminal error stopped us."""
         was_in_flight = ch.state == "in_flight"
-        rows, ids, schedules = ch.rows, ch.ids, ch.schedules
+        rows, ids, schedules, fields = ch.rows, ch.ids, ch.schedules, ch.fields
         left: dict[int, OutcomeRow] = {
             i: (rows[i], ids[i], schedules[i], "invalid", None, reason, 0) for i, reason in late_at}
         plan = upload_known.plan(self.run, rows, ids, schedules, known,
@@ -228,7 +232,10 @@ class Sender:
                 rows = [rows[i] for i in keep]
                 ids = [ids[i] for i in keep]
                 schedules = [schedules[i] for i in keep]
-            answer = await self.client.add_batch(self.campaign_id, RecordBatch(ids, schedules))
+                if fields is not None:
+                    fields = {k: [v[i] for i in keep] for k, v in fields.items()}
+            answer = await self.client.add_batch(self.campaign_id,
+                                                 RecordBatch(ids, schedules, fields or {}))
         except TerminalError as exc:
             # Leave the chunk in_flight: part of it may have been taken before the refusal.
             # A wait cut by Ctrl-C is no refusal: the run is interrupted, not stopped.

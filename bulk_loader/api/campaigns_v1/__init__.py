@@ -15,8 +15,10 @@ from bulk_loader.api.campaigns_v1.file import (
     validate_v1_file,
 )
 from bulk_loader.api.campaigns_v1.isolate import RecordResult, isolate
+from bulk_loader.api.campaigns_v1.service import CAPABILITIES, CampaignsV1Service
 from bulk_loader.api.campaigns_v1.validate import RowRules, UniqueIds, V1Record
 
-__all__ = ["ApiKeyAuth", "Campaign", "CampaignRefused", "CampaignsV1Client", "RecordResult",
-           "RequestRefused", "RowRules", "UniqueIds", "V1FileSummary", "V1Record", "V1Validated",
-           "V1Validator", "isolate", "judge_add", "validate_v1_file"]
+__all__ = ["CAPABILITIES", "ApiKeyAuth", "Campaign", "CampaignRefused", "CampaignsV1Client",
+           "CampaignsV1Service", "RecordResult", "RequestRefused", "RowRules", "UniqueIds",
+           "V1FileSummary", "V1Record", "V1Validated", "V1Validator", "isolate", "judge_add",
+           "validate_v1_file"]

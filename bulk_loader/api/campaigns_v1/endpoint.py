@@ -16,3 +16,14 @@ def base_url(site: str, override: str | None = None) -> str:
         raise UsageError(f"--site must be one of {', '.join(SITES)} (got {site!r})")
     host = resolve_endpoint(None, override) if override else API_HOST
     return host + PATH.format(site=wanted)
+
+
+def parse_base(endpoint: str) -> tuple[str | None, str]:
+    """(the --base-url host, or None for api.8x8.com; the site) of an API root that
+    `base_url` built: what a run journals is enough to reach the same API again."""
+    host, _, rest = endpoint.rstrip("/").rpartition("/cc/")
+    site = rest.split("/", 1)[0]
+    if not host or site not in SITES:
+        raise UsageError(f"{endpoint} is not a Campaigns API v1 root (expected "
+                         f"https://api.8x8.com{PATH.format(site='US1')})")
+    return (None if host == API_HOST else host), site

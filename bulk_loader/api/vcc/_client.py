@@ -73,7 +73,7 @@ __all__ = [
 
 RECORDS_PREFIX = "records.record.item"
 LARGEST_BATCH = 100_000  # the most --chunk-size allows; nobody states the API's own limit
-CAPABILITIES = Capabilities("vcc", LARGEST_BATCH, atomic_batches=False, can_view=True,
+CAPABILITIES = Capabilities("legacy", LARGEST_BATCH, atomic_batches=False, can_view=True,
                             can_delete=True)
 
 

@@ -43,6 +43,9 @@ class V1Config(FaultOptions):
     success_status: int = 200  # 200 (pages) or 201 (OpenAPI file)
     # Field errors name `records[i].field` (True) or only `field`, as the vendor's example (False).
     indexed_field_errors: bool = True
+    # Ids the simulator refuses with a field error: a check only the server makes (its own
+    # invention, docs/simulator.md), so that tests can send a record no local rule catches.
+    refuse_ids: frozenset[str] = frozenset()
     transient_seconds: float = 5.0  # BUILDING and STARTING last this long
     # Faults, latency, seed and rate_limit (per tenant header): FaultOptions, shared.
 

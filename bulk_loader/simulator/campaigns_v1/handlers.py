@@ -167,6 +167,10 @@ async def _add(request: web.Request, state: V1State, run: CampaignRun) -> web.St
         raise _validation(request, [FieldError(i, "crmRecordId", "Unique",
                                                f"duplicate crmRecordId in the request: {crm}")],
                           config.indexed_field_errors)
+    refused = [FieldError(i, "crmRecordId", "Refused", "is refused by the server")
+               for i, rec in enumerate(records) if rec.crm_id in config.refuse_ids]
+    if refused:
+        raise _validation(request, refused, config.indexed_field_errors)
     held = state.stored[cid]
     for rec in records:
         if rec.crm_id in held:
