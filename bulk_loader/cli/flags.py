@@ -38,6 +38,9 @@ FLAGS = {
     "output": "--output",
     "format": "--format",
     "source_run": "--run",
+    "id_column": "--id-column",
+    "schedule_column": "--schedule-column",
+    "no_schedule": "--no-schedule",
 }
 
 # A quoted value (`'x'`, `"x"`): a quote that no letter precedes (`campaign's` is not one).

@@ -167,9 +167,9 @@ def check_schedule(table: Table, batch: Batch, options: ExportOptions,
     if table.schedule_index is not None:
         if options.no_schedule:
             raise UsageError(
-                f"--no-schedule says the file has no call times, but column "
-                f"{table.schedule_header!r} is its schedule column; drop --no-schedule, or "
-                "remove that column from the file.")
+                f"no_schedule says the file has no call times, but column "
+                f"{table.schedule_header!r} is its schedule column; drop no_schedule, or "
+                "remove that column from the file.", param="no_schedule")
         return
     if options.no_schedule:
         return
@@ -177,8 +177,9 @@ def check_schedule(table: Table, batch: Batch, options: ExportOptions,
         name = table.headers[index]
         raise InputFileError(
             f"no schedule column was found, but column {name!r} holds dates: pass "
-            f"--schedule-column {_quoted(name)} to use it as the call time, or --no-schedule to "
-            "confirm that the file has no call times (its customers would be dialled at once).")
+            f"schedule_column {_quoted(name)} to use it as the call time, or no_schedule to "
+            "confirm that the file has no call times (its customers would be dialled at once).",
+            param=("schedule_column", "no_schedule"))
 
 
 def _quoted(name: str) -> str:
