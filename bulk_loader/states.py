@@ -55,9 +55,9 @@ COUNTS_ORDER: Final[tuple[str, ...]] = (*DONE_STATES, *FAILED_STATES, *OPEN_CHUN
 # (failed and pending records got none; a delete's records are counted apart).
 DAY_OUTCOMES: Final[tuple[Outcome, ...]] = ("accepted", "already-present", "rejected", "invalid")
 
-# How a back end that isolates a refused batch itself (the Campaigns API v1,
+# How the isolation of an all-or-nothing batch (the Campaigns API v1,
 # api/campaigns_v1/isolate.py) settles one record of an add: every one is an Outcome (a
-# refused batch is split by the service, so no record is "rejected" with the others).
+# refused batch is taken apart until each refusal is a record's own: none is "rejected").
 IsolatedOutcome = Literal["accepted", "already-present", "invalid", "failed"]
 # What that service's refusal names a record as: in the campaign already, or its own fields.
 PickedOutcome = Literal["already-present", "invalid"]
