@@ -161,22 +161,24 @@ def _is_loopback(host: str) -> bool:
 def resolve_endpoint(platform: str | None, base_url: str | None) -> str:
     """The API root. Real endpoints are HTTPS; plain HTTP only to a loopback simulator."""
     if bool(platform) == bool(base_url):
-        raise UsageError("give exactly one of --platform (e.g. na12) or --base-url")
+        raise UsageError("give exactly one of platform (e.g. na12) or base_url",
+                         param=("platform", "base_url"))
     if platform:
         if not spec.PLATFORM_RE.fullmatch(platform):  # match() would take a trailing newline
             raise UsageError(
-                f"--platform must look like two letters and a number, e.g. na12 (got {platform!r})"
-            )
+                f"platform must look like two letters and a number, e.g. na12 (got {platform!r})",
+                param="platform")
         return spec.base_url_for_platform(platform)
     assert base_url is not None
     parts = split(base_url)
     host = (parts.hostname or "").lower()
     if parts.scheme.lower() not in ("http", "https") or not host:
-        raise UsageError(f"--base-url must be an http(s) URL (got {base_url!r})")
+        raise UsageError(f"base_url must be an http(s) URL (got {base_url!r})", param="base_url")
     if parts.query or parts.fragment:
-        raise UsageError(f"--base-url must be the API root, without ? or # (got {base_url!r})")
+        raise UsageError(f"base_url must be the API root, without ? or # (got {base_url!r})",
+                         param="base_url")
     if parts.scheme.lower() == "http" and not _is_loopback(host):
         raise UsageError(
-            f"--base-url must use https unless it points at this machine (got {base_url!r})"
-        )
+            f"base_url must use https unless it points at this machine (got {base_url!r})",
+            param="base_url")
     return normalise(parts)

@@ -23,16 +23,18 @@ def split(base_url: str) -> SplitResult:
         has_user = parts.username is not None or parts.password is not None
     except ValueError as exc:
         if "@" not in base_url:
-            raise UsageError(f"--base-url is not a valid URL: {exc} (got {base_url!r})") \
-                from None
+            raise UsageError(f"base_url is not a valid URL: {exc} (got {base_url!r})",
+                             param="base_url") from None
         has_user = True
     if has_user:  # checked before any message echoes the URL: it holds a secret
-        raise UsageError("--base-url must not hold a user name or password: put the "
-                         "credentials in the environment or a profile (see README, Credentials)")
+        raise UsageError("base_url must not hold a user name or password: put the "
+                         "credentials in the environment or a profile (see README, Credentials)",
+                         param="base_url")
     try:
         parts.port  # noqa: B018  raises for a port out of range
     except ValueError as exc:
-        raise UsageError(f"--base-url is not a valid URL: {exc} (got {base_url!r})") from None
+        raise UsageError(f"base_url is not a valid URL: {exc} (got {base_url!r})",
+                         param="base_url") from None
     return parts
 
 

@@ -8,6 +8,7 @@ one sentence and exits with ``error.exit_code``. No message ever carries a token
     ├── UsageError                       bad options; `param` names the library parameter
     ├── ConfigError                      missing credentials, unsafe config file
     ├── InputFileError                   unreadable file, no id column, over the 5M cap
+    │                                    (`param` when an option names what is missing)
     ├── OutputError                      an output (results, failures, report, metrics,
     │                                    trace) cannot be written; carries its `path`
     ├── JournalError                     the SQLite journal cannot be used
@@ -52,15 +53,29 @@ EXIT_BROKEN_PIPE = 141  # stdout was closed (`| head`), as a shell reports SIGPI
 
 class BulkLoaderError(Exception):
     exit_code = EXIT_USAGE
+    # The library parameters the message names, the one at fault first; empty when it names
+    # none. The CLI shows each as its flag (cli/flags.py).
+    params: tuple[str, ...] = ()
+
+    @property
+    def param(self) -> str | None:
+        """The parameter at fault (`concurrency`), or None."""
+        return self.params[0] if self.params else None
+
+
+def _named(param: str | tuple[str, ...] | None) -> tuple[str, ...]:
+    return (param,) if isinstance(param, str) else tuple(param or ())
 
 
 class UsageError(BulkLoaderError):
     """Bad options. A library call names its parameter (`concurrency must be at least 1`) and
-    sets `param`; the CLI shows the parameter as its flag (cli/flags.py: `--concurrency`)."""
+    sets `param`; the CLI shows the parameter as its flag (cli/flags.py: `--concurrency`). A
+    message that names two (`give exactly one of platform or base_url`) passes both, the one at
+    fault first."""
 
-    def __init__(self, message: str, *, param: str | None = None) -> None:
+    def __init__(self, message: str, *, param: str | tuple[str, ...] | None = None) -> None:
         super().__init__(message)
-        self.param = param
+        self.params = _named(param)
 
 
 class ConfigError(BulkLoaderError):
@@ -68,7 +83,12 @@ class ConfigError(BulkLoaderError):
 
 
 class InputFileError(BulkLoaderError):
-    pass
+    """The file cannot be read as asked; `param` names the option it points at, if any
+    (`no column named 'tz' (timezone_column)`)."""
+
+    def __init__(self, message: str, *, param: str | tuple[str, ...] | None = None) -> None:
+        super().__init__(message)
+        self.params = _named(param)
 
 
 class OutputError(BulkLoaderError):

@@ -37,11 +37,27 @@ BUSY: Final = "busy"  # delete: the record is being offered to an agent; tried a
 LEFT: Final = "left"  # delete: an undo's record that is not that run's to delete, with the reason
 # A row that needs a look: the failures file, the results' failed count, the report's sheet.
 FAILED_STATES: Final[tuple[Outcome, ...]] = ("rejected", "invalid", "failed")
+# An upload that is done with a record: the campaign took it.
+DONE_UPLOAD_STATES: Final[tuple[Outcome, ...]] = ("accepted",)
 # A delete that is done with a record: it is gone, or was not there.
 DONE_DELETE_STATES: Final[tuple[Outcome, ...]] = ("deleted", "absent")
+# A run of either kind is done with a record: the campaign answered it as the run wished.
+DONE_STATES: Final[tuple[Outcome, ...]] = (*DONE_UPLOAD_STATES, *DONE_DELETE_STATES)
 # What a delete run may take out of an upload: accepted (incl. confirmed on resume) is ours.
 DELETABLE_STATES: Final[tuple[Outcome, ...]] = ("accepted", "already-present")
 # What an upload's and a delete's summaries count, in their printed order.
 UPLOAD_OUTCOMES: Final[tuple[str, ...]] = ("accepted", "rejected", "invalid", "failed", "pending")
 DELETE_OUTCOMES: Final[tuple[str, ...]] = (
     "deleted", "absent", "busy", "left", "rejected", "invalid", "failed", "pending")
+# The order in which `runs` lists a run's per-state counts (others follow, by name).
+COUNTS_ORDER: Final[tuple[str, ...]] = (*DONE_STATES, *FAILED_STATES, *OPEN_CHUNK_STATES)
+# What a period report charts per day for the uploads started that day: the campaign's answers
+# (failed and pending records got none; a delete's records are counted apart).
+DAY_OUTCOMES: Final[tuple[Outcome, ...]] = ("accepted", "already-present", "rejected", "invalid")
+
+# How the isolation of an all-or-nothing batch (the Campaigns API v1,
+# api/campaigns_v1/isolate.py) settles one record of an add: every one is an Outcome (a
+# refused batch is taken apart until each refusal is a record's own: none is "rejected").
+IsolatedOutcome = Literal["accepted", "already-present", "invalid", "failed"]
+# What that service's refusal names a record as: in the campaign already, or its own fields.
+PickedOutcome = Literal["already-present", "invalid"]

@@ -203,3 +203,22 @@ def test_no_test_names_a_private_module() -> None:
              if p.name != "test_layout.py"
              for m in private.findall(p.read_text(encoding="utf-8"))]
     assert named == []
+
+
+def private_names_imported(source: str) -> list[str]:
+    """`module.name` of each `_name` a source imports from bulk_loader (dunders are public)."""
+    return [f"{node.module}.{a.name}" for node in ast.walk(ast.parse(source))
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("bulk_loader")
+            for a in node.names if a.name.startswith("_") and not a.name.startswith("__")]
+
+
+def test_no_test_imports_a_private_name() -> None:
+    """A `_name` of a public module is as private as an `_module` (test_layout.py is exempt:
+    its examples below)."""
+    named = [f"{p.name}: {n}" for p in sorted(PACKAGE.parent.joinpath("tests").glob("*.py"))
+             if p.name != "test_layout.py"
+             for n in private_names_imported(p.read_text(encoding="utf-8"))]
+    assert named == []
+    assert private_names_imported("from bulk_loader.cli.runs import runs, _when\n"
+                                  "from bulk_loader import __version__\n"
+                                  "from os import _exit\n") == ["bulk_loader.cli.runs._when"]

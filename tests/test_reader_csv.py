@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from bulk_loader.cli import flags
 from bulk_loader.errors import InputFileError, UsageError
 from tests.reader_support import SOON, check, read_all, reasons
 
@@ -178,6 +179,9 @@ def test_no_id_column_lists_the_headers(tmp_path: Path) -> None:
         read_all(path)
     assert str(exc.value) == (
         "no customer-id column (looked for a header such as customer-id, Customer ID or "
+        "ACCOUNTNUM; pass id_column to name another); headers found: 'name', 'phone'.")
+    assert flags.message(exc.value) == (  # the CLI names the flag
+        "no customer-id column (looked for a header such as customer-id, Customer ID or "
         "ACCOUNTNUM; pass --id-column to name another); headers found: 'name', 'phone'.")
 
 
@@ -204,14 +208,14 @@ def test_named_columns(tmp_path: Path) -> None:
     path = write(tmp_path, "Konto,Anruf,x\n10003629,2030-01-02T09:00Z,y\n")
     got = read_all(path, id_column="konto", schedule_column="Anruf")
     assert (got["table"]["id_index"], got["table"]["schedule_index"]) == (0, 1)
-    with pytest.raises(InputFileError, match=r"no column named 'Kto' \(--id-column\); headers "
+    with pytest.raises(InputFileError, match=r"no column named 'Kto' \(id_column\); headers "
                        "found: 'Konto', 'Anruf', 'x'."):
         read_all(path, id_column="Kto")
 
 
 def test_two_id_columns_are_ambiguous(tmp_path: Path) -> None:
     with pytest.raises(InputFileError, match=r"several columns could be the customer-id "
-                       r"\('Customer ID', 'ACCOUNTNUM'\); choose one with --id-column."):
+                       r"\('Customer ID', 'ACCOUNTNUM'\); choose one with id_column."):
         read_all(write(tmp_path, "Customer ID,ACCOUNTNUM\n1,2\n"))
 
 

@@ -142,7 +142,7 @@ def test_second_sheet_by_name_and_index(tmp_path: Path) -> None:
     with pytest.raises(InputFileError, match=r"no customer-id column .* headers found: "
                        "'nothing here'."):
         read_all(path)
-    with pytest.raises(InputFileError, match=r"two.xlsx has no sheet 'Sheet9' \(--sheet takes a "
+    with pytest.raises(InputFileError, match=r"two.xlsx has no worksheet 'Sheet9' \(sheet takes a "
                        r"name or a 0-based index\); sheets: 'Notes', 'Data'."):
         read_all(path, sheet="Sheet9")
 

@@ -66,8 +66,8 @@ def test_when_forms() -> None:
     assert parse_when("2w", now=NOW) == NOW - timedelta(weeks=2)
     assert parse_when("today", zone=NY, now=NOW) == datetime(2026, 11, 29, tzinfo=NY)
     assert parse_when("yesterday", zone=NY, now=NOW) == datetime(2026, 11, 28, tzinfo=NY)
-    with pytest.raises(UsageError, match=r"--until must be a date .* \(got 'soon'\)"):
-        parse_when("soon", option="--until")
-    with pytest.raises(UsageError, match="--until must come after --since"):
+    with pytest.raises(UsageError, match=r"^until must be a date .* \(got 'soon'\)"):
+        parse_when("soon", option="until")
+    with pytest.raises(UsageError, match="^until must come after since"):
         parse_period("2026-11-23", "2026-11-20", now=NOW)
     assert parse_period("7d", None, now=NOW) == (NOW - timedelta(days=7), NOW)

@@ -14,14 +14,12 @@ from bulk_loader.cli.common import default_journal, endpoint_options, journal_op
 from bulk_loader.cli.say import say
 from bulk_loader.errors import JournalError, UsageError
 from bulk_loader.journal import undone_by
-from bulk_loader.states import ALREADY, FAILED_STATES, RUN_STATES, RunState
+from bulk_loader.states import ALREADY, COUNTS_ORDER, FAILED_STATES, RUN_STATES, RunState
 from bulk_loader.summaries import RunReportSummary
 
 NO_RECONCILE = ("so --reconcile cannot compare {run} with the campaign; without --reconcile the "
                 "report is read from the journal and works")
 V1_ENDPOINT = re.compile(r"/cc/[^/]+/campaigns/v1$")  # a run sent to the Campaigns API v1
-OUTCOME_ORDER = ("accepted", "deleted", "absent", "rejected", "invalid", "failed", "pending",
-                 "in_flight")
 
 
 def _open_existing(path: Path | None) -> Any:
@@ -34,7 +32,7 @@ def _open_existing(path: Path | None) -> Any:
 
 
 def _counts_text(counts: dict[str, int]) -> str:
-    order = {k: i for i, k in enumerate(OUTCOME_ORDER)}
+    order = {k: i for i, k in enumerate(COUNTS_ORDER)}
     items = sorted(counts.items(), key=lambda kv: (order.get(kv[0], 99), kv[0]))
     return ", ".join(f"{k.replace('_', '-')} {n:,}" for k, n in items) or "no records"
 

@@ -41,7 +41,8 @@ def source_run_for(journal: Journal, opts: DeleteOptions) -> Run:
     assert opts.source_run is not None
     src = journal.get_run(opts.source_run)
     if src.kind != "upload":
-        raise UsageError(f"--run must name an upload run; {src.run_id} is a {src.kind} run")
+        raise UsageError(f"source_run must name an upload run; {src.run_id} is a {src.kind} run",
+                         param="source_run")
     if src.campaign_id != opts.campaign_id:
         raise UsageError(f"run {src.run_id} loaded campaign {src.campaign_id}, "
                          f"not {opts.campaign_id}")

@@ -76,7 +76,8 @@ async def run_delete_async(opts: DeleteOptions) -> DeleteOutcome:
     """The delete's core; works inside a running event loop (a library caller's own)."""
     started = time.monotonic()
     if (opts.file is None) == (opts.source_run is None):
-        raise UsageError("give either a FILE of customer ids or --run RUN_ID, not both")
+        raise UsageError("give exactly one of file (customer ids) or source_run (an upload's "
+                         "run id)", param=("file", "source_run"))
     if opts.concurrency < 1:
         raise UsageError(f"concurrency must be at least 1 (got {opts.concurrency})",
                          param="concurrency")

@@ -11,7 +11,7 @@ from bulk_loader import __version__
 from bulk_loader.delete._send import NOTE_CONFIRMED
 from bulk_loader.journal import Journal, Run
 from bulk_loader.runs import Tally
-from bulk_loader.states import DELETE_OUTCOMES, FAILED_STATES
+from bulk_loader.states import DELETE_OUTCOMES, FAILED_STATES, LEFT, count_open
 from bulk_loader.summaries import DeleteCounts, DeleteSummary
 from bulk_loader.upload import iso_utc
 
@@ -22,12 +22,14 @@ def build_summary(journal: Journal, run: Run, state: str, code: int, tally: Tall
              resumed: bool, message: str | None) -> DeleteSummary:
     """The summary's keys are a public interface (bulk_loader/summaries.py, docs/summaries.md)."""
     counts = journal.counts(run)
+    # Key by key, so that mypy holds each to DeleteCounts; tests/test_summaries.py holds
+    # DeleteCounts to DELETE_OUTCOMES (states.py). Pending counts every open chunk's records.
     by_outcome = DeleteCounts(
         deleted=counts.get("deleted", 0), absent=counts.get("absent", 0),
         busy=counts.get("busy", 0), left=counts.get("left", 0),
         rejected=counts.get("rejected", 0), invalid=counts.get("invalid", 0),
         failed=counts.get("failed", 0),
-        pending=counts.get("pending", 0) + counts.get("in_flight", 0))
+        pending=count_open(counts))
     wall = time.monotonic() - started
     finished = datetime.now(UTC)
     return {
@@ -40,7 +42,7 @@ def build_summary(journal: Journal, run: Run, state: str, code: int, tally: Tall
                         journal.top_reasons(run, states=FAILED_STATES)],
         # An undo's records left in place (not that run's to delete), by reason.
         "left_reasons": [{"reason": m, "count": n} for m, n in
-                         journal.top_reasons(run, limit=10, states=("left",))],
+                         journal.top_reasons(run, limit=10, states=(LEFT,))],
         "sent_this_time": tally.done, "resumed": resumed,
         "wall_seconds": round(wall, 3), "message": message,
         "started_at": iso_utc(finished - timedelta(seconds=wall)), "finished_at": iso_utc(finished),

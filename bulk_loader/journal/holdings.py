@@ -44,6 +44,7 @@ from typing import Any
 import orjson
 
 from bulk_loader.journal._codec import decode_records
+from bulk_loader.states import DONE_DELETE_STATES
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS scopes (
@@ -290,5 +291,5 @@ def _backfill_upload(conn: sqlite3.Connection, scope: int, seq: int, after: str)
 
 
 def _backfill_delete(conn: sqlite3.Connection, scope: int, seq: int) -> None:
-    rows = _records(conn, seq, "deleted", ("deleted", "absent"))
+    rows = _records(conn, seq, "deleted", DONE_DELETE_STATES)
     release(conn, scope, seq, (r[0] for r in rows))

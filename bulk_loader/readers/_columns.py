@@ -65,7 +65,7 @@ class RowProblem:
 
 
 def _find(headers: Sequence[str], wanted: str | None, keys: set[str], what: str,
-          flag: str) -> int | None:
+          param: str) -> int | None:
     if wanted is not None:
         exact = [i for i, h in enumerate(headers) if h == wanted]
         if not exact:
@@ -73,13 +73,14 @@ def _find(headers: Sequence[str], wanted: str | None, keys: set[str], what: str,
             exact = [i for i, h in enumerate(headers) if key and normalise_header(h) == key]
         if not exact:
             raise InputFileError(
-                f"no column named {wanted!r} ({flag}); headers found: {_listing(headers)}.")
+                f"no column named {wanted!r} ({param}); headers found: {_listing(headers)}.",
+                param=param)
         return exact[0]
     found = [i for i, h in enumerate(headers) if normalise_header(h) in keys]
     if len(found) > 1:
         names = ", ".join(repr(headers[i]) for i in found)
         raise AmbiguousColumns(f"several columns could be the {what} ({names}); "
-                               f"choose one with {flag}.")
+                               f"choose one with {param}.", param=param)
     return found[0] if found else None
 
 
@@ -94,17 +95,17 @@ def find_columns(headers: Sequence[str], id_column: str | None = None,
                  schedule_column: str | None = None) -> tuple[int, int | None]:
     """(id index, schedule index or None); InputFileError when there is no id column."""
     more_ids, more_schedules = _EXTRA.get()
-    id_index = _find(headers, id_column, _ID_KEYS | more_ids, "customer-id", "--id-column")
+    id_index = _find(headers, id_column, _ID_KEYS | more_ids, "customer-id", "id_column")
     if id_index is None:
         hint = ""
         if headers and all(str(h).strip().isdigit() for h in headers if str(h).strip()):
             hint = " The first row looks like data: the file needs a header row."
         raise InputFileError(
             "no customer-id column (looked for a header such as customer-id, Customer ID or "
-            f"ACCOUNTNUM; pass --id-column to name another); headers found: {_listing(headers)}."
-            + hint)
+            f"ACCOUNTNUM; pass id_column to name another); headers found: {_listing(headers)}."
+            + hint, param="id_column")
     schedule_index = _find(headers, schedule_column, _SCHEDULE_KEYS | more_schedules, "schedule",
-                           "--schedule-column")
+                           "schedule_column")
     if schedule_index == id_index:
         raise AmbiguousColumns("the customer-id and schedule columns cannot be the same column.")
     return id_index, schedule_index

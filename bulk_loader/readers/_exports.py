@@ -57,11 +57,11 @@ def check_date_format(fmt: str) -> None:
         datetime.strptime("", fmt)
     except ValueError as exc:
         if "does not match format" not in str(exc):
-            raise UsageError(f"--date-format {fmt!r} is not a strptime format: {exc} (for "
-                             "example '%d/%m/%Y %H:%M').") from None
+            raise UsageError(f"date_format {fmt!r} is not a strptime format: {exc} (for "
+                             "example '%d/%m/%Y %H:%M').", param="date_format") from None
     if not any(d in fmt for d in _YEAR_DIRECTIVES):
-        raise UsageError(f"--date-format {fmt!r} has no year (%Y or %y): it cannot read a "
-                         "date; for example '%d/%m/%Y %H:%M'.")
+        raise UsageError(f"date_format {fmt!r} has no year (%Y or %y): it cannot read a "
+                         "date; for example '%d/%m/%Y %H:%M'.", param="date_format")
 
 
 @dataclass
@@ -130,8 +130,9 @@ def zone_index(table: Table, options: ExportOptions) -> int | None:
             i for i, h in enumerate(headers)
             if normalise_header(h) and normalise_header(h) == normalise_header(wanted)]
         if not exact:
-            raise InputFileError(f"no column named {wanted!r} (--timezone-column); headers "
-                                 f"found: {', '.join(repr(h) for h in headers[:20])}.")
+            raise InputFileError(f"no column named {wanted!r} (timezone_column); headers "
+                                 f"found: {', '.join(repr(h) for h in headers[:20])}.",
+                                 param="timezone_column")
         if exact[0] in taken:
             raise UsageError(f"timezone_column {wanted!r} is already the customer-id or "
                              "schedule column.", param="timezone_column")
@@ -141,7 +142,7 @@ def zone_index(table: Table, options: ExportOptions) -> int | None:
     if len(found) > 1:
         names = ", ".join(repr(headers[i]) for i in found)
         raise InputFileError(f"several columns could be the time zone ({names}); choose one with "
-                             "--timezone-column.")
+                             "timezone_column.", param="timezone_column")
     return found[0] if found else None
 
 
@@ -166,9 +167,9 @@ def check_schedule(table: Table, batch: Batch, options: ExportOptions,
     if table.schedule_index is not None:
         if options.no_schedule:
             raise UsageError(
-                f"--no-schedule says the file has no call times, but column "
-                f"{table.schedule_header!r} is its schedule column; drop --no-schedule, or "
-                "remove that column from the file.")
+                f"no_schedule says the file has no call times, but column "
+                f"{table.schedule_header!r} is its schedule column; drop no_schedule, or "
+                "remove that column from the file.", param="no_schedule")
         return
     if options.no_schedule:
         return
@@ -176,8 +177,9 @@ def check_schedule(table: Table, batch: Batch, options: ExportOptions,
         name = table.headers[index]
         raise InputFileError(
             f"no schedule column was found, but column {name!r} holds dates: pass "
-            f"--schedule-column {_quoted(name)} to use it as the call time, or --no-schedule to "
-            "confirm that the file has no call times (its customers would be dialled at once).")
+            f"schedule_column {_quoted(name)} to use it as the call time, or no_schedule to "
+            "confirm that the file has no call times (its customers would be dialled at once).",
+            param=("schedule_column", "no_schedule"))
 
 
 def _quoted(name: str) -> str:

@@ -173,8 +173,8 @@ class Workbook:
         if chosen is None and sheet.strip().isdigit() and int(sheet) < len(self.sheets):
             chosen = self.sheets[int(sheet)]
         if chosen is None:
-            raise InputFileError(f"{self.path.name} has no sheet {sheet!r} (--sheet takes a name "
-                                 f"or a 0-based index); sheets: {listing}.")
+            raise InputFileError(f"{self.path.name} has no worksheet {sheet!r} (sheet takes a "
+                                 f"name or a 0-based index); sheets: {listing}.", param="sheet")
         if not chosen.is_worksheet:
             raise InputFileError(f"sheet {chosen.name!r} of {self.path.name} is not a worksheet "
                                  "(a chart or macro sheet?).")

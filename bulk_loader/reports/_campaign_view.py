@@ -74,7 +74,7 @@ def parse_status_filter(values: Sequence[str]) -> frozenset[int] | None:
             wanted.add(by_name[key])
         else:
             names = ", ".join(spec.RECORD_STATUS.values())
-            raise UsageError(f"--status must be one of {names} (got {raw!r})")
+            raise UsageError(f"status must be one of {names} (got {raw!r})", param="status")
     return frozenset(wanted)
 
 

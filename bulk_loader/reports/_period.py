@@ -32,10 +32,11 @@ from bulk_loader.reports._advice import not_a_load
 from bulk_loader.reports._time import Localizer
 from bulk_loader.reports._words import FAILURES, ORDER, reason_rows
 from bulk_loader.reports._xlsx import DataSheet, Summary, Table
+from bulk_loader.states import DAY_OUTCOMES, DONE_STATES
 from bulk_loader.summaries import PeriodReportDocument
 
-DAY_OUTCOMES = ("accepted", "already-present", "rejected", "invalid")
 # records: rows of the uploads counted; delete-records: rows of the delete runs, kept apart.
+# The period document's keys (docs/summaries.md), not a set of states: outcomes beside counts.
 TOTALS = ("loads", "records", "accepted", "already-present", "rejected", "invalid", "failed",
           "pending", "delete-records", "deleted", "absent")
 TOP_REASONS = 10
@@ -113,7 +114,7 @@ def _not_counted(run: Run, counts: dict[str, int]) -> str | None:
     it took anything is listed apart too (reconciliation still names it as unfinished)."""
     why = not_a_load(run, counts)
     if why is None and run.exit_code == EXIT_CAMPAIGN and not any(
-            counts.get(k) for k in ("accepted", "deleted", "absent")):
+            counts.get(k) for k in DONE_STATES):
         return "refused by the campaign before taking anything (exit 4)"
     return why
 

@@ -34,7 +34,7 @@ from bulk_loader.reports._results import outcome_of
 from bulk_loader.reports._time import Localizer
 from bulk_loader.reports._words import FAILURES, OPEN_OUTCOMES, needs_rows, ordered, reason_rows
 from bulk_loader.reports._xlsx import CountTable, Table
-from bulk_loader.states import DONE_DELETE_STATES
+from bulk_loader.states import DONE_DELETE_STATES, DONE_UPLOAD_STATES
 from bulk_loader.summaries import (
     Advice,
     Reconciliation,
@@ -52,7 +52,7 @@ MATCH_HEADERS = ("in-campaign", "campaign-status", "campaign-status-code",
 # Not done: the failures and everything still open (pending, in flight, busy...).
 FAILED = tuple(dict.fromkeys((*FAILURES, *OPEN_OUTCOMES, *OPEN_CHUNK_STATES)))
 NOT_SENT_YET = "not sent yet: re-run the same command"  # an open row has no message of its own
-SUCCESS = {"upload": ("accepted",), "delete": DONE_DELETE_STATES}
+SUCCESS = {"upload": DONE_UPLOAD_STATES, "delete": DONE_DELETE_STATES}
 RESULTS_SHEET_MAX = 250_000  # per-row sheets beyond this go to a CSV beside the XLSX
 TOP_REASONS = 10
 # The reconciliation's figures in words, in the XLSX Summary's order.
@@ -119,7 +119,7 @@ class RunReport:
     # -- rows ------------------------------------------------------------------------------------
     def rows(self) -> Iterator[tuple[Any, ...]]:
         """Every journaled row of the run, in row order (counted as it goes)."""
-        success = SUCCESS.get(self.run.kind, ("accepted",))
+        success = SUCCESS.get(self.run.kind, DONE_UPLOAD_STATES)
         for batch in batched(self.journal.iter_records(self.run)):
             ids = [r.customer_id for r in batch if isinstance(r.customer_id, int)]
             gone = self._removed_own(ids) if self.deletion_runs else {}

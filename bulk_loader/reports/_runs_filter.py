@@ -20,7 +20,7 @@ def since_iso(when: str | None, now: datetime | None = None) -> str | None:
     validation/_when.py, read in UTC, so `runs` and `report --campaign` take the same --since."""
     if when is None or not when.strip():
         return None
-    moment = parse_when(when, zone=UTC, now=now, option="--since")
+    moment = parse_when(when, zone=UTC, now=now, option="since")
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 

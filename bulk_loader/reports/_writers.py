@@ -37,20 +37,21 @@ def output_format(path: str | os.PathLike[str], fmt: str | None = None) -> str:
     'jsonl', 'xlsx'). Stdout (`-`) takes text formats only, named with --format."""
     if str(path) == STDOUT:
         if fmt is None:
-            raise UsageError("--output - (stdout) needs --format csv or --format json")
+            raise UsageError("output - (stdout) needs format csv or format json",
+                             param=("format", "output"))
         if fmt == "xlsx":
-            raise UsageError("--output - (stdout) takes --format csv, json or jsonl; an XLSX "
-                             "needs a file name")
+            raise UsageError("output - (stdout) takes format csv, json or jsonl; an XLSX "
+                             "needs a file name", param=("format", "output"))
     if fmt is not None:
         if fmt not in FORMAT_NAMES:
-            raise UsageError(f"--format must be one of {', '.join(FORMAT_NAMES)} (got {fmt!r})")
+            raise UsageError(f"format must be one of {', '.join(FORMAT_NAMES)} (got {fmt!r})",
+                             param="format")
         return fmt
     suffix = Path(path).suffix.lower()
     if suffix not in FORMATS:
         raise UsageError(
-            f"--output must end in .csv, .json, .jsonl or .xlsx, or --format must name one "
-            f"(got {Path(path).name!r})"
-        )
+            f"output must end in .csv, .json, .jsonl or .xlsx, or format must name one "
+            f"(got {Path(path).name!r})", param=("output", "format"))
     return suffix[1:]
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from bulk_loader import __version__
 from bulk_loader.journal import Journal, Run
 from bulk_loader.runs import Tally
-from bulk_loader.states import ALREADY, UPLOAD_OUTCOMES
+from bulk_loader.states import ALREADY, UPLOAD_OUTCOMES, count_open
 from bulk_loader.summaries import UploadCounts, UploadSummary
 
 OUTCOMES = UPLOAD_OUTCOMES
@@ -23,11 +23,12 @@ def build_summary(journal: Journal, run: Run, *, state: str, exit_code: int,
                   message: str | None, resumed: bool,
                   wall: float, results: Path, failures: Path) -> UploadSummary:
     """The summary's keys are a public interface (bulk_loader/summaries.py, docs/summaries.md)."""
+    # Key by key, so that mypy holds each to UploadCounts; tests/test_summaries.py holds
+    # UploadCounts to UPLOAD_OUTCOMES (states.py). Pending counts every open chunk's records.
     by_outcome = UploadCounts(
         accepted=counts.get("accepted", 0), rejected=counts.get("rejected", 0),
         invalid=counts.get("invalid", 0), failed=counts.get("failed", 0),
-        pending=counts.get("pending", 0) + counts.get("in_flight", 0),
-        already_present=counts.get(ALREADY, 0))
+        pending=count_open(counts), already_present=counts.get(ALREADY, 0))
     finished = datetime.now(UTC)
     return {
         "run_id": run.run_id,

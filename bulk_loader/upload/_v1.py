@@ -48,14 +48,15 @@ def check_v1(opts: UploadOptions) -> None:
     if opts.reschedule and not CAPABILITIES.can_delete:
         raise UsageError(NO_RESCHEDULE)
     if opts.trace is not None:
-        raise UsageError("--trace-http is not available with --api campaigns-v1 yet; run "
-                         "without it")
+        raise UsageError("trace is not available with api campaigns-v1 yet; run without it",
+                         param=("trace", "api"))
     if opts.auth is None or opts.site is None:
-        raise UsageError("an upload with --api campaigns-v1 needs --site and the API key and "
-                         "tenant (BULK_LOADER_API_KEY, BULK_LOADER_TENANT)")
+        raise UsageError("an upload with api campaigns-v1 needs site and the API key and "
+                         "tenant (auth; BULK_LOADER_API_KEY, BULK_LOADER_TENANT)",
+                         param=("site", "api"))
     if not isinstance(opts.campaign_id, str):
-        raise UsageError(f"--campaign for --api campaigns-v1 is the campaign's UUID "
-                         f"(got {opts.campaign_id})")
+        raise UsageError(f"campaign_id for api campaigns-v1 is the campaign's UUID "
+                         f"(got {opts.campaign_id})", param=("campaign_id", "api"))
 
 
 def v1_validator(opts: UploadOptions) -> V1Validator:

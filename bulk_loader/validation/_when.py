@@ -23,14 +23,15 @@ def _midnight(day: date, zone: tzinfo) -> datetime:
 
 
 def parse_when(text: str, *, zone: tzinfo | None = None, now: datetime | None = None,
-               option: str = "--since", end_of_day: bool = False) -> datetime:
+               option: str = "since", end_of_day: bool = False) -> datetime:
     """The moment WHEN names (aware). `end_of_day`: a bare date means the next midnight.
     A moment out of the calendar's range (999999d, 9999-12-31, 0001-01-01) is a usage error."""
     try:
         moment = _parse_when(text, zone=zone, now=now, option=option, end_of_day=end_of_day)
         moment.astimezone(UTC)  # 0001-01-01 in a zone east of UTC has no UTC moment
     except OverflowError:
-        raise UsageError(f"{option} must be between the years 1 and 9999 (got {text!r})") from None
+        raise UsageError(f"{option} must be between the years 1 and 9999 (got {text!r})",
+                         param=option) from None
     return moment
 
 
@@ -52,7 +53,7 @@ def _parse_when(text: str, *, zone: tzinfo | None, now: datetime | None, option:
             return _midnight(day + timedelta(days=end_of_day), zone)
         moment = datetime.fromisoformat(raw)
     except ValueError:
-        raise UsageError(f"{option} must be {FORMS} (got {text!r})") from None
+        raise UsageError(f"{option} must be {FORMS} (got {text!r})", param=option) from None
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)
 
 
@@ -60,10 +61,10 @@ def parse_period(since: str, until: str | None, *, zone: tzinfo | None = None,
                  now: datetime | None = None) -> tuple[datetime, datetime]:
     """[start, end) from --since and --until (default now); refuses an empty period."""
     now = now or datetime.now(UTC)
-    start = parse_when(since, zone=zone, now=now, option="--since")
-    end = parse_when(until, zone=zone, now=now, option="--until", end_of_day=True) \
+    start = parse_when(since, zone=zone, now=now, option="since")
+    end = parse_when(until, zone=zone, now=now, option="until", end_of_day=True) \
         if until else now
     if end <= start:
-        raise UsageError(f"--until must come after --since (got {start.isoformat()} to "
-                         f"{end.isoformat()})")
+        raise UsageError(f"until must come after since (got {start.isoformat()} to "
+                         f"{end.isoformat()})", param=("until", "since"))
     return start, end

@@ -13,7 +13,7 @@ def base_url(site: str, override: str | None = None) -> str:
     """The API root for `site` (US1, US2 or UK3), under `override` instead of api.8x8.com."""
     wanted = site.strip().upper()
     if wanted not in SITES:
-        raise UsageError(f"--site must be one of {', '.join(SITES)} (got {site!r})")
+        raise UsageError(f"site must be one of {', '.join(SITES)} (got {site!r})", param="site")
     host = resolve_endpoint(None, override) if override else API_HOST
     return host + PATH.format(site=wanted)
 

@@ -25,12 +25,13 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Literal, TypeVar
+from typing import TypeVar
 
 from bulk_loader.api._calls import gather_or_cancel
+from bulk_loader.states import IsolatedOutcome, PickedOutcome
 
 R = TypeVar("R")
-Outcome = Literal["accepted", "already-present", "invalid", "failed"]
+Outcome = IsolatedOutcome  # a record of an add, as isolation settles it (states.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +45,7 @@ class Pick:
     """One record a refusal names: its position in the batch sent, outcome and the vendor's words."""
 
     index: int
-    outcome: Literal["already-present", "invalid"]
+    outcome: PickedOutcome
     detail: str
 
 
