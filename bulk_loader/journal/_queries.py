@@ -52,7 +52,7 @@ def undone_by(journal: Journal) -> dict[str, list[str]]:
     return undone
 
 
-def run_ids_started_between(journal: Journal, campaign_id: int, start_iso: str, end_iso: str,
+def run_ids_started_between(journal: Journal, campaign_id: int | str, start_iso: str, end_iso: str,
                             endpoint: str | None) -> Iterator[str]:
     """Runs on the campaign (on `endpoint` only, when given) created in [start, end)."""
     rows = journal.conn.execute(
