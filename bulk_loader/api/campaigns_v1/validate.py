@@ -1,7 +1,8 @@
 """Local rules for a row bound for the Campaigns API v1 (docs/contract-campaigns-v1.md Decision 4). Pure code.
 
 - crmRecordId: text of 1-32 characters after trimming; an Excel number cell (10003629 or
-  10003629.0) is read as its digits. Unique in the file (`UniqueIds`).
+  10003629.0) is read as its digits, below 2**53 only: beyond it a float is no longer the digits
+  typed (12345678901234567890 reads back as 12345678901234569216), so it is refused. Unique in the file (`UniqueIds`).
 - priority: HIGH, MEDIUM or LOW, in any case (sent upper-case); empty = the API's default (HIGH).
 - rank: a finite number (an int kept exact within 64 bits, as JSON encoders can send it);
   empty = the API's default.
@@ -30,6 +31,9 @@ from bulk_loader.validation import ScheduleParser, SeenIds
 ID_EMPTY = "crmRecordId is empty"
 ID_TOO_LONG = f"crmRecordId must be at most {MAX_ID} characters"
 ID_NOT_TEXT = "crmRecordId must be text or a whole number"
+ID_NUMBER_TOO_LONG = "crmRecordId is a number too long for a number cell"
+ID_NUMBER_HINT = ": a number cell keeps about 15 digits; store the ids as text"
+_EXACT_FLOAT = 2**53  # a float id at or beyond this is not the digits the user typed
 PRIORITY_BAD = "priority must be HIGH, MEDIUM or LOW"
 RANK_BAD = "rank must be a finite number"
 DUPLICATE = "duplicate of row {row}"
@@ -71,6 +75,8 @@ def check_id(value: Any) -> tuple[str | None, str | None]:
     elif isinstance(value, float):
         if not (math.isfinite(value) and value.is_integer()):
             return None, ID_NOT_TEXT + got(value)
+        if abs(value) >= _EXACT_FLOAT:  # 12345678901234567890 reads back as ...69216
+            return None, ID_NUMBER_TOO_LONG + got(value) + ID_NUMBER_HINT
         text = str(int(value))
     elif isinstance(value, str):
         text = value.strip()
