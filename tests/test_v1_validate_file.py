@@ -209,3 +209,18 @@ def test_an_xlsx_number_id_too_long_for_a_number_cell_is_invalid_not_changed(
     assert summary.invalid == 2  # type: ignore[attr-defined]
     assert summary.by_reason == {  # type: ignore[attr-defined]
         "crmRecordId is a number too long for a number cell": 2}
+
+
+def test_an_id_excel_wrote_in_scientific_notation_in_a_csv_is_invalid_as_for_the_legacy_api(
+        tmp_path: Path) -> None:
+    f = _csv(tmp_path / "export.csv", [
+        ["1.23457E+11", "", "", ""],  # Excel's display of 123456789012, saved as CSV
+        ["1E+11", "", "", ""],
+        ["1.23456789012E+11", "", "", ""],  # every digit, but the id is 123456789012
+        ["CRM-1E+11", "", "", ""],  # text that only contains the shape
+        ["2e5", "", "", ""],  # not Excel's display (lower case, no sign): an id as typed
+    ])
+    batches, summary = _batches(f)
+    assert list(batches[0].ids) == ["CRM-1E+11", "2e5"]
+    assert summary.by_reason == {  # type: ignore[attr-defined]
+        "crmRecordId is a number Excel wrote in scientific notation": 3}
