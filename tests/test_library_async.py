@@ -76,5 +76,5 @@ def test_chunks_larger_than_the_back_end_carries_are_cut_to_its_largest_batch(
         file=f, campaign_id=125, endpoint=simulator.base_url, credentials=simulator.credentials,
         journal_path=tmp_path / "j.sqlite", chunk_size=250_000, retry=FAST, notice=said.append)))
     assert (out.exit_code, out.summary["counts"]["accepted"]) == (0, 12)
-    assert ("note: chunks of 100,000 records, the most one request to the vcc API carries "
+    assert ("note: chunks of 100,000 records, the most one request to the legacy API carries "
             "(--chunk-size 250,000)") in said
