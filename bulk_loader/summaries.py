@@ -303,7 +303,7 @@ RunLine = dict[str, str | int | float | None]
 class PeriodReportDocument(TypedDict):
     """`report --campaign ID --since WHEN --format json`: the whole document."""
 
-    campaign: int
+    campaign: int | str  # a legacy campaign's number, a v1 campaign's UUID
     endpoint: str | None
     since: str
     until: str

@@ -191,3 +191,34 @@ def test_a_campaign_status_answer_is_capped_at_1_mb(tmp_path: Path) -> None:
                    "most this tool reads for it; the server is not answering as the API "
                    "promises\n")
     assert len(api.requests) == 1
+
+
+def test_a_v1_answer_that_echoes_the_api_key_leaves_it_out_of_every_output(
+        tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from bulk_loader.cli import cli
+
+    key = "eght_echoed_secret_9f3k"
+
+    async def echo(request: web.Request) -> web.Response:
+        detail = f"key {request.headers.get('X-API-Key')} is not valid"
+        return web.json_response({"title": "Unauthorized", "status": 401, "detail": detail},
+                                 status=401, content_type="application/problem+json")
+
+    f = write_csv(tmp_path / "c.csv", [["c-1"], ["c-2"]], ["Customer ID"])
+    journal, log = tmp_path / "j.sqlite", tmp_path / "run.log"
+    with hostile(echo) as server:
+        result = CliRunner().invoke(cli, [
+            "upload", str(f), "--api", "campaigns-v1", "--site", "US1", "--base-url",
+            server.base_url, "--campaign", "7c9e6679-7425-40de-944b-e07fc1f90ae7", "--journal",
+            str(journal), "--log-file", str(log), "--json", "--quiet"],
+            env={"BULK_LOADER_API_KEY": key, "BULK_LOADER_TENANT": "acme",
+                 "BULK_LOADER_CONFIG": "/nonexistent/x.toml"})
+    assert result.exit_code == 3, result.output
+    assert "the API key was refused (HTTP 401: Unauthorized: key [the API key] is not valid)" \
+        in result.stderr
+    written = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert journal in written and log in written
+    assert key not in result.output
+    assert all(key.encode() not in p.read_bytes() for p in written)

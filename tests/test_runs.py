@@ -73,3 +73,51 @@ def test_runs_after_several_runs_and_reports(simulator, tmp_path: Path) -> None:
     for secret in (simulator.config.action_token, simulator.config.data_token):
         for path in (out_csv, out_json, jp):
             assert secret.encode() not in path.read_bytes()
+
+
+def test_runs_and_the_period_report_take_a_v1_campaigns_uuid_in_any_case(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from bulk_loader.cli import cli
+    from tests.simulator_v1_fixture import RUNNING_ID, running_v1_simulator
+    from tests.v1_upload_support import v1_rows, v1_upload, write_v1_csv
+
+    jp = tmp_path / "journal.sqlite"
+    with running_v1_simulator() as sim:
+        result, summary = v1_upload(sim, RUNNING_ID,
+                                    write_v1_csv(tmp_path / "c.csv", v1_rows(30, every=0)), jp)
+    assert result.exit_code == 0 and summary is not None
+    listed = CliRunner().invoke(cli, ["runs", "--journal", str(jp), "--campaign",
+                                      RUNNING_ID.upper(), "--json"])
+    assert listed.exit_code == 0, listed.output
+    assert [json.loads(ln)["run_id"] for ln in listed.stdout.splitlines()] == [summary["run_id"]]
+    period = CliRunner().invoke(cli, ["report", "--journal", str(jp), "--campaign", RUNNING_ID,
+                                      "--since", "1d", "--output", "-", "--format", "json"])
+    assert period.exit_code == 0, period.output
+    loaded = json.loads(period.stdout)
+    assert loaded["campaign"] == RUNNING_ID and loaded["totals"]["this"]["loads"] == 1
+
+
+def test_a_period_report_kept_to_a_base_url_counts_the_v1_runs_sent_under_it(
+        tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from bulk_loader.cli import cli
+    from tests.simulator_v1_fixture import RUNNING_ID, running_v1_simulator
+    from tests.v1_upload_support import v1_rows, v1_upload, write_v1_csv
+
+    jp = tmp_path / "journal.sqlite"
+    with running_v1_simulator() as sim:
+        result, _ = v1_upload(sim, RUNNING_ID,
+                              write_v1_csv(tmp_path / "c.csv", v1_rows(30, every=0)), jp)
+    assert result.exit_code == 0
+
+    def loads(base_url: str) -> int:
+        period = CliRunner().invoke(cli, [
+            "report", "--journal", str(jp), "--campaign", RUNNING_ID, "--since", "1d",
+            "--base-url", base_url, "--output", "-", "--format", "json"])
+        assert period.exit_code == 0, period.output
+        return int(json.loads(period.stdout)["totals"]["this"]["loads"])
+
+    assert loads(sim.base_url) == 1
+    assert loads("http://127.0.0.1:9") == 0

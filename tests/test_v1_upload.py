@@ -337,3 +337,45 @@ def test_the_default_chunk_size_is_the_apis_100_without_a_note(tmp_path: Path) -
     assert result.exit_code == 0, result.output
     assert requests == 3
     assert "note:" not in result.stderr
+
+
+def test_a_base_url_pasted_with_the_api_path_reaches_the_same_api_and_run(tmp_path: Path) -> None:
+    from tests.v1_upload_support import v1_upload_args
+
+    journal = tmp_path / "j.sqlite"
+    f = write_v1_csv(tmp_path / "customers.csv", v1_rows(30, every=0))
+    with running_v1_simulator() as sim:
+        first, summary = v1_upload(sim, RUNNING_ID, f, journal)
+        pasted = v1_upload_args(sim, RUNNING_ID, f, journal)
+        pasted[pasted.index(sim.base_url)] = sim.base_url + "/cc/US1/campaigns/v1/"
+        again = run_v1(v1_env(sim), *pasted)
+        elsewhere = pasted.copy()
+        elsewhere[elsewhere.index(sim.base_url + "/cc/US1/campaigns/v1/")] = sim.base_url + "/api"
+        refused = run_v1(v1_env(sim), *elsewhere)
+    assert first.exit_code == 0 and summary is not None
+    assert again.exit_code == 0, again.output
+    reprint = json.loads(again.stdout)
+    assert reprint["already_finished"] is True and reprint["run_id"] == summary["run_id"]
+    assert reprint["endpoint"] == summary["endpoint"] == sim.base_url + "/cc/US1/campaigns/v1"
+    assert refused.exit_code == 2
+    assert refused.stderr == (
+        f"error: --base-url is the host only, such as http://127.0.0.1:8088; the path "
+        f"/cc/US1/campaigns/v1 comes from --site (got {sim.base_url + '/api'!r})\n")
+
+
+@pytest.mark.parametrize(("name", "value", "words"), [
+    ("BULK_LOADER_API_KEY", "eght_pasted_with_a_line_break\n", "the API key"),
+    ("BULK_LOADER_TENANT", "demo\r\nX-Other: 1", "the tenant"),
+])
+def test_a_key_or_tenant_with_a_line_break_is_one_sentence_exit_2_and_sends_nothing(
+        tmp_path: Path, name: str, value: str, words: str) -> None:
+    f = write_v1_csv(tmp_path / "customers.csv", v1_rows(10))
+    with running_v1_simulator() as sim:
+        result, _ = v1_upload(sim, RUNNING_ID, f, tmp_path / "j.sqlite",
+                              env=v1_env(sim, **{name: value}))
+        requests = sim.stats()["requests"]
+    assert result.exit_code == 2, result.output
+    assert result.stderr == (f"error: {words} holds a control character (a line break or a tab?); "
+                             f"check {name} or the profile's "
+                             f"{'api_key' if 'KEY' in name else 'tenant'}\n")
+    assert requests == 0 and "eght_pasted" not in result.output

@@ -190,3 +190,37 @@ def test_a_bad_api_in_the_profile_is_named_and_an_open_config_file_is_still_read
     res = run_v1(v1_env(BULK_LOADER_CONFIG=str(config)), "validate", str(f), "--profile", "v1",
                  "--json")
     assert res.exit_code == 0 and json.loads(res.output)["api"] == "campaigns-v1"
+
+
+def test_an_xlsx_number_id_too_long_for_a_number_cell_is_invalid_not_changed(
+        tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(HEADER)
+    ws.append([12345678901234567890, None, None, None])  # read back as 12345678901234569216
+    ws.append([1e20, None, None, None])
+    ws.append([9007199254740991, None, None, None])  # 2**53 - 1: a number cell holds it exactly
+    ws.append(["12345678901234567890", None, None, None])  # text keeps every digit
+    path = tmp_path / "long.xlsx"
+    wb.save(path)
+    batches, summary = _batches(path)
+    assert list(batches[0].ids) == ["9007199254740991", "12345678901234567890"]
+    assert summary.invalid == 2  # type: ignore[attr-defined]
+    assert summary.by_reason == {  # type: ignore[attr-defined]
+        "crmRecordId is a number too long for a number cell": 2}
+
+
+def test_an_id_excel_wrote_in_scientific_notation_in_a_csv_is_invalid_as_for_the_legacy_api(
+        tmp_path: Path) -> None:
+    f = _csv(tmp_path / "export.csv", [
+        ["1.23457E+11", "", "", ""],  # Excel's display of 123456789012, saved as CSV
+        ["1E+11", "", "", ""],
+        ["1.23456789012E+11", "", "", ""],  # every digit, but the id is 123456789012
+        ["CRM-1E+11", "", "", ""],  # text that only contains the shape
+        ["2e5", "", "", ""],  # not Excel's display (lower case, no sign): an id as typed
+    ])
+    batches, summary = _batches(f)
+    assert list(batches[0].ids) == ["CRM-1E+11", "2e5"]
+    assert summary.by_reason == {  # type: ignore[attr-defined]
+        "crmRecordId is a number Excel wrote in scientific notation": 3}

@@ -4,6 +4,7 @@ v1 simulator's own checks accept too."""
 from __future__ import annotations
 
 import math
+import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -28,7 +29,9 @@ from bulk_loader.simulator.campaigns_v1.rules import check_body
 from bulk_loader.validation import canonical
 
 SPACES = st.text(" \t", max_size=3)
-INNER = st.text(min_size=1, max_size=32).filter(lambda s: s.strip() == s and s != "")
+EXCEL_SCIENTIFIC = re.compile(r"[0-9](?:\.[0-9]+)?E\+[0-9]{2,3}")  # refused: Excel's display
+INNER = st.text(min_size=1, max_size=32).filter(
+    lambda s: s.strip() == s and s != "" and not EXCEL_SCIENTIFIC.fullmatch(s))
 
 
 @settings(deadline=None)

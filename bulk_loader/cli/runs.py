@@ -9,7 +9,7 @@ from typing import Any
 import click
 import orjson
 
-from bulk_loader.cli.backend import V1, api_option, refuse_v1
+from bulk_loader.cli.backend import CAMPAIGN_REF, V1, api_option, refuse_v1
 from bulk_loader.cli.common import default_journal, endpoint_options, journal_option
 from bulk_loader.cli.say import say
 from bulk_loader.errors import JournalError, UsageError
@@ -46,13 +46,14 @@ def _when(ts: str | None) -> str:
 @click.option("--kind", type=click.Choice(["upload", "delete"]), help="Only runs of this kind.")
 @click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True,
               help="Newest runs to list.")
-@click.option("--campaign", "campaign_id", type=int, help="Only runs on this campaign.")
+@click.option("--campaign", "campaign_id", type=CAMPAIGN_REF,
+              help="Only runs on this campaign (a number, or a v1 campaign's UUID).")
 @click.option("--since", help="Only runs started since WHEN: a UTC date or time "
                               "(2026-11-28, 2026-11-28T02:00) or a duration back from now (24h, 7d).")
 @click.option("--state", "states", multiple=True, type=click.Choice(RUN_STATES),
               help="Only runs in this state (repeat for several).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per run, one per line.")
-def runs(journal: Path | None, kind: str | None, limit: int, campaign_id: int | None,
+def runs(journal: Path | None, kind: str | None, limit: int, campaign_id: int | str | None,
          since: str | None, states: tuple[RunState, ...], as_json: bool) -> None:
     """List the journal's runs, newest first, with their counts by outcome."""
     from bulk_loader.reports import RunFilter, since_iso
@@ -97,8 +98,9 @@ def runs(journal: Path | None, kind: str | None, limit: int, campaign_id: int | 
 @click.command()
 @click.argument("run_id", required=False)
 @click.option("--latest", is_flag=True, help="The newest run in the journal.")
-@click.option("--campaign", "campaign_id", type=int,
-              help="A period report of this campaign's runs (with --since).")
+@click.option("--campaign", "campaign_id", type=CAMPAIGN_REF,
+              help="A period report of this campaign's runs (with --since); a number, or a v1 "
+                   "campaign's UUID.")
 @click.option("--since", help="Start of the period: 2026-11-23, 2026-11-23T08:00, 7d, 12h, "
                               "today, yesterday.")
 @click.option("--until", help="End of the period (default: now); a bare date includes that day.")
@@ -115,7 +117,7 @@ def runs(journal: Path | None, kind: str | None, limit: int, campaign_id: int | 
               help="Also fetch the campaign's records (data token) and set them beside the run.")
 @api_option
 @endpoint_options
-def report(run_id: str | None, latest: bool, campaign_id: int | None, since: str | None,
+def report(run_id: str | None, latest: bool, campaign_id: int | str | None, since: str | None,
            until: str | None, output: str, fmt: str | None, timezone_name: str | None,
            journal: Path | None, reconcile: bool, api: str, platform: str | None,
            base_url: str | None, profile: str | None, config_file: str | None) -> None:
@@ -174,7 +176,7 @@ def report(run_id: str | None, latest: bool, campaign_id: int | None, since: str
     click.echo(f"Wrote {'stdout' if err else output} ({where})", err=err)
 
 
-def _period_report(campaign_id: int, since: str, until: str | None, output: str, fmt: str,
+def _period_report(campaign_id: int | str, since: str, until: str | None, output: str, fmt: str,
                    timezone_name: str | None, journal: Path | None, err: bool,
                    endpoint: str | None) -> None:
     from bulk_loader.reports import PeriodReport, report_zone, write_period_report

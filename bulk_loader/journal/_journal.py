@@ -393,7 +393,7 @@ class Journal:
     def refresh(self, run: Run | str) -> Run:
         return self.get_run(run.run_id if isinstance(run, Run) else run)
 
-    def find_runs(self, *, kind: str | None = None, campaign_id: int | None = None,
+    def find_runs(self, *, kind: str | None = None, campaign_id: int | str | None = None,
                   since: str | None = None, states: Sequence[RunState] = (),
                   limit: int) -> list[Run]:
         """The newest runs first, narrowed by kind, campaign, creation time and state (`runs`)."""

@@ -52,14 +52,18 @@ def undone_by(journal: Journal) -> dict[str, list[str]]:
     return undone
 
 
-def run_ids_started_between(journal: Journal, campaign_id: int, start_iso: str, end_iso: str,
+def run_ids_started_between(journal: Journal, campaign_id: int | str, start_iso: str, end_iso: str,
                             endpoint: str | None) -> Iterator[str]:
-    """Runs on the campaign (on `endpoint` only, when given) created in [start, end)."""
+    """Runs on the campaign (on `endpoint` only, when given) created in [start, end). A run sent
+    to the Campaigns API v1 journals the API root under the host (`{host}/cc/US1/campaigns/v1`):
+    it is on the host it was sent to."""
     rows = journal.conn.execute(
         "SELECT run_id FROM runs WHERE campaign_id = ? AND created_at >= ? "
-        "AND created_at < ? AND (? IS NULL OR rtrim(endpoint, '/') = ?) "
+        "AND created_at < ? AND (? IS NULL OR rtrim(endpoint, '/') = ? "
+        "OR (substr(endpoint, 1, length(?) + 4) = ? || '/cc/' "
+        "AND endpoint LIKE '%/campaigns/v1')) "
         "ORDER BY created_at, seq",
-        (campaign_id, start_iso, end_iso, endpoint, endpoint)).fetchall()
+        (campaign_id, start_iso, end_iso, endpoint, endpoint, endpoint, endpoint)).fetchall()
     return (run_id for (run_id,) in rows)
 
 

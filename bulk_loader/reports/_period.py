@@ -97,7 +97,7 @@ class Period:
         return dict(out)
 
 
-def load_period(journal: Journal, campaign_id: int, start: datetime, end: datetime,
+def load_period(journal: Journal, campaign_id: int | str, start: datetime, end: datetime,
                 endpoint: str | None = None) -> Period:
     """The runs on the campaign (on `endpoint` only, when given) started in [start, end)."""
     period = Period(start, end)
@@ -128,7 +128,7 @@ def _before(start: datetime, span: timedelta) -> datetime:
 
 
 class PeriodReport:
-    def __init__(self, journal: Journal, campaign_id: int, start: datetime, end: datetime,
+    def __init__(self, journal: Journal, campaign_id: int | str, start: datetime, end: datetime,
                  local: Localizer, endpoint: str | None = None) -> None:
         self.journal = journal
         self.campaign_id = campaign_id

@@ -27,7 +27,7 @@ def since_iso(when: str | None, now: datetime | None = None) -> str | None:
 @dataclass(frozen=True)
 class RunFilter:
     kind: str | None = None
-    campaign_id: int | None = None
+    campaign_id: int | str | None = None
     since: str | None = None
     states: tuple[RunState, ...] = ()
 

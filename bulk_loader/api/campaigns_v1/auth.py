@@ -31,6 +31,12 @@ class ApiKeyAuth:
         if not self.tenant or not self.tenant.strip():
             raise ConfigError(f"no tenant is configured: set {TENANT_ENV} or add tenant to a "
                               "profile")
+        # Both go out as headers, where a line break is refused mid-send (it was exit 5).
+        for value, words, env, key in ((self.api_key, "the API key", KEY_ENV, "api_key"),
+                                       (self.tenant, "the tenant", TENANT_ENV, "tenant")):
+            if any(ord(c) < 32 or ord(c) == 127 for c in value):
+                raise ConfigError(f"{words} holds a control character (a line break or a tab?); "
+                                  f"check {env} or the profile's {key}")
 
     def __str__(self) -> str:
         return f"the API key for tenant {self.tenant}"

@@ -190,10 +190,17 @@ class CampaignsV1Client(Calls):
             raise RuntimeError("use `async with CampaignsV1Client(...)` before calling it")
         try:
             async with self._session.request(method, url, data=body) as resp:
-                return Reply(resp.status, await read_capped(resp, ANSWER_CAP, what),
+                return Reply(resp.status, self._unechoed(await read_capped(resp, ANSWER_CAP,
+                                                                            what)),
                              resp.headers.get("Retry-After"))
         except NETWORK_ERRORS as exc:
             raise translate(exc, what, self.timeout) from exc
+
+    def _unechoed(self, answer: bytes) -> bytes:
+        """The answer without the API key: a server that echoes it in a problem's detail would
+        put it in messages, summaries and the journal. One bytes search per answer."""
+        key = self.auth.api_key.encode()
+        return answer.replace(key, b"[the API key]") if key in answer else answer
 
     async def _call(self, method: str, url: str, what: str,
                     body: bytes) -> tuple[Reply | TransientError, bool]:

@@ -14,8 +14,20 @@ def base_url(site: str, override: str | None = None) -> str:
     wanted = site.strip().upper()
     if wanted not in SITES:
         raise UsageError(f"site must be one of {', '.join(SITES)} (got {site!r})", param="site")
-    host = resolve_endpoint(None, override) if override else API_HOST
+    host = _host(resolve_endpoint(None, override), override, wanted) if override else API_HOST
     return host + PATH.format(site=wanted)
+
+
+def _host(root: str, override: str, site: str) -> str:
+    """The scheme and host of a --base-url. The API root itself (what the simulator prints) is
+    taken as its host: doubled, the path answered 404, which read as an unknown campaign."""
+    scheme, _, rest = root.partition("://")
+    host, slash, path = rest.partition("/")
+    if slash and path.rstrip("/").lower() != PATH.format(site=site).strip("/").lower():
+        raise UsageError("base_url is the host only, such as http://127.0.0.1:8088; the path "
+                         f"{PATH.format(site=site)} comes from site (got {override!r})",
+                         param=("base_url", "site"))
+    return f"{scheme}://{host}"
 
 
 def parse_base(endpoint: str) -> tuple[str | None, str]:

@@ -1,7 +1,9 @@
 """Local rules for a row bound for the Campaigns API v1 (docs/contract-campaigns-v1.md Decision 4). Pure code.
 
 - crmRecordId: text of 1-32 characters after trimming; an Excel number cell (10003629 or
-  10003629.0) is read as its digits. Unique in the file (`UniqueIds`).
+  10003629.0) is read as its digits, below 2**53 only: beyond it a float is no longer the digits
+  typed (12345678901234567890 reads back as 12345678901234569216), so it is refused, and so is text in Excel's scientific notation (`1.23457E+11`, a
+  long number Excel displayed and a CSV export kept: not the id, and maybe cut). Unique in the file (`UniqueIds`).
 - priority: HIGH, MEDIUM or LOW, in any case (sent upper-case); empty = the API's default (HIGH).
 - rank: a finite number (an int kept exact within 64 bits, as JSON encoders can send it);
   empty = the API's default.
@@ -30,6 +32,15 @@ from bulk_loader.validation import ScheduleParser, SeenIds
 ID_EMPTY = "crmRecordId is empty"
 ID_TOO_LONG = f"crmRecordId must be at most {MAX_ID} characters"
 ID_NOT_TEXT = "crmRecordId must be text or a whole number"
+ID_NUMBER_TOO_LONG = "crmRecordId is a number too long for a number cell"
+ID_NUMBER_HINT = ": a number cell keeps about 15 digits; store the ids as text"
+ID_SCIENTIFIC = "crmRecordId is a number Excel wrote in scientific notation"
+ID_SCIENTIFIC_HINT = (": format the id column as Text in Excel and export again (the id sent "
+                      "would be these characters)")
+# Excel's display of a long number in a General cell, as a CSV export keeps it (1.23457E+11):
+# as text it is not the id, and its digits may be cut. Lower case or unsigned is an id as typed.
+_EXCEL_SCIENTIFIC = re.compile(r"[0-9](?:\.[0-9]+)?E\+[0-9]{2,3}", re.ASCII)
+_EXACT_FLOAT = 2**53  # a float id at or beyond this is not the digits the user typed
 PRIORITY_BAD = "priority must be HIGH, MEDIUM or LOW"
 RANK_BAD = "rank must be a finite number"
 DUPLICATE = "duplicate of row {row}"
@@ -71,6 +82,8 @@ def check_id(value: Any) -> tuple[str | None, str | None]:
     elif isinstance(value, float):
         if not (math.isfinite(value) and value.is_integer()):
             return None, ID_NOT_TEXT + got(value)
+        if abs(value) >= _EXACT_FLOAT:  # 12345678901234567890 reads back as ...69216
+            return None, ID_NUMBER_TOO_LONG + got(value) + ID_NUMBER_HINT
         text = str(int(value))
     elif isinstance(value, str):
         text = value.strip()
@@ -78,6 +91,8 @@ def check_id(value: Any) -> tuple[str | None, str | None]:
         return None, ID_NOT_TEXT + got(value)
     if not text:
         return None, ID_EMPTY
+    if _EXCEL_SCIENTIFIC.fullmatch(text):
+        return None, ID_SCIENTIFIC + got(text) + ID_SCIENTIFIC_HINT
     if len(text) > MAX_ID:
         return None, f"{ID_TOO_LONG} (got {len(text)}: {text[:12]!r}...)"
     return text, None
