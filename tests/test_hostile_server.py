@@ -222,3 +222,48 @@ def test_a_v1_answer_that_echoes_the_api_key_leaves_it_out_of_every_output(
     assert journal in written and log in written
     assert key not in result.output
     assert all(key.encode() not in p.read_bytes() for p in written)
+
+
+def test_a_legacy_answer_that_echoes_a_token_leaves_it_out_of_every_output(
+        tmp_path: Path) -> None:
+    token = ENV["BULK_LOADER_ACTION_TOKEN"]
+
+    async def echo(request: web.Request) -> web.Response:
+        sent = request.headers.get("Authorization", "")
+        # A refusal of the whole request, split down to each record: every reason echoes.
+        return web.json_response({"message": f"credentials {sent} and {token} are not valid"},
+                                 status=400)
+
+    journal, log = tmp_path / "j.sqlite", tmp_path / "run.log"
+    with hostile(echo) as api:
+        code, out, err, _ = run_cli(*upload_args(api.base_url, tmp_path, "--json",
+                                                 "--log-file", str(log)))
+    assert code == 1, err
+    written = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert journal in written and log in written
+    assert any(b"[a token]" in p.read_bytes() for p in written if p.suffix == ".csv")
+    sent = b"ZGVtbzphLXRva2Vu"  # base64 of demo:a-token: the Basic credential as sent
+    assert all(token.encode() not in p.read_bytes() and sent not in p.read_bytes()
+               for p in written)
+    assert token not in out + err
+
+
+def test_a_v1_redirect_is_not_followed_so_the_api_key_goes_nowhere_else(tmp_path: Path) -> None:
+    async def elsewhere(request: web.Request) -> web.Response:
+        return web.json_response({}, status=200)
+
+    with hostile(elsewhere) as other:
+        async def redirect(request: web.Request) -> web.Response:
+            raise web.HTTPTemporaryRedirect(other.base_url + request.path)
+
+        f = write_csv(tmp_path / "c.csv", [["c-1"], ["c-2"]], ["Customer ID"])
+        with hostile(redirect) as api:
+            code, _, err, _ = run_measured([
+                "upload", str(f), "--api", "campaigns-v1", "--site", "US1", "--base-url",
+                api.base_url, "--campaign", "7c9e6679-7425-40de-944b-e07fc1f90ae7",
+                "--journal", str(tmp_path / "j.sqlite"), "--quiet"],
+                {**ENV, "BULK_LOADER_API_KEY": "eght_demo_campaigns_key",
+                 "BULK_LOADER_TENANT": "demo"})
+    assert code == 3, err
+    assert "(HTTP 307)" in err and "API calls never follow redirects" in err
+    assert other.requests == []  # the key and the records went to no host nobody configured

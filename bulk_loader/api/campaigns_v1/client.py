@@ -32,6 +32,7 @@ from bulk_loader.api._transport import (
     RETRYABLE_STATUS,
     Reply,
     read_capped,
+    refuse_redirect,
     translate,
 )
 from bulk_loader.api.campaigns_v1.auth import KEY_ENV, TENANT_ENV, ApiKeyAuth
@@ -189,7 +190,10 @@ class CampaignsV1Client(Calls):
         if self._session is None:
             raise RuntimeError("use `async with CampaignsV1Client(...)` before calling it")
         try:
-            async with self._session.request(method, url, data=body) as resp:
+            # Never followed: the key travels in every request's headers, to any host.
+            async with self._session.request(method, url, data=body,
+                                             allow_redirects=False) as resp:
+                refuse_redirect(resp, what)
                 return Reply(resp.status, self._unechoed(await read_capped(resp, ANSWER_CAP,
                                                                             what)),
                              resp.headers.get("Retry-After"))

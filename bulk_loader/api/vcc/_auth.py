@@ -61,6 +61,12 @@ class LegacyAuth:
     def secrets(self) -> Sequence[str]:
         return self.credentials.secrets()
 
+    def echoes(self) -> tuple[bytes, ...]:
+        """What must never be read back from an answer: each token, and each Basic credential
+        as sent (base64 of user:token)."""
+        sent = (h["Authorization"].partition(" ")[2] for h in self._by_kind.values())
+        return tuple(v.encode() for v in (*self.secrets(), *sent) if v)
+
     def distinct_tokens(self) -> bool:
         secrets = self.credentials.secrets()
         return len(secrets) == 2 and len(set(secrets)) == 2

@@ -121,6 +121,7 @@ class CampaignClient(Calls):
                          recover_seconds=recover_seconds)
         self.auth = credentials if isinstance(credentials, LegacyAuth) else LegacyAuth(credentials)
         self._transport = Transport(base_url, timeout=timeout, pool=concurrency + 4)
+        self._transport.secrets = self.auth.echoes()
         self._refused: dict[int | str, CampaignRefused] = {}  # campaign -> its refusal of deletes
 
     # -- lifecycle -------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ thing on every legacy endpoint (`raise_for_common`).
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -84,6 +84,9 @@ class Transport:
         self._pool = pool
         self._session: aiohttp.ClientSession | None = None
         self.trace: HttpTrace | None = None  # --trace-http
+        # The tokens, never to be read back: a server that echoes one in an error would put it
+        # in messages, summaries and the journal. One bytes search per token and answer.
+        self.secrets: tuple[bytes, ...] = ()
 
     async def open(self) -> None:
         if self._session is None:
@@ -99,6 +102,13 @@ class Transport:
         if self._session is not None:
             await self._session.close()
             self._session = None
+
+    def unechoed(self, answer: bytes) -> bytes:
+        """The answer with any token the server echoed replaced by `[a token]`."""
+        for secret in self.secrets:
+            if secret and secret in answer:
+                answer = answer.replace(secret, b"[a token]")
+        return answer
 
     def _ensure(self) -> aiohttp.ClientSession:
         if self._session is None:
@@ -118,7 +128,7 @@ class Transport:
                 allow_redirects=False,
             ) as resp:
                 refuse_redirect(resp, what)
-                data = await read_capped(resp, cap, what)
+                data = self.unechoed(await read_capped(resp, cap, what))
                 reply = Reply(resp.status, data, resp.headers.get("Retry-After"))
         except NETWORK_ERRORS as exc:
             error = _translate(exc, what, self.timeout)
@@ -149,7 +159,7 @@ class Transport:
             resp.release()
             raise
         try:  # only the connect is translated here: the caller's own errors pass untouched
-            yield StreamReply(resp, what, self.timeout)
+            yield StreamReply(resp, what, self.timeout, self.unechoed)
         finally:
             resp.release()
 
@@ -157,8 +167,10 @@ class Transport:
 class StreamReply:
     """A response being streamed; `read` translates errors like Transport.request does."""
 
-    def __init__(self, resp: aiohttp.ClientResponse, what: str, timeout: float) -> None:
+    def __init__(self, resp: aiohttp.ClientResponse, what: str, timeout: float,
+                 unechoed: Callable[[bytes], bytes] = bytes) -> None:
         self._resp = resp
+        self._unechoed = unechoed  # an error body leaves here without the tokens
         self._what = what
         self._timeout = timeout
         self.status = resp.status
@@ -191,7 +203,7 @@ class StreamReply:
 
     async def read_all(self, limit: int = 65536) -> bytes:
         """The first `limit` bytes, for an error body."""
-        return await self.read(limit)
+        return self._unechoed(await self.read(limit))
 
     def reply(self, body: bytes) -> Reply:
         return Reply(self.status, body, self.retry_after)
