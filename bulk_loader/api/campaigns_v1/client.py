@@ -35,6 +35,7 @@ from bulk_loader.api._transport import (
     translate,
 )
 from bulk_loader.api.campaigns_v1.auth import KEY_ENV, TENANT_ENV, ApiKeyAuth
+from bulk_loader.api.campaigns_v1.columns import RecordColumns
 from bulk_loader.api.campaigns_v1.endpoint import base_url as site_url
 from bulk_loader.api.campaigns_v1.errors import CampaignRefused, RequestRefused
 from bulk_loader.api.campaigns_v1.isolate import (
@@ -73,6 +74,9 @@ class Campaign:
 
 
 def encode_batch(records: Sequence[V1Record]) -> bytes:
+    """The add's body; a batch in columns (columns.py) is encoded without a V1Record each."""
+    if isinstance(records, RecordColumns):
+        return orjson.dumps({"records": records.json_records()})
     return orjson.dumps({"records": [r.as_json() for r in records]})
 
 
