@@ -17,8 +17,8 @@ stored (a part accepted during isolation, or an answer lost), the error says so
 (`maybe_taken`): the caller keeps the batch in flight, so a resume confirms those records as
 its own (docs/contract.md Decision 14).
 
-The usual batch, accepted by its first request, gives `AddResult(outcomes=None)`: no object per
-record on the hot path.
+The usual batch, accepted by its first request, gives `AddResult(outcomes=None)` and is sent
+straight from its columns (columns.py): no object per record on the hot path.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ from bulk_loader.api._service import (
 )
 from bulk_loader.api.campaigns_v1.auth import ApiKeyAuth
 from bulk_loader.api.campaigns_v1.client import Campaign, CampaignsV1Client
+from bulk_loader.api.campaigns_v1.columns import RecordColumns
 from bulk_loader.api.campaigns_v1.isolate import Accepted, RecordResult, Verdict, isolate
 from bulk_loader.api.campaigns_v1.spec import MAX_BATCH
 from bulk_loader.api.campaigns_v1.validate import V1Record
@@ -53,14 +54,11 @@ NO_VIEW = ("the Campaigns API v1 has no endpoint to read a campaign or list its 
 NO_DELETE = "the Campaigns API v1 has no endpoint to delete a record"
 
 
-def v1_records(batch: RecordBatch) -> list[V1Record]:
-    """The batch's columns as the client's records (priority and rank None = the API's default)."""
-    n = len(batch.ids)
-    schedules = batch.schedules if batch.schedules is not None else [None] * n
-    priorities = batch.fields.get("priority") or [None] * n
-    ranks = batch.fields.get("rank") or [None] * n
-    return [V1Record(str(i), s, p, r)
-            for i, s, p, r in zip(batch.ids, schedules, priorities, ranks, strict=True)]
+def v1_records(batch: RecordBatch) -> RecordColumns:
+    """The batch's columns as the client's records (priority and rank None = the API's default),
+    with no V1Record built unless a refusal splits the batch (columns.py)."""
+    return RecordColumns(batch.ids, batch.schedules, batch.fields.get("priority") or None,
+                         batch.fields.get("rank") or None)
 
 
 def to_outcome(record_id: RecordId, result: RecordResult) -> RecordOutcome:

@@ -15,7 +15,6 @@ Messages say what was expected and what arrived, like the legacy validator's.
 
 from __future__ import annotations
 
-import hashlib
 import math
 import re
 from collections.abc import Sequence
@@ -167,15 +166,16 @@ class RowRules:
 
 
 def id_key(crm_id: str) -> int:
-    """A 63-bit key of an id for SeenIds (which holds positive int64s)."""
-    digest = hashlib.blake2b(crm_id.encode("utf-8"), digest_size=8).digest()
-    return int.from_bytes(digest, "little") & _KEY_MASK or 1
+    """A 63-bit key of an id for SeenIds (which holds positive int64s): the string's own hash
+    (SipHash, keyed per process), enough since the keys live only as long as one pass over a
+    file. 0.86 µs an id with blake2b, 0.1 µs so (timeit)."""
+    return hash(crm_id) & _KEY_MASK or 1
 
 
 class UniqueIds:
     """Which ids were seen already, and on which row, in bounded memory.
 
-    Ids are kept as 63-bit blake2b keys in the legacy validator's numpy table (dedup.SeenIds:
+    Ids are kept as 63-bit keys (`id_key`) in the legacy validator's numpy table (dedup.SeenIds:
     5.8M ids in 100 MB) rather than as strings (a set of 5M 32-character ids is ~450 MB). Two
     different ids share a key with odds of about n**2 / 2**64: 1 in 700,000 for a 5M-row file.
     """
