@@ -55,6 +55,7 @@ from bulk_loader.errors import (
     BadResponse,
     CampaignNotFound,
     ServerBusy,
+    TerminalError,
     TransientError,
     UsageError,
 )
@@ -211,7 +212,11 @@ class CampaignsV1Client(Calls):
                                           encode_batch(records))
         if isinstance(result, TransientError):
             return Failed(str(result), resent)
-        return judge_add(campaign_id, records, result, resent, self.site)
+        try:
+            return judge_add(campaign_id, records, result, resent, self.site)
+        except TerminalError as exc:  # refused now, but an earlier attempt may have been stored
+            exc.maybe_taken = exc.maybe_taken or resent
+            raise
 
     async def add_records(self, campaign_id: str,
                           records: Sequence[V1Record]) -> list[RecordResult]:

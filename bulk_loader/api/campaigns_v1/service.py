@@ -13,7 +13,8 @@ a field error refused with the vendor's words; `http_status=None` when retries r
 
 A campaign-level answer (a state 409, a disabled or not dynamic campaign, 401/403/404) raises
 from the client and nothing is split. When an earlier request of the same batch may have been
-stored (a part accepted during isolation, or an answer lost), the error says so
+stored (a part accepted during isolation, an answer lost, or a half cancelled by its sibling's
+error while its request was out), the error says so
 (`maybe_taken`): the caller keeps the batch in flight, so a resume confirms those records as
 its own (docs/contract.md Decision 14).
 
@@ -130,7 +131,11 @@ class CampaignsV1Service:
 
         async def send(part: Sequence[V1Record]) -> Verdict:
             nonlocal stored
-            verdict = await self.client.add_batch(campaign_id, part)
+            try:
+                verdict = await self.client.add_batch(campaign_id, part)
+            except asyncio.CancelledError:  # a half cut while its request was out: maybe stored
+                stored = True
+                raise
             stored = stored or verdict.resent or isinstance(verdict, Accepted)
             return verdict
 
