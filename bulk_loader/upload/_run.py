@@ -492,10 +492,12 @@ def _finish(opts: UploadOptions, journal: Journal, run: Run, sent: SendResult, r
             resumed: bool, started: float, note: str | None = None) -> UploadOutcome:
     counts = journal.counts(run)
     pending = count_open(counts)
+    # Lost answers are read from the journal, not summed per send: a chunk sent again in a
+    # later --retry-for pass and then answered is no longer lost.
     ended = early_end(pending, "sent", stopped_by=sent.stopped_by,
                       dead_server=sent.dead_server, interrupted=sent.interrupted,
                       interrupt_code=sent.interrupt_code, signal_name=sent.signal_name,
-                      lost=sent.lost)
+                      lost=counts.get("in_flight", 0))
     state: RunState
     if ended is not None:
         state, code, message = ended
