@@ -17,7 +17,13 @@ from bulk_loader.api.campaigns_v1.endpoint import base_url
 from bulk_loader.api.campaigns_v1.service import CampaignsV1Service
 from bulk_loader.api.vcc import CampaignClient, Reply
 from bulk_loader.config import Credentials
-from bulk_loader.errors import CampaignRefused, RequestTimeout, TerminalError, WaitTooLong
+from bulk_loader.errors import (
+    CampaignRefused,
+    RequestTimeout,
+    TerminalError,
+    UsageError,
+    WaitTooLong,
+)
 from bulk_loader.journal import Journal
 from bulk_loader.upload import UploadOptions, run_upload
 from tests.simulator_v1_fixture import RUNNING_ID, running_v1_simulator
@@ -162,3 +168,37 @@ def test_a_lone_first_chunk_whose_answer_was_lost_is_not_sent_again_in_the_same_
         assert f"the answers for {in_flight:,} records were lost" in out.summary["message"]
     else:
         assert out.exit_code == (1 if counts.get("failed") else 0), out.summary
+
+
+def _v1_opts(tmp_path: Path, sim: object, **more: object) -> UploadOptions:
+    f = write_v1_csv(tmp_path / "f.csv", v1_rows(3))
+    base = {"file": f, "campaign_id": RUNNING_ID, "credentials": None,
+            "endpoint": base_url("US1", sim.base_url),  # type: ignore[attr-defined]
+            "journal_path": tmp_path / "j.sqlite", "api": "campaigns-v1", "site": "US1",
+            "auth": sim.auth, "retry": FAST, "results": tmp_path / "r.csv"}  # type: ignore[attr-defined]
+    base.update(more)
+    return UploadOptions(**base)  # type: ignore[arg-type]
+
+
+def test_a_library_caller_naming_no_known_api_is_refused_before_anything_is_read(
+        tmp_path: Path) -> None:
+    with running_v1_simulator() as sim:
+        with pytest.raises(UsageError) as caught:
+            run_upload(_v1_opts(tmp_path, sim, api="campaigns_v1"))
+        assert sim.records(RUNNING_ID) == {}
+    assert caught.value.param == "api"
+    assert str(caught.value) == "api must be legacy or campaigns-v1 (got 'campaigns_v1')"
+    assert not (tmp_path / "j.sqlite").exists()
+
+
+def test_a_stopped_v1_run_is_not_resumed_through_the_legacy_api(tmp_path: Path) -> None:
+    with running_v1_simulator(fault_rate=1.0, fault_kinds=("429",), retry_after_s=200) as sim:
+        first = run_upload(_v1_opts(tmp_path, sim))
+        assert first.exit_code == 3
+        with pytest.raises(UsageError) as caught:
+            run_upload(_v1_opts(tmp_path, sim, api="legacy", preflight=False))
+        assert sim.records(RUNNING_ID) == {}
+    assert caught.value.param == "api"
+    assert str(caught.value) == (
+        f"run {first.summary['run_id']} was started with --api campaigns-v1, not legacy; run it "
+        "again with --api campaigns-v1, or add --new-run to start a new run")

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from bulk_loader.api._factory import (
+        LEGACY,
+        V1,
         ServiceConfig,
         capabilities_of,
         open_service,
@@ -58,6 +60,8 @@ _WHERE = {
     "RecordBatch": "_service",
     "RecordId": "_service",
     "RecordOutcome": "_service",
+    "LEGACY": "_factory",
+    "V1": "_factory",
     "ServiceConfig": "_factory",
     "capabilities_of": "_factory",
     "open_service": "_factory",
@@ -80,6 +84,8 @@ __all__ = [
     "RecordBatch",
     "RecordId",
     "RecordOutcome",
+    "LEGACY",
+    "V1",
     "ServiceConfig",
     "capabilities_of",
     "open_service",

@@ -28,6 +28,7 @@ from typing import Any
 
 from bulk_loader import spec
 from bulk_loader.api import (
+    LEGACY,
     CampaignService,
     Capabilities,
     RatePacer,
@@ -129,6 +130,15 @@ def _client(opts: UploadOptions) -> CampaignService:
     return open_service(_service_config(opts))
 
 
+def _same_api(opts: UploadOptions, run: Run) -> None:
+    """A run goes on through the API it was started with: its ids and records are that API's."""
+    started = run.api or LEGACY
+    if started != opts.api:
+        raise UsageError(f"run {run.run_id} was started with --api {started}, not {opts.api}; "
+                         f"run it again with --api {started}, or add --new-run to start a new "
+                         "run", param="api")
+
+
 def _capabilities(opts: UploadOptions) -> Capabilities:
     return capabilities_of(_service_config(opts).api)
 
@@ -180,6 +190,7 @@ def _failures_path(opts: UploadOptions, results: Path) -> Path:
 
 
 def _check(opts: UploadOptions) -> None:
+    capabilities_of(opts.api)  # an api no back end answers to is refused, not run as legacy
     if opts.chunk_size < 1:
         raise UsageError(f"chunk_size must be at least 1 (got {opts.chunk_size})",
                          param="chunk_size")
@@ -256,7 +267,10 @@ class UploadStages:
     def earlier(self, journal: Journal) -> Run | None:
         if self.opts.new_run:
             return None
-        return journal.find_run("upload", self.sha, self.opts.campaign_id, self.opts.endpoint)
+        run = journal.find_run("upload", self.sha, self.opts.campaign_id, self.opts.endpoint)
+        if run is not None:
+            _same_api(self.opts, run)
+        return run
 
     def finished(self, journal: Journal, run: Run, *, locked: bool) -> UploadOutcome:
         return _finished(self.opts, journal, run, locked=locked)
@@ -270,6 +284,8 @@ class UploadStages:
             "upload", sha, opts.campaign_id, opts.endpoint, new=opts.new_run,
             file_path=self.file_path, settings=_settings(opts),
             api=V1 if is_v1(opts) else None)
+        if not created:
+            _same_api(opts, run)
         if created:
             older = [r for r in left_behind(journal, sha, opts.campaign_id, opts.endpoint,
                                             self.file_path) if r[0] != run.run_id]
