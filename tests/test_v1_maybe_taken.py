@@ -5,13 +5,14 @@ cancelled while its request was out, and the lone first chunk sent twice in one 
 from __future__ import annotations
 
 import asyncio
+import time
 from pathlib import Path
 
 import orjson
 import pytest
 
 from bulk_loader import spec
-from bulk_loader.api import RecordBatch, RetryPolicy
+from bulk_loader.api import V1, RecordBatch, RetryPolicy, ServiceConfig, open_service
 from bulk_loader.api.campaigns_v1 import ApiKeyAuth
 from bulk_loader.api.campaigns_v1.endpoint import base_url
 from bulk_loader.api.campaigns_v1.service import CampaignsV1Service
@@ -202,3 +203,31 @@ def test_a_stopped_v1_run_is_not_resumed_through_the_legacy_api(tmp_path: Path) 
     assert str(caught.value) == (
         f"run {first.summary['run_id']} was started with --api campaigns-v1, not legacy; run it "
         "again with --api campaigns-v1, or add --new-run to start a new run")
+
+
+async def test_a_v1_service_from_the_factory_tells_its_caller_of_a_long_wait() -> None:
+    heard: list[str] = []
+    with running_v1_simulator(fault_rate=1.0, fault_kinds=("429",), retry_after_s=11) as sim:
+        service = open_service(ServiceConfig(
+            base_url("US1", sim.base_url), sim.auth, api=V1, on_notice=heard.append,
+            retry=RetryPolicy(max_attempts=2, base_delay=0.01, max_delay=0.01)))
+        slept: list[float] = []
+
+        async def no_sleep(seconds: float) -> None:
+            slept.append(seconds)
+
+        ahead = [0.0]  # the limiter's hold passes on a virtual clock
+
+        async def no_hold(seconds: float) -> None:
+            ahead[0] += seconds
+
+        service.client._sleep = no_sleep  # type: ignore[attr-defined]
+        service.limiter._sleep = no_hold  # type: ignore[attr-defined]
+        service.limiter._clock = lambda: time.monotonic() + ahead[0]  # type: ignore[attr-defined]
+        async with service:
+            result = await service.add_batch(RUNNING_ID, RecordBatch(["a"], [None], {}))
+    assert result.outcomes is not None and result.outcomes[0].http_status is None
+    assert slept == [11]
+    assert len(heard) == 1 and heard[0].startswith("waiting 11 s, until ")
+    assert "as the server asked (Retry-After) after: a batch of 1 records was answered HTTP " \
+        "429 (" in heard[0]

@@ -79,7 +79,7 @@ def _v1_service(config: ServiceConfig) -> CampaignService:
     host, site = parse_base(config.endpoint)
     service = CampaignsV1Service(site, config.credentials, base_url=host,
                                  concurrency=config.concurrency, retry=config.retry,
-                                 timeout=config.timeout)
+                                 timeout=config.timeout, on_notice=config.on_notice)
     service.pacer = config.pacer
     service.on_retry = config.on_retry
     return service

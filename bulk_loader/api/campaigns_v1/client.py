@@ -161,8 +161,9 @@ def _judge(what: str) -> Callable[[Reply], None]:
 class CampaignsV1Client(Calls):
     def __init__(self, site: str, auth: ApiKeyAuth, *, base_url: str | None = None,
                  concurrency: int = 4, retry: RetryPolicy | None = None,
-                 timeout: float = 60.0) -> None:
-        super().__init__(concurrency=concurrency, retry=retry, timeout=timeout)
+                 timeout: float = 60.0, on_notice: Callable[[str], None] | None = None) -> None:
+        super().__init__(concurrency=concurrency, retry=retry, timeout=timeout,
+                         on_notice=on_notice)
         self.site = site.strip().upper()
         self.base = site_url(site, base_url)
         self.auth = auth

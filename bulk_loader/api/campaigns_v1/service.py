@@ -81,9 +81,9 @@ class CampaignsV1Service:
 
     def __init__(self, site: str, auth: ApiKeyAuth, *, base_url: str | None = None,
                  concurrency: int = 4, retry: RetryPolicy | None = None,
-                 timeout: float = 60.0) -> None:
+                 timeout: float = 60.0, on_notice: Callable[[str], None] | None = None) -> None:
         self.client = CampaignsV1Client(site, auth, base_url=base_url, concurrency=concurrency,
-                                        retry=retry, timeout=timeout)
+                                        retry=retry, timeout=timeout, on_notice=on_notice)
         self.endpoint = self.client.base  # what the journal keys runs by (never credentials)
         self.stats = self.client.stats
         self.limiter = self.client.limiter
