@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
@@ -64,6 +63,7 @@ from bulk_loader.runs import (
     ctrl_c,
     describe,
     file_sha256,
+    freeze_startup,
     left_behind,
     left_behind_notice,
     live,
@@ -229,9 +229,7 @@ async def run_upload_async(opts: UploadOptions) -> UploadOutcome:
     _check(opts)
     opts = _fit_chunks(opts)
     with process_guard():  # the caller's collector, signal handlers and csv limit come back
-        # Start-up objects never die: keep the collector from walking them again and again.
-        gc.collect()
-        gc.freeze()
+        freeze_startup()  # start-up objects never die
         if opts.dry_run:
             from bulk_loader.upload._dry import dry_run
 
@@ -357,8 +355,7 @@ class UploadStages:
 
     async def send(self, journal: Journal, run: Run, *, first_batch_alone: bool) -> SendResult:
         """Phase 2: the open chunks (upload/_send.py)."""
-        gc.collect()
-        gc.freeze()
+        freeze_startup()
         before = journal.counts(run)
         to_send = count_open(before)
         total_valid = sum(n for s, n in before.items() if s != "invalid")
