@@ -2,10 +2,10 @@
 
     auth = ApiKeyAuth(api_key, tenant)
     async with CampaignsV1Client("US1", auth, base_url=None, concurrency=4) as c:
-        results = await c.add_records(campaign_id, records)   # one RecordResult per record
         verdict = await c.add_batch(campaign_id, records)     # one request (with retries)
         campaign = await c.change_state(campaign_id, "START")
 
+Per-record outcomes of a refused batch are the service's (service.py, through isolate.py).
 Answers are judged by `judge_add` (docs/contract-campaigns-v1.md sections 1-2, Decisions 2, 3, 7): 2xx with
 records = accepted; a 400/409 naming an id or an indexed field = those records; a 409 otherwise
 (state, disabled) or a 400 "Invalid Operation" = the campaign refuses (raised, nothing split);
@@ -42,10 +42,8 @@ from bulk_loader.api.campaigns_v1.isolate import (
     Failed,
     Named,
     Pick,
-    RecordResult,
     Unnamed,
     Verdict,
-    isolate,
 )
 from bulk_loader.api.campaigns_v1.problem import Problem, parse_problem
 from bulk_loader.api.campaigns_v1.spec import MAX_BATCH, VALID_FROM
@@ -218,13 +216,6 @@ class CampaignsV1Client(Calls):
         except TerminalError as exc:  # refused now, but an earlier attempt may have been stored
             exc.maybe_taken = exc.maybe_taken or resent
             raise
-
-    async def add_records(self, campaign_id: str,
-                          records: Sequence[V1Record]) -> list[RecordResult]:
-        """One outcome per record (Decision 2); ids must be unique in the batch."""
-        if len({r.crm_id for r in records}) != len(records):
-            raise ValueError("a batch must not hold the same crmRecordId twice")
-        return await isolate(records, partial(self.add_batch, campaign_id))
 
     async def change_state(self, campaign_id: str, action: str, *, enabled: bool | None = None,
                            build_on_start: bool | None = None) -> Campaign:
