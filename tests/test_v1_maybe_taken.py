@@ -231,3 +231,26 @@ async def test_a_v1_service_from_the_factory_tells_its_caller_of_a_long_wait() -
     assert len(heard) == 1 and heard[0].startswith("waiting 11 s, until ")
     assert "as the server asked (Retry-After) after: a batch of 1 records was answered HTTP " \
         "429 (" in heard[0]
+
+
+async def test_a_lone_record_refused_as_a_duplicate_spelt_otherwise_is_already_present() -> None:
+    """The simulator keeps ids as sent; a server that names the id trimmed or in another case
+    is faked. In a batch that id names none of the records (halve); alone, it names the one."""
+    service = _fake_v1()
+
+    async def fake(method: str, url: str, what: str, body: bytes) -> Reply:
+        ids = [r["crmRecordId"] for r in orjson.loads(body)["records"]]
+        if "x-2" in ids:
+            return Reply(409, orjson.dumps({
+                "status": 409, "title": "Conflict",
+                "detail": "Campaign already contains record for Id: X-2"}), None)
+        return Reply(201, orjson.dumps({"records": [{"crmRecordId": i} for i in ids]}), None)
+
+    service.client._send_once = fake  # type: ignore[method-assign]
+    async with service:
+        result = await service.add_batch("u", RecordBatch(["x-1", "x-2"], [None, None], {}))
+    assert result.outcomes is not None
+    first, second = result.outcomes
+    assert (first.http_status, first.duplicate) == (201, False)
+    assert (second.http_status, second.duplicate, second.message) == (
+        409, True, "Campaign already contains record for Id: X-2")

@@ -122,8 +122,10 @@ def judge_add(campaign_id: str, records: Sequence[V1Record], reply: Reply, resen
     if status in (400, 409):
         dup = problem.duplicate_id()
         if dup is not None:
-            i = _index_of(records, dup)
-            if i is None:  # an id we did not send: no record to take out, so halve
+            # A lone record is the one the duplicate names, even spelt otherwise (trimmed,
+            # another case); in a batch, an id we did not send names none of it: halve.
+            i = 0 if len(records) == 1 else _index_of(records, dup)
+            if i is None:
                 return Unnamed(status, problem.summary(), resent)
             return Named(status, (Pick(i, "already-present", problem.detail),), resent)
         if status == 409 or problem.campaign_level():
