@@ -15,8 +15,6 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from bulk_loader.api._factory import (
-        LEGACY,
-        V1,
         ServiceConfig,
         capabilities_of,
         open_service,
@@ -27,6 +25,13 @@ if TYPE_CHECKING:
     )
     from bulk_loader.api._limiter import (
         AdaptiveLimiter,
+    )
+    from bulk_loader.api._names import (
+        APIS,
+        LEGACY,
+        TEXT_ID_APIS,
+        V1,
+        ApiName,
     )
     from bulk_loader.api._rate import (
         RatePacer,
@@ -60,8 +65,11 @@ _WHERE = {
     "RecordBatch": "_service",
     "RecordId": "_service",
     "RecordOutcome": "_service",
-    "LEGACY": "_factory",
-    "V1": "_factory",
+    "APIS": "_names",
+    "ApiName": "_names",
+    "LEGACY": "_names",
+    "TEXT_ID_APIS": "_names",
+    "V1": "_names",
     "ServiceConfig": "_factory",
     "capabilities_of": "_factory",
     "open_service": "_factory",
@@ -84,7 +92,10 @@ __all__ = [
     "RecordBatch",
     "RecordId",
     "RecordOutcome",
+    "APIS",
+    "ApiName",
     "LEGACY",
+    "TEXT_ID_APIS",
     "V1",
     "ServiceConfig",
     "capabilities_of",

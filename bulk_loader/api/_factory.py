@@ -14,13 +14,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from bulk_loader.api._http_trace import HttpTrace
+from bulk_loader.api._names import LEGACY, V1
 from bulk_loader.api._rate import RatePacer
 from bulk_loader.api._retry import RetryPolicy
 from bulk_loader.api._service import CampaignService, Capabilities
 from bulk_loader.errors import TransientError, UsageError
-
-LEGACY = "legacy"
-V1 = "campaigns-v1"
 
 
 @dataclass

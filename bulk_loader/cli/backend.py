@@ -20,11 +20,12 @@ import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 from click.core import ParameterSource
 
+from bulk_loader.api import APIS, LEGACY, V1, ApiName
 from bulk_loader.config import Credentials, config_path, credential_values
 from bulk_loader.errors import ConfigError, UsageError
 from bulk_loader.profile_keys import V1_CREDENTIAL_KEYS, env_name
@@ -32,10 +33,6 @@ from bulk_loader.profile_keys import V1_CREDENTIAL_KEYS, env_name
 if TYPE_CHECKING:
     from bulk_loader.api.campaigns_v1 import ApiKeyAuth, CampaignsV1Service
 
-ApiName = Literal["legacy", "campaigns-v1"]
-LEGACY: ApiName = "legacy"
-V1: ApiName = "campaigns-v1"
-APIS: tuple[ApiName, ...] = (LEGACY, V1)  # spelt as `simulate --api` spells them
 SITES = ("US1", "US2", "UK3")  # api/campaigns_v1/spec.py, kept here so --help loads no client
 F = TypeVar("F", bound=Callable[..., Any])
 

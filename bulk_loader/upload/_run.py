@@ -28,6 +28,7 @@ from typing import Any
 from bulk_loader import spec
 from bulk_loader.api import (
     LEGACY,
+    V1,
     CampaignService,
     Capabilities,
     RatePacer,
@@ -78,7 +79,6 @@ from bulk_loader.upload._options import UploadOptions, UploadOutcome, export_opt
 from bulk_loader.upload._send import Sender, SendResult
 from bulk_loader.upload._summary import build_summary, iso_utc
 from bulk_loader.upload._v1 import (
-    V1,
     check_v1,
     is_v1,
     load_v1_file,
