@@ -20,7 +20,7 @@ import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 import click
 from click.core import ParameterSource
@@ -192,6 +192,7 @@ def load_v1_auth(profile: str | None, config: str | None,
 
 
 LEGACY_ONLY = "so this command works with the legacy API only (--api legacy)"
+TITLES = {LEGACY: "legacy API", V1: "Campaigns API v1"}  # as sentences name them
 
 
 def api_of_profile(ctx: click.Context, api: str, profile: str | None, config: str | None,
@@ -223,7 +224,16 @@ def api_of_profile(ctx: click.Context, api: str, profile: str | None, config: st
     return str(raw)
 
 
-def refuse_v1(p: Mapping[str, Any], what: str, then: str = LEGACY_ONLY) -> None:
-    """Exit 2 for a command the Campaigns API v1 cannot serve: it has no endpoint for `what`."""
-    if p.get("api") == V1:
-        raise UsageError(f"the Campaigns API v1 has no endpoint to {what}, {then}")
+def refuse_unable(p: Mapping[str, Any], need: Literal["view", "delete"], what: str,
+                  then: str = LEGACY_ONLY) -> None:
+    """Exit 2 for a command the chosen back end cannot serve, asked of its capabilities
+    (api.require, the one home of that rule) and said as users know it: it has no endpoint
+    for `what`."""
+    from bulk_loader.api import capabilities_of, require
+
+    capabilities = capabilities_of(p.get("api") or LEGACY)
+    try:
+        require(capabilities, need, what)
+    except UsageError:
+        raise UsageError(f"the {TITLES[capabilities.name]} has no endpoint to {what}, "
+                         f"{then}") from None

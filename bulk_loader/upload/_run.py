@@ -457,7 +457,7 @@ async def _send(opts: UploadOptions, journal: Journal, run: Run, progress: Progr
                                 now=opts.now, clock_skew=opts.clock_skew,
                                 on_progress=on_progress, skip_known=opts.skip_known,
                                 reschedule=opts.reschedule, first_batch_alone=first_batch_alone,
-                                seven_days=not is_v1(opts))
+                                seven_days=client.capabilities.seven_day_rule)
                 sender.stop, sender.tally = stop, tally  # one stop and one tally for all passes
                 client.stop = stop  # a signal cuts a backoff or Retry-After wait at once
                 result = await sender.send_all()

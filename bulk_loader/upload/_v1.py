@@ -43,9 +43,9 @@ def is_v1(opts: UploadOptions) -> bool:
 
 def check_v1(opts: UploadOptions) -> None:
     """Refuse what this API cannot do, before anything is read."""
-    from bulk_loader.api.campaigns_v1 import CAPABILITIES
+    from bulk_loader.api import capabilities_of
 
-    if opts.reschedule and not CAPABILITIES.can_delete:
+    if opts.reschedule and not capabilities_of(opts.api).can_delete:
         raise UsageError(NO_RESCHEDULE)
     if opts.trace is not None:
         raise UsageError("--trace-http is not available with --api campaigns-v1 yet; run "

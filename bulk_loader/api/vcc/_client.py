@@ -75,7 +75,7 @@ __all__ = [
 RECORDS_PREFIX = "records.record.item"
 LARGEST_BATCH = 100_000  # the most --chunk-size allows; nobody states the API's own limit
 CAPABILITIES = Capabilities("legacy", LARGEST_BATCH, atomic_batches=False, can_view=True,
-                            can_delete=True)
+                            can_delete=True, seven_day_rule=True)
 
 
 class _Refused(Exception):
