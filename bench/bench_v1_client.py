@@ -1,4 +1,5 @@
-"""Client CPU per record and per request: CampaignsV1Client.add_records against the v1 simulator.
+"""Client CPU per record and per request: CampaignsV1Client.add_batch, isolated as the service
+does (isolate.py), against the v1 simulator.
 
 The simulator runs as `python -m bulk_loader simulate --api campaigns-v1 --port 0` in a
 subprocess, so this process's user+sys CPU (getrusage) is the client's alone: building V1Record
@@ -20,10 +21,17 @@ import sys
 import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 from bench.bench_simulator import start_simulator
 from bulk_loader.api import RetryPolicy
-from bulk_loader.api.campaigns_v1 import ApiKeyAuth, CampaignsV1Client, V1Record
+from bulk_loader.api.campaigns_v1 import (
+    ApiKeyAuth,
+    CampaignsV1Client,
+    RecordResult,
+    V1Record,
+    isolate,
+)
 from bulk_loader.simulator.campaigns_v1.config import DEFAULT_KEY, READY_ID, RUNNING_ID
 from bulk_loader.spec import iso_utc_ms
 
@@ -36,6 +44,12 @@ AUTH = ApiKeyAuth(DEFAULT_KEY, "demo")
 def cpu() -> float:
     u = resource.getrusage(resource.RUSAGE_SELF)
     return u.ru_utime + u.ru_stime
+
+
+async def add_records(client: CampaignsV1Client, campaign: str,
+                      records: list[V1Record]) -> list[RecordResult]:
+    """One result per record: the batch, isolated when refused, as the service sends it."""
+    return await isolate(records, partial(client.add_batch, campaign))
 
 
 def make_records(prefix: str, n: int) -> list[V1Record]:
@@ -53,12 +67,12 @@ async def push(base_url: str, campaign: str, records: list[V1Record],
     async with CampaignsV1Client("US1", AUTH, base_url=base_url, concurrency=CONCURRENCY,
                                  retry=RetryPolicy()) as client:
         for i in range(0, len(present), BATCH):
-            await client.add_records(campaign, present[i:i + BATCH])
+            await add_records(client, campaign, present[i:i + BATCH])
         before = client.stats.requests
 
         async def worker() -> None:
             while batches:
-                results = await client.add_records(campaign, batches.pop())
+                results = await add_records(client, campaign, batches.pop())
                 outcomes.update(r.outcome for r in results)
 
         gc.freeze()  # as the uploader does after start-up
@@ -92,7 +106,7 @@ def main(records: int = RECORDS) -> str:
     return "\n".join([
         "## Campaigns API v1 client (bench/bench_v1_client.py)",
         "",
-        f"CampaignsV1Client.add_records against the v1 simulator in a subprocess: {BATCH}-record "
+        f"CampaignsV1Client.add_batch (isolated as the service does) against the v1 simulator in a subprocess: {BATCH}-record "
         f"batches (the API's maximum), {CONCURRENCY} batches in flight, records with id, "
         "scheduleAt, priority and rank. Client CPU = user+sys of this process only. Command: "
         "`python -m bench.run_all bench_v1_client`.",

@@ -6,6 +6,7 @@ Every run here goes to the simulator over real HTTP on 127.0.0.1.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import csv
 import gc
@@ -124,6 +125,30 @@ def test_a_library_upload_and_delete_leave_the_process_as_they_found_it(
         # The caller's own csv limit is theirs again: a 5,000-character field is refused.
         with pytest.raises(csv.Error, match="field larger than field limit"):
             list(csv.reader(io.StringIO("x" * 5000)))
+
+
+def test_a_library_upload_keeps_the_callers_event_loop_and_frozen_objects(
+        simulator: RunningSimulator, tmp_path: Path) -> None:
+    f = write_csv(tmp_path / "c.csv", valid_rows(120))
+    mine = asyncio.new_event_loop()
+    asyncio.set_event_loop(mine)
+    try:
+        with callers_settings():
+            gc.freeze()  # the caller froze its own start-up objects
+            frozen = gc.get_freeze_count()
+            for n in (1, 2):
+                up = bulk_loader.upload(UploadOptions(
+                    file=f, campaign_id=125, endpoint=simulator.base_url,
+                    credentials=simulator.credentials, journal_path=tmp_path / "j.sqlite",
+                    chunk_size=50, new_run=True))
+                assert up.exit_code == 0, n
+                # Neither unfrozen (0) nor grown; a few of the caller's may have died since.
+                assert frozen * 0.9 < gc.get_freeze_count() <= frozen, n
+            gc.unfreeze()
+        assert asyncio.get_event_loop_policy().get_event_loop() is mine
+    finally:
+        asyncio.set_event_loop(None)
+        mine.close()
 
 
 def test_a_wide_field_is_read_under_the_readers_own_limit_whatever_the_callers(

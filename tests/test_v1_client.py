@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from collections.abc import Sequence
+from functools import partial
 
 import pytest
 
@@ -17,6 +18,7 @@ from bulk_loader.api.campaigns_v1 import (
     RecordResult,
     RequestRefused,
     V1Record,
+    isolate,
     judge_add,
 )
 from bulk_loader.api.campaigns_v1.endpoint import base_url
@@ -45,10 +47,16 @@ def adds(sim: RunningV1Simulator) -> int:
     return int(sim.stats()["by_route"].get("add", 0))
 
 
+async def add_records(c: CampaignsV1Client, campaign: str,
+                      records: Sequence[V1Record]) -> list[RecordResult]:
+    """One result per record, as the service isolates a batch (no second path in the client)."""
+    return await isolate(records, partial(c.add_batch, campaign))
+
+
 async def send_all(c: CampaignsV1Client, campaign: str,
                    records: Sequence[V1Record]) -> list[RecordResult]:
     batches = [records[i:i + 100] for i in range(0, len(records), 100)]
-    results = await asyncio.gather(*(c.add_records(campaign, b) for b in batches))
+    results = await asyncio.gather(*(add_records(c, campaign, b) for b in batches))
     return [r for batch in results for r in batch]
 
 
@@ -59,7 +67,7 @@ async def test_five_ids_already_present_among_2000_cost_one_extra_request_each(
     records = [V1Record(f"c-{i:04d}", priority="MEDIUM", rank=i) for i in range(2000)]
     with running_v1_simulator(duplicate_status=duplicate_status) as sim:
         async with client(sim) as c:
-            await c.add_records(RUNNING_ID, [V1Record(i, priority="LOW") for i in present])
+            await add_records(c, RUNNING_ID, [V1Record(i, priority="LOW") for i in present])
             before = adds(sim)
             results = await send_all(c, RUNNING_ID, records)
         assert adds(sim) - before == 20 + 5  # one request per batch, one more per present id
@@ -82,7 +90,7 @@ async def test_five_ids_already_present_among_2000_cost_one_extra_request_each(
 async def test_both_success_codes_mean_accepted(success_status: int) -> None:
     with running_v1_simulator(success_status=success_status) as sim:
         async with client(sim) as c:
-            results = await c.add_records(RUNNING_ID, [V1Record(f"s{i}") for i in range(100)])
+            results = await add_records(c, RUNNING_ID, [V1Record(f"s{i}") for i in range(100)])
         assert {(r.outcome, r.status, r.requests) for r in results} == {
             ("accepted", success_status, 1)}
         assert len(sim.records(RUNNING_ID)) == 100
@@ -94,7 +102,7 @@ async def test_a_record_only_the_server_refuses_is_taken_out_by_its_index() -> N
     records[37] = V1Record("x" * 33)
     with running_v1_simulator() as sim:
         async with client(sim) as c:
-            results = await c.add_records(RUNNING_ID, records)
+            results = await add_records(c, RUNNING_ID, records)
         assert adds(sim) == 2  # refused once, resent at once without it
         bad = results[37]
         assert (bad.outcome, bad.status, bad.requests) == ("invalid", 400, 1)
@@ -108,7 +116,7 @@ async def test_a_refusal_naming_no_record_is_halved_down_to_the_bad_one() -> Non
     records[61] = V1Record("h-61", schedule_at="2026-02-30T10:00:00Z")  # no such day
     with running_v1_simulator(indexed_field_errors=False) as sim:
         async with client(sim) as c:
-            results = await c.add_records(RUNNING_ID, records)
+            results = await add_records(c, RUNNING_ID, records)
         assert Counter(r.outcome for r in results) == {"accepted": 99, "invalid": 1}
         assert results[61].detail == "scheduleAt: must be an ISO 8601 date-time with an offset"
         # One request, then two per halving level on the bad record's side: 100 -> 1 is 7 levels.
@@ -123,7 +131,7 @@ async def test_a_campaign_that_refuses_records_stops_without_splitting(campaign:
     with running_v1_simulator(campaigns={OTHER_ID: campaign}) as sim:
         async with client(sim) as c:
             with pytest.raises(CampaignRefused) as caught:
-                await c.add_records(OTHER_ID, [V1Record(f"r{i}") for i in range(100)])
+                await add_records(c, OTHER_ID, [V1Record(f"r{i}") for i in range(100)])
         assert adds(sim) == 1
         assert caught.value.status == 409 and caught.value.exit_code == EXIT_CAMPAIGN == 4
         assert str(caught.value).startswith(f"campaign {OTHER_ID} refuses records (HTTP 409: ")
@@ -134,7 +142,7 @@ async def test_a_static_campaign_is_a_campaign_level_stop_too() -> None:
     with running_v1_simulator(campaigns={OTHER_ID: V1Campaign(OTHER_ID, dynamic=False)}) as sim:
         async with client(sim) as c:
             with pytest.raises(CampaignRefused, match="Invalid Operation"):
-                await c.add_records(OTHER_ID, [V1Record("a"), V1Record("b")])
+                await add_records(c, OTHER_ID, [V1Record("a"), V1Record("b")])
         assert adds(sim) == 1
 
 
@@ -143,7 +151,7 @@ async def test_a_wrong_key_is_401_and_the_message_names_the_api_key_never_its_va
         wrong = ApiKeyAuth("eght_secret_but_wrong_123", sim.config.tenant)
         async with client(sim, wrong) as c:
             with pytest.raises(AuthError) as caught:
-                await c.add_records(RUNNING_ID, [V1Record("a")])
+                await add_records(c, RUNNING_ID, [V1Record("a")])
         message = str(caught.value)
         assert message.startswith("the API key was refused (HTTP 401")
         assert "BULK_LOADER_API_KEY" in message and "eght_secret" not in message
@@ -164,7 +172,7 @@ async def test_a_wrong_tenant_is_404_naming_site_and_tenant() -> None:
     with running_v1_simulator() as sim:
         async with client(sim, ApiKeyAuth(sim.config.api_key, "other")) as c:
             with pytest.raises(CampaignNotFound, match=r"site \(US1\) and the tenant"):
-                await c.add_records(RUNNING_ID, [V1Record("a")])
+                await add_records(c, RUNNING_ID, [V1Record("a")])
 
 
 async def test_a_fault_soak_leaves_the_campaign_exact_and_flags_possible_own_duplicates() -> None:
@@ -187,7 +195,7 @@ async def test_a_fault_soak_leaves_the_campaign_exact_and_flags_possible_own_dup
 async def test_retries_that_run_out_leave_records_failed_not_lost() -> None:
     with running_v1_simulator(fault_rate=1.0, fault_kinds=("500",)) as sim:
         async with client(sim, retry=RetryPolicy(max_attempts=3, base_delay=0.001)) as c:
-            results = await c.add_records(RUNNING_ID, [V1Record("a"), V1Record("b")])
+            results = await add_records(c, RUNNING_ID, [V1Record("a"), V1Record("b")])
             assert c.stats.requests == 3 and c.stats.server_errors == 3
         assert {(r.outcome, r.status, r.requests, r.resent) for r in results} == {
             ("failed", None, 1, True)}
@@ -197,7 +205,7 @@ async def test_retries_that_run_out_leave_records_failed_not_lost() -> None:
 async def test_change_state_returns_the_campaign_and_a_409_names_action_and_state() -> None:
     with running_v1_simulator(transient_seconds=0) as sim:
         async with client(sim) as c:
-            await c.add_records(READY_ID, [V1Record("a"), V1Record("b")])
+            await add_records(c, READY_ID, [V1Record("a"), V1Record("b")])
             campaign = await c.change_state(READY_ID, "START")
             assert (campaign.state, campaign.display_status, campaign.record_count) == (
                 "RUNNING", "Running", 2)

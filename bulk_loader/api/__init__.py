@@ -26,6 +26,13 @@ if TYPE_CHECKING:
     from bulk_loader.api._limiter import (
         AdaptiveLimiter,
     )
+    from bulk_loader.api._names import (
+        APIS,
+        LEGACY,
+        TEXT_ID_APIS,
+        V1,
+        ApiName,
+    )
     from bulk_loader.api._rate import (
         RatePacer,
     )
@@ -58,6 +65,11 @@ _WHERE = {
     "RecordBatch": "_service",
     "RecordId": "_service",
     "RecordOutcome": "_service",
+    "APIS": "_names",
+    "ApiName": "_names",
+    "LEGACY": "_names",
+    "TEXT_ID_APIS": "_names",
+    "V1": "_names",
     "ServiceConfig": "_factory",
     "capabilities_of": "_factory",
     "open_service": "_factory",
@@ -80,6 +92,11 @@ __all__ = [
     "RecordBatch",
     "RecordId",
     "RecordOutcome",
+    "APIS",
+    "ApiName",
+    "LEGACY",
+    "TEXT_ID_APIS",
+    "V1",
     "ServiceConfig",
     "capabilities_of",
     "open_service",

@@ -9,7 +9,8 @@ both back ends did alike before this module existed, twice:
 - `_wait`: the backoff or Retry-After between attempts (RetryPolicy), bounded, spoken past
   LOUD_WAIT and cut by the run's `stop` event (api/_waits.py), reported to `on_retry`.
 - `_retrying`: a small call retried per policy until an answer that is not transient; returns
-  it (or the last failure) with whether an attempt may have been acted on unseen.
+  it (or the last failure) with whether an attempt may have been acted on unseen; a terminal
+  error leaving it (a wait too long or cut, a judge's refusal) carries that in `maybe_taken`.
 
 Loops that need more (the legacy add, which splits refused requests and retries only the
 records an answer left out; the legacy DELETE, which may switch tokens) use `_attempt` and
@@ -34,7 +35,13 @@ from bulk_loader.api._rate import RatePacer
 from bulk_loader.api._retry import RetryPolicy
 from bulk_loader.api._transport import Reply, ambiguous
 from bulk_loader.api._waits import LOUD_WAIT, announce, pause, too_long
-from bulk_loader.errors import ConnectionFailed, RequestTimeout, ServerBusy, TransientError
+from bulk_loader.errors import (
+    ConnectionFailed,
+    RequestTimeout,
+    ServerBusy,
+    TerminalError,
+    TransientError,
+)
 
 Send = Callable[[], Awaitable[Reply]]
 Judge = Callable[[Reply], None]  # raises a TransientError for an answer worth another attempt
@@ -133,7 +140,14 @@ class Calls:
                 if failures >= self.retry.max_attempts:
                     return exc, resent
                 self.stats.retries += 1
-                await self._wait(failures, exc)
+                try:
+                    await self._wait(failures, exc)
+                except TerminalError as stop:  # a wait too long or cut: an earlier try may count
+                    stop.maybe_taken = stop.maybe_taken or resent
+                    raise
+            except TerminalError as exc:
+                exc.maybe_taken = exc.maybe_taken or resent
+                raise
 
 
 async def gather_or_cancel(coros: Iterable[Awaitable[Any]]) -> None:

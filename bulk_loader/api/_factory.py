@@ -14,13 +14,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from bulk_loader.api._http_trace import HttpTrace
+from bulk_loader.api._names import LEGACY, V1
 from bulk_loader.api._rate import RatePacer
 from bulk_loader.api._retry import RetryPolicy
 from bulk_loader.api._service import CampaignService, Capabilities
 from bulk_loader.errors import TransientError, UsageError
-
-LEGACY = "legacy"
-V1 = "campaigns-v1"
 
 
 @dataclass
@@ -79,7 +77,7 @@ def _v1_service(config: ServiceConfig) -> CampaignService:
     host, site = parse_base(config.endpoint)
     service = CampaignsV1Service(site, config.credentials, base_url=host,
                                  concurrency=config.concurrency, retry=config.retry,
-                                 timeout=config.timeout)
+                                 timeout=config.timeout, on_notice=config.on_notice)
     service.pacer = config.pacer
     service.on_retry = config.on_retry
     return service

@@ -50,6 +50,8 @@ class Capabilities:
     can_view: bool  # campaign status and record listing (preflight, records, reconcile)
     can_delete: bool  # delete one record (delete, --reschedule, undo)
     record_fields: frozenset[str] = frozenset()  # per-record fields beyond id and call time
+    # Call times must lie within 7 days ahead, checked again when sent (legacy Decision 6).
+    seven_day_rule: bool = False
 
 
 class RecordOutcome(NamedTuple):

@@ -8,7 +8,9 @@ reaches the user as a traceback unless `--debug` asks for it.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import signal
 import sys
 from typing import Any
 
@@ -84,12 +86,26 @@ def main() -> None:
     from bulk_loader.runs import install_sigterm
 
     install_sigterm()  # SIGTERM (systemd, timeout, docker stop) unwinds like Ctrl-C: exit 143
+    code: int | str | None = 0
     try:
         cli(prog_name="bulk-loader")
+    except SystemExit as exc:
+        code = exc.code
     except KeyboardInterrupt as exc:
-        # A second Ctrl-C after the run had ended, as its exit was on its way out of click:
-        # uncaught, Python would die by the signal (-2) instead of exiting 130.
+        # A second Ctrl-C after the run had ended, as its exit was on its way out of click.
         from bulk_loader.runs import EXIT_TERMINATED, Terminated
 
-        sys.exit(EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED)
-    sys.exit(0)
+        code = EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED
+    _ignore_late_signals()
+    sys.exit(code)
+
+
+def _ignore_late_signals() -> None:
+    """The command is over and its exit code decided. Python's shutdown puts a Python-level
+    SIGINT handler back to the system default before it frees the heap (tens of ms after a large
+    run), so the second Ctrl-C of an interrupted run, landing then, ended the process by the
+    signal (-2), not 130. Ignored from here (shutdown leaves SIG_IGN alone), a late Ctrl-C or
+    SIGTERM cannot change the exit code."""
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(ValueError, OSError):  # not the main thread
+            signal.signal(sig, signal.SIG_IGN)

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 import click
 from click.core import ParameterSource
 
+from bulk_loader.api import APIS, LEGACY, V1, ApiName
 from bulk_loader.config import Credentials, config_path, credential_values
 from bulk_loader.errors import ConfigError, UsageError
 from bulk_loader.profile_keys import V1_CREDENTIAL_KEYS, env_name
@@ -32,10 +33,6 @@ from bulk_loader.profile_keys import V1_CREDENTIAL_KEYS, env_name
 if TYPE_CHECKING:
     from bulk_loader.api.campaigns_v1 import ApiKeyAuth, CampaignsV1Service
 
-ApiName = Literal["legacy", "campaigns-v1"]
-LEGACY: ApiName = "legacy"
-V1: ApiName = "campaigns-v1"
-APIS: tuple[ApiName, ...] = (LEGACY, V1)  # spelt as `simulate --api` spells them
 SITES = ("US1", "US2", "UK3")  # api/campaigns_v1/spec.py, kept here so --help loads no client
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -195,6 +192,7 @@ def load_v1_auth(profile: str | None, config: str | None,
 
 
 LEGACY_ONLY = "so this command works with the legacy API only (--api legacy)"
+TITLES = {LEGACY: "legacy API", V1: "Campaigns API v1"}  # as sentences name them
 
 
 def api_of_profile(ctx: click.Context, api: str, profile: str | None, config: str | None,
@@ -226,7 +224,16 @@ def api_of_profile(ctx: click.Context, api: str, profile: str | None, config: st
     return str(raw)
 
 
-def refuse_v1(p: Mapping[str, Any], what: str, then: str = LEGACY_ONLY) -> None:
-    """Exit 2 for a command the Campaigns API v1 cannot serve: it has no endpoint for `what`."""
-    if p.get("api") == V1:
-        raise UsageError(f"the Campaigns API v1 has no endpoint to {what}, {then}")
+def refuse_unable(p: Mapping[str, Any], need: Literal["view", "delete"], what: str,
+                  then: str = LEGACY_ONLY) -> None:
+    """Exit 2 for a command the chosen back end cannot serve, asked of its capabilities
+    (api.require, the one home of that rule) and said as users know it: it has no endpoint
+    for `what`."""
+    from bulk_loader.api import capabilities_of, require
+
+    capabilities = capabilities_of(p.get("api") or LEGACY)
+    try:
+        require(capabilities, need, what)
+    except UsageError:
+        raise UsageError(f"the {TITLES[capabilities.name]} has no endpoint to {what}, "
+                         f"{then}") from None

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from bulk_loader.cli.backend import CAMPAIGN_REF, api_options, refuse_v1, resolve_target
+from bulk_loader.cli.backend import CAMPAIGN_REF, api_options, refuse_unable, resolve_target
 from bulk_loader.cli.common import (
     default_journal,
     endpoint_options,
@@ -66,7 +66,7 @@ def delete(file: Path | None, source_run: str | None, campaign_id: int | None,
 
     with json_errors(as_json), ExitStack() as stack:
         p = with_profile(click.get_current_context(), locals(), keys=WHERE_KEYS)
-        refuse_v1(p, "delete a record")
+        refuse_unable(p, "delete", "delete a record")
         target = resolve_target(p, credentials=False)
         campaign_id, journal = target.campaign_number(), p["journal"]
         if timezone_name:

@@ -9,7 +9,14 @@ from typing import Any, TypeVar
 import click
 import orjson
 
-from bulk_loader.cli.backend import CAMPAIGN_REF, V1, Target, api_options, refuse_v1, resolve_target
+from bulk_loader.cli.backend import (
+    CAMPAIGN_REF,
+    V1,
+    Target,
+    api_options,
+    refuse_unable,
+    resolve_target,
+)
 from bulk_loader.cli.common import endpoint_options, timeout_option
 from bulk_loader.cli.profile import WHERE_KEYS, with_profile
 from bulk_loader.cli.say import say
@@ -42,10 +49,10 @@ CAMPAIGN_HELP = ("Campaign id, or its UUID with --api campaigns-v1 (or campaign 
 
 def _where(params: dict[str, Any], cannot: str | None = None) -> tuple[Target, dict[str, Any]]:
     """Campaign, API and endpoint from flags, else the environment, else the profile.
-    `cannot`: what the Campaigns API v1 has no endpoint for (exit 2 with it)."""
+    `cannot`: what a back end that cannot view has no endpoint for (exit 2 with it)."""
     p = with_profile(click.get_current_context(), params, keys=WHERE_KEYS)
     if cannot is not None:
-        refuse_v1(p, cannot)
+        refuse_unable(p, "view", cannot)
     return resolve_target(p, credentials=False), p
 
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
 import click
 import orjson
 
-from bulk_loader.cli.backend import CAMPAIGN_REF, V1, api_option, refuse_v1
+from bulk_loader.cli.backend import CAMPAIGN_REF, LEGACY, api_option, refuse_unable
 from bulk_loader.cli.common import default_journal, endpoint_options, journal_option
 from bulk_loader.cli.say import say
 from bulk_loader.errors import JournalError, UsageError
@@ -19,7 +18,6 @@ from bulk_loader.summaries import RunReportSummary
 
 NO_RECONCILE = ("so --reconcile cannot compare {run} with the campaign; without --reconcile the "
                 "report is read from the journal and works")
-V1_ENDPOINT = re.compile(r"/cc/[^/]+/campaigns/v1$")  # a run sent to the Campaigns API v1
 
 
 def _open_existing(path: Path | None) -> Any:
@@ -133,8 +131,8 @@ def report(run_id: str | None, latest: bool, campaign_id: int | str | None, sinc
     if reconcile:
         from bulk_loader.cli.profile import with_profile
 
-        refuse_v1(with_profile(click.get_current_context(), locals(), keys=("api",)),
-                  "list a campaign's records", NO_RECONCILE.format(run="a run"))
+        refuse_unable(with_profile(click.get_current_context(), locals(), keys=("api",)),
+                      "view", "list a campaign's records", NO_RECONCILE.format(run="a run"))
     if campaign_id is not None or since or until:
         if run_id or latest:
             raise UsageError("give a RUN_ID, --latest, or --campaign with --since, not several")
@@ -211,8 +209,7 @@ def _reconcile(rep: Any, platform: str | None, base_url: str | None, profile: st
     run = rep.run
     if run.campaign_id is None or not run.endpoint:
         raise UsageError(f"run {run.run_id} has no campaign or endpoint to reconcile with")
-    if V1_ENDPOINT.search(run.endpoint):
-        refuse_v1({"api": V1}, "list a campaign's records",
+    refuse_unable({"api": run.api or LEGACY}, "view", "list a campaign's records",
                   NO_RECONCILE.format(run=f"run {run.run_id}"))
     endpoint = resolve_endpoint(platform, base_url) if (platform or base_url) else run.endpoint
     if endpoint.rstrip("/") != run.endpoint.rstrip("/"):

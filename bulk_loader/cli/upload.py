@@ -136,7 +136,7 @@ def _chunk_size(p: dict[str, Any], target: Any) -> int:
 
     size: int = p["chunk_size"]
     ctx = click.get_current_context(silent=True)
-    if target.is_v1 and size == CHUNK_DEFAULT and (
+    if size == CHUNK_DEFAULT and (
             ctx is None or ctx.get_parameter_source("chunk_size") == ParameterSource.DEFAULT):
         return min(size, capabilities_of(target.api).largest_batch)
     return size

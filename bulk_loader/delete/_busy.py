@@ -29,10 +29,6 @@ from bulk_loader.journal import (
 PAGE = 250
 
 
-def busy_count(journal: Journal, run: Run) -> int:
-    return journal.counts(run).get(BUSY, 0)
-
-
 def _page(journal: Journal, run: Run, after: int) -> list[Record]:
     """The next PAGE busy records after row `after`, in row order."""
     return records_in_state(journal, run, BUSY, after, PAGE)

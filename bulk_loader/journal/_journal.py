@@ -106,6 +106,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from bulk_loader.api import TEXT_ID_APIS
 from bulk_loader.errors import JournalError, RunLockedError
 from bulk_loader.failure import damaged, translate
 from bulk_loader.journal import clock, holdings
@@ -125,7 +126,6 @@ from bulk_loader.states import (
 # 3: string ids of the Campaigns API v1 kept exactly (runs.api, outcomes.crm_id, text_holdings,
 #    scopes.api): added columns and a table, nothing copied, so a large journal opens at once.
 SCHEMA_VERSION = 3
-TEXT_ID_APIS = ("campaigns-v1",)  # runs of these APIs have string ids
 FINISHED = FINISHED_RUN_STATES
 
 

@@ -24,8 +24,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
+from bulk_loader.api import TEXT_ID_APIS
 from bulk_loader.errors import BulkLoaderError, JournalError
-from bulk_loader.journal._journal import TEXT_ID_APIS
 
 if TYPE_CHECKING:
     import pandas as pd

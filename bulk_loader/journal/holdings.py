@@ -43,6 +43,7 @@ from typing import Any
 
 import orjson
 
+from bulk_loader.api import TEXT_ID_APIS
 from bulk_loader.journal._codec import decode_records
 from bulk_loader.states import DONE_DELETE_STATES
 
@@ -88,7 +89,6 @@ CREATE VIEW campaign_holdings AS
     FROM text_holdings h JOIN scopes s ON s.scope = h.scope
     JOIN runs a ON a.seq = h.added_by LEFT JOIN runs d ON d.seq = h.removed_by
 """
-TEXT_ID_APIS = ("campaigns-v1",)  # as journal.Run.text_ids
 
 _HOLD = ("INSERT INTO {t}(scope, customer_id, added_by, schedule, removed_by) "
          "VALUES (?,?,?,?,NULL) ON CONFLICT(scope, customer_id) DO UPDATE SET "

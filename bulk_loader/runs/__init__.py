@@ -34,6 +34,7 @@ if TYPE_CHECKING:
         write_metrics,
     )
     from bulk_loader.runs._process import (
+        freeze_startup,
         process_guard,
         restores_process,
     )
@@ -91,6 +92,7 @@ _WHERE = {
     "left_behind_notice": "_run_key",
     "limit_for": "_breaker",
     "parse_duration": "_ride_out",
+    "freeze_startup": "_process",
     "process_guard": "_process",
     "relaxed_gc": "_gc_relax",
     "restores_process": "_process",
@@ -122,6 +124,7 @@ __all__ = [
     "limit_for",
     "live",
     "parse_duration",
+    "freeze_startup",
     "process_guard",
     "relaxed_gc",
     "restores_process",

@@ -100,7 +100,9 @@ def run_sync(coro: Coroutine[Any, Any, T]) -> T:
     """Run an async core from plain code, as `asyncio.run` does but without its Ctrl-C
     handler: a Ctrl-C while a file is read or a preflight waits raises KeyboardInterrupt
     where it lands, as before the cores were async; during a send, runs/_interrupt.py's
-    handler takes over."""
+    handler takes over. The caller's current event loop, if it had set one, is its current
+    loop again afterwards."""
+    previous = _current_loop()
     loop = asyncio.new_event_loop()
     try:
         asyncio.set_event_loop(loop)
@@ -111,8 +113,15 @@ def run_sync(coro: Coroutine[Any, Any, T]) -> T:
             loop.run_until_complete(loop.shutdown_asyncgens())
             loop.run_until_complete(loop.shutdown_default_executor())
         finally:
-            asyncio.set_event_loop(None)
+            asyncio.set_event_loop(previous)
             loop.close()
+
+
+def _current_loop() -> asyncio.AbstractEventLoop | None:
+    """The loop the caller set, read without making one (`get_event_loop` would make one)."""
+    local = getattr(asyncio.get_event_loop_policy(), "_local", None)
+    loop = getattr(local, "_loop", None)
+    return loop if isinstance(loop, asyncio.AbstractEventLoop) and not loop.is_closed() else None
 
 
 def _cancel_all(loop: asyncio.AbstractEventLoop) -> None:

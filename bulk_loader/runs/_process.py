@@ -6,6 +6,11 @@ and SIGTERM handlers for the send (runs/_interrupt.py) and widens the csv module
 for a read (readers/_csv.py). Each of those puts itself back; `restores_process` is the guard
 around a whole run that makes sure of it, even on an exception: after `upload()` or `delete()`
 returns, the collector, the signal handlers and the csv limit are what the caller had.
+
+`gc.unfreeze()` unfreezes everything, the caller's frozen objects too, and nothing unfreezes
+only some: so a run freezes (`freeze_startup`) only when the caller had frozen nothing, and a
+caller that froze its own objects keeps them frozen and its freeze count unchanged (the run then
+goes without the trick).
 """
 
 from __future__ import annotations
@@ -16,11 +21,22 @@ import functools
 import gc
 import signal
 from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from typing import Any, ParamSpec, TypeVar
 
 P = ParamSpec("P")
 R = TypeVar("R")
 _SIGNALS = (signal.SIGINT, signal.SIGTERM)
+# May the run freeze? Only inside a guard whose caller had frozen nothing (see the docstring).
+_MAY_FREEZE: ContextVar[bool] = ContextVar("may_freeze", default=False)
+
+
+def freeze_startup() -> None:
+    """Keep the collector from walking objects that never die (start-up, the loaded run)
+    again and again, when the guard can put that back."""
+    if _MAY_FREEZE.get():
+        gc.collect()
+        gc.freeze()
 
 
 @contextlib.contextmanager
@@ -29,9 +45,11 @@ def process_guard() -> Iterator[None]:
     enabled, thresholds, frozen = gc.isenabled(), gc.get_threshold(), gc.get_freeze_count()
     handlers: dict[signal.Signals, Any] = {s: signal.getsignal(s) for s in _SIGNALS}
     field_limit = csv.field_size_limit()
+    may_freeze = _MAY_FREEZE.set(frozen == 0)
     try:
         yield
     finally:
+        _MAY_FREEZE.reset(may_freeze)
         if frozen == 0 and gc.get_freeze_count():
             gc.unfreeze()  # the run's frozen objects go back to the collector's care
         gc.set_threshold(*thresholds)

@@ -58,6 +58,7 @@ class ChunkSender(Generic[D]):
         """Every open chunk, until done or stopped; the breaker's sentence if it tripped.
         `first_alone`: the first open chunk goes by itself before the others (the preflight of
         a back end that cannot be read first, runs/_lifecycle.py)."""
+        after = -1
         if first_alone:
             first = await self.jt.call(self.journal.open_chunks, self.run, -1, 1)
             if first:
@@ -65,8 +66,10 @@ class ChunkSender(Generic[D]):
                 for item in (first[0], None):
                     alone.put_nowait(item)
                 await self._work(alone)
+                # Still open (its answer lost, or held by the breaker): not again in this pass.
+                after = first[0].chunk
         chunks: asyncio.Queue[Chunk | None] = asyncio.Queue(maxsize=self.workers)
-        feeder = asyncio.create_task(self._feed(chunks))
+        feeder = asyncio.create_task(self._feed(chunks, after))
         workers = [asyncio.create_task(self._work(chunks)) for _ in range(self.workers)]
         try:
             with relaxed_gc():
@@ -81,8 +84,7 @@ class ChunkSender(Generic[D]):
                 self.kind.count(d)
         return self.breaker.sentence() if self.breaker.tripped else None
 
-    async def _feed(self, out: asyncio.Queue[Chunk | None]) -> None:
-        after = -1
+    async def _feed(self, out: asyncio.Queue[Chunk | None], after: int = -1) -> None:
         page = max(16, 2 * self.workers)
         while not self.stop.is_set():
             batch = await self.jt.call(self.journal.open_chunks, self.run, after, page)

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bulk_loader.api import HttpTrace, RatePacer, RetryPolicy
+from bulk_loader.api import HttpTrace, RatePacer, RetryPolicy, capabilities_of
 from bulk_loader.config import Credentials
 from bulk_loader.model import ReaderOptions
 from bulk_loader.outcome import RunOutcome
@@ -72,7 +72,7 @@ def zone_source(opts: UploadOptions) -> str:
     """Where the fallback zone comes from, for the printed mapping."""
     if parse_timezone(opts.timezone) is not None:
         return "--timezone"
-    if opts.api != "legacy":  # no campaign to read a zone from
+    if not capabilities_of(opts.api).can_view:  # no campaign to read a zone from
         return "no --timezone"
     return f"campaign {opts.campaign_id}'s time zone"
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
@@ -28,6 +27,8 @@ from typing import Any
 
 from bulk_loader import spec
 from bulk_loader.api import (
+    LEGACY,
+    V1,
     CampaignService,
     Capabilities,
     RatePacer,
@@ -63,6 +64,7 @@ from bulk_loader.runs import (
     ctrl_c,
     describe,
     file_sha256,
+    freeze_startup,
     left_behind,
     left_behind_notice,
     live,
@@ -77,7 +79,6 @@ from bulk_loader.upload._options import UploadOptions, UploadOutcome, export_opt
 from bulk_loader.upload._send import Sender, SendResult
 from bulk_loader.upload._summary import build_summary, iso_utc
 from bulk_loader.upload._v1 import (
-    V1,
     check_v1,
     is_v1,
     load_v1_file,
@@ -127,6 +128,15 @@ def _service_config(opts: UploadOptions) -> ServiceConfig:
 
 def _client(opts: UploadOptions) -> CampaignService:
     return open_service(_service_config(opts))
+
+
+def _same_api(opts: UploadOptions, run: Run) -> None:
+    """A run goes on through the API it was started with: its ids and records are that API's."""
+    started = run.api or LEGACY
+    if started != opts.api:
+        raise UsageError(f"run {run.run_id} was started with --api {started}, not {opts.api}; "
+                         f"run it again with --api {started}, or add --new-run to start a new "
+                         "run", param="api")
 
 
 def _capabilities(opts: UploadOptions) -> Capabilities:
@@ -180,6 +190,7 @@ def _failures_path(opts: UploadOptions, results: Path) -> Path:
 
 
 def _check(opts: UploadOptions) -> None:
+    capabilities_of(opts.api)  # an api no back end answers to is refused, not run as legacy
     if opts.chunk_size < 1:
         raise UsageError(f"chunk_size must be at least 1 (got {opts.chunk_size})",
                          param="chunk_size")
@@ -218,9 +229,7 @@ async def run_upload_async(opts: UploadOptions) -> UploadOutcome:
     _check(opts)
     opts = _fit_chunks(opts)
     with process_guard():  # the caller's collector, signal handlers and csv limit come back
-        # Start-up objects never die: keep the collector from walking them again and again.
-        gc.collect()
-        gc.freeze()
+        freeze_startup()  # start-up objects never die
         if opts.dry_run:
             from bulk_loader.upload._dry import dry_run
 
@@ -256,7 +265,10 @@ class UploadStages:
     def earlier(self, journal: Journal) -> Run | None:
         if self.opts.new_run:
             return None
-        return journal.find_run("upload", self.sha, self.opts.campaign_id, self.opts.endpoint)
+        run = journal.find_run("upload", self.sha, self.opts.campaign_id, self.opts.endpoint)
+        if run is not None:
+            _same_api(self.opts, run)
+        return run
 
     def finished(self, journal: Journal, run: Run, *, locked: bool) -> UploadOutcome:
         return _finished(self.opts, journal, run, locked=locked)
@@ -270,6 +282,8 @@ class UploadStages:
             "upload", sha, opts.campaign_id, opts.endpoint, new=opts.new_run,
             file_path=self.file_path, settings=_settings(opts),
             api=V1 if is_v1(opts) else None)
+        if not created:
+            _same_api(opts, run)
         if created:
             older = [r for r in left_behind(journal, sha, opts.campaign_id, opts.endpoint,
                                             self.file_path) if r[0] != run.run_id]
@@ -341,8 +355,7 @@ class UploadStages:
 
     async def send(self, journal: Journal, run: Run, *, first_batch_alone: bool) -> SendResult:
         """Phase 2: the open chunks (upload/_send.py)."""
-        gc.collect()
-        gc.freeze()
+        freeze_startup()
         before = journal.counts(run)
         to_send = count_open(before)
         total_valid = sum(n for s, n in before.items() if s != "invalid")
@@ -444,7 +457,7 @@ async def _send(opts: UploadOptions, journal: Journal, run: Run, progress: Progr
                                 now=opts.now, clock_skew=opts.clock_skew,
                                 on_progress=on_progress, skip_known=opts.skip_known,
                                 reschedule=opts.reschedule, first_batch_alone=first_batch_alone,
-                                seven_days=not is_v1(opts))
+                                seven_days=client.capabilities.seven_day_rule)
                 sender.stop, sender.tally = stop, tally  # one stop and one tally for all passes
                 client.stop = stop  # a signal cuts a backoff or Retry-After wait at once
                 result = await sender.send_all()
@@ -492,10 +505,12 @@ def _finish(opts: UploadOptions, journal: Journal, run: Run, sent: SendResult, r
             resumed: bool, started: float, note: str | None = None) -> UploadOutcome:
     counts = journal.counts(run)
     pending = count_open(counts)
+    # Lost answers are read from the journal, not summed per send: a chunk sent again in a
+    # later --retry-for pass and then answered is no longer lost.
     ended = early_end(pending, "sent", stopped_by=sent.stopped_by,
                       dead_server=sent.dead_server, interrupted=sent.interrupted,
                       interrupt_code=sent.interrupt_code, signal_name=sent.signal_name,
-                      lost=sent.lost)
+                      lost=counts.get("in_flight", 0))
     state: RunState
     if ended is not None:
         state, code, message = ended

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from bulk_loader import spec
+from bulk_loader.api import V1
 from bulk_loader.errors import UsageError
 from bulk_loader.journal import Journal, Run
 from bulk_loader.model import Batch, ReaderOptions, Validated
@@ -32,7 +33,6 @@ if TYPE_CHECKING:
     from bulk_loader.api.campaigns_v1 import V1Validator
     from bulk_loader.upload._options import UploadOptions
 
-V1 = "campaigns-v1"
 NO_RESCHEDULE = ("--reschedule deletes a record's earlier callback, and the Campaigns API v1 has "
                  "no endpoint to delete a record; upload without --reschedule")
 
@@ -43,9 +43,9 @@ def is_v1(opts: UploadOptions) -> bool:
 
 def check_v1(opts: UploadOptions) -> None:
     """Refuse what this API cannot do, before anything is read."""
-    from bulk_loader.api.campaigns_v1 import CAPABILITIES
+    from bulk_loader.api import capabilities_of
 
-    if opts.reschedule and not CAPABILITIES.can_delete:
+    if opts.reschedule and not capabilities_of(opts.api).can_delete:
         raise UsageError(NO_RESCHEDULE)
     if opts.trace is not None:
         raise UsageError("trace is not available with api campaigns-v1 yet; run without it",

@@ -2,10 +2,10 @@
 
     auth = ApiKeyAuth(api_key, tenant)
     async with CampaignsV1Client("US1", auth, base_url=None, concurrency=4) as c:
-        results = await c.add_records(campaign_id, records)   # one RecordResult per record
         verdict = await c.add_batch(campaign_id, records)     # one request (with retries)
         campaign = await c.change_state(campaign_id, "START")
 
+Per-record outcomes of a refused batch are the service's (service.py, through isolate.py).
 Answers are judged by `judge_add` (docs/contract-campaigns-v1.md sections 1-2, Decisions 2, 3, 7): 2xx with
 records = accepted; a 400/409 naming an id or an indexed field = those records; a 409 otherwise
 (state, disabled) or a 400 "Invalid Operation" = the campaign refuses (raised, nothing split);
@@ -45,10 +45,8 @@ from bulk_loader.api.campaigns_v1.isolate import (
     Failed,
     Named,
     Pick,
-    RecordResult,
     Unnamed,
     Verdict,
-    isolate,
 )
 from bulk_loader.api.campaigns_v1.problem import Problem, parse_problem
 from bulk_loader.api.campaigns_v1.spec import MAX_BATCH, VALID_FROM
@@ -58,6 +56,7 @@ from bulk_loader.errors import (
     BadResponse,
     CampaignNotFound,
     ServerBusy,
+    TerminalError,
     TransientError,
     UsageError,
 )
@@ -139,8 +138,10 @@ def judge_add(campaign_id: str, records: Sequence[V1Record], reply: Reply, resen
     if status in (400, 409):
         dup = problem.duplicate_id()
         if dup is not None:
-            i = _index_of(records, dup)
-            if i is None:  # an id we did not send: no record to take out, so halve
+            # A lone record is the one the duplicate names, even spelt otherwise (trimmed,
+            # another case); in a batch, an id we did not send names none of it: halve.
+            i = 0 if len(records) == 1 else _index_of(records, dup)
+            if i is None:
                 return Unnamed(status, problem.summary(), resent)
             return Named(status, (Pick(i, "already-present", problem.detail),), resent)
         if status == 409 or problem.campaign_level():
@@ -176,8 +177,9 @@ def _judge(what: str) -> Callable[[Reply], None]:
 class CampaignsV1Client(Calls):
     def __init__(self, site: str, auth: ApiKeyAuth, *, base_url: str | None = None,
                  concurrency: int = 4, retry: RetryPolicy | None = None,
-                 timeout: float = 60.0) -> None:
-        super().__init__(concurrency=concurrency, retry=retry, timeout=timeout)
+                 timeout: float = 60.0, on_notice: Callable[[str], None] | None = None) -> None:
+        super().__init__(concurrency=concurrency, retry=retry, timeout=timeout,
+                         on_notice=on_notice)
         self.site = site.strip().upper()
         self.base = site_url(site, base_url)
         self.auth = auth
@@ -237,14 +239,11 @@ class CampaignsV1Client(Calls):
                                           encode_batch(records))
         if isinstance(result, TransientError):
             return Failed(str(result), resent)
-        return judge_add(campaign_id, records, result, resent, self.site)
-
-    async def add_records(self, campaign_id: str,
-                          records: Sequence[V1Record]) -> list[RecordResult]:
-        """One outcome per record (Decision 2); ids must be unique in the batch."""
-        if len({r.crm_id for r in records}) != len(records):
-            raise ValueError("a batch must not hold the same crmRecordId twice")
-        return await isolate(records, partial(self.add_batch, campaign_id))
+        try:
+            return judge_add(campaign_id, records, result, resent, self.site)
+        except TerminalError as exc:  # refused now, but an earlier attempt may have been stored
+            exc.maybe_taken = exc.maybe_taken or resent
+            raise
 
     async def change_state(self, campaign_id: str, action: str, *, enabled: bool | None = None,
                            build_on_start: bool | None = None) -> Campaign:

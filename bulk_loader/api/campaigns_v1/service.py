@@ -13,7 +13,8 @@ a field error refused with the vendor's words; `http_status=None` when retries r
 
 A campaign-level answer (a state 409, a disabled or not dynamic campaign, 401/403/404) raises
 from the client and nothing is split. When an earlier request of the same batch may have been
-stored (a part accepted during isolation, or an answer lost), the error says so
+stored (a part accepted during isolation, an answer lost, or a half cancelled by its sibling's
+error while its request was out), the error says so
 (`maybe_taken`): the caller keeps the batch in flight, so a resume confirms those records as
 its own (docs/contract.md Decision 14).
 
@@ -78,9 +79,9 @@ class CampaignsV1Service:
 
     def __init__(self, site: str, auth: ApiKeyAuth, *, base_url: str | None = None,
                  concurrency: int = 4, retry: RetryPolicy | None = None,
-                 timeout: float = 60.0) -> None:
+                 timeout: float = 60.0, on_notice: Callable[[str], None] | None = None) -> None:
         self.client = CampaignsV1Client(site, auth, base_url=base_url, concurrency=concurrency,
-                                        retry=retry, timeout=timeout)
+                                        retry=retry, timeout=timeout, on_notice=on_notice)
         self.endpoint = self.client.base  # what the journal keys runs by (never credentials)
         self.stats = self.client.stats
         self.limiter = self.client.limiter
@@ -128,7 +129,11 @@ class CampaignsV1Service:
 
         async def send(part: Sequence[V1Record]) -> Verdict:
             nonlocal stored
-            verdict = await self.client.add_batch(campaign_id, part)
+            try:
+                verdict = await self.client.add_batch(campaign_id, part)
+            except asyncio.CancelledError:  # a half cut while its request was out: maybe stored
+                stored = True
+                raise
             stored = stored or verdict.resent or isinstance(verdict, Accepted)
             return verdict
 

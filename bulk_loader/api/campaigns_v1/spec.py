@@ -34,8 +34,3 @@ VALID_FROM: dict[str, tuple[str, ...]] = {
 WHEN_DISABLED = ("BUILD", "RESET")  # the only actions a disabled campaign accepts
 REFUSE_ADDS = ("BUILDING", "STARTING", "COMPLETE", "DELETED")
 
-
-def valid_actions(state: str, enabled: bool = True) -> list[str]:
-    """The actions a campaign in `state` accepts, in the contract's order."""
-    return [a for a, states in VALID_FROM.items()
-            if state in states and (enabled or a in WHEN_DISABLED)]

@@ -17,6 +17,7 @@ LegacyAuth strategy (api/vcc/_auth.py): two tokens, and DELETE's token learned (
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Any
 
@@ -74,7 +75,7 @@ __all__ = [
 RECORDS_PREFIX = "records.record.item"
 LARGEST_BATCH = 100_000  # the most --chunk-size allows; nobody states the API's own limit
 CAPABILITIES = Capabilities("legacy", LARGEST_BATCH, atomic_batches=False, can_view=True,
-                            can_delete=True)
+                            can_delete=True, seven_day_rule=True)
 
 
 class _Refused(Exception):
@@ -304,6 +305,9 @@ class CampaignClient(Calls):
                 body = build_body(ids, schedules, todo)
             try:
                 answer = await self._post_once(campaign_id, body, n)
+            except asyncio.CancelledError:  # a half cut by its sibling's error: maybe stored
+                trace[0] = True
+                raise
             except TransientError as exc:
                 last_error, resent, error = str(exc), resent or ambiguous(exc), exc
                 trace[0] = trace[0] or resent
