@@ -172,7 +172,9 @@ def test_a_lone_first_chunk_whose_answer_was_lost_is_not_sent_again_in_the_same_
 
 
 def _v1_opts(tmp_path: Path, sim: object, **more: object) -> UploadOptions:
-    f = write_v1_csv(tmp_path / "f.csv", v1_rows(3))
+    f = tmp_path / "f.csv"
+    if not f.exists():  # written once: its call times follow the clock, a rewrite is a new file
+        write_v1_csv(f, v1_rows(3))
     base = {"file": f, "campaign_id": RUNNING_ID, "credentials": None,
             "endpoint": base_url("US1", sim.base_url),  # type: ignore[attr-defined]
             "journal_path": tmp_path / "j.sqlite", "api": "campaigns-v1", "site": "US1",
