@@ -53,6 +53,7 @@ from bulk_loader.outcome import early_end
 from bulk_loader.runs import (
     Progress,
     Tally,
+    check_sizes,
     ctrl_c,
     live,
     process_guard,
@@ -78,12 +79,7 @@ async def run_delete_async(opts: DeleteOptions) -> DeleteOutcome:
     if (opts.file is None) == (opts.source_run is None):
         raise UsageError("give exactly one of file (customer ids) or source_run (an upload's "
                          "run id)", param=("file", "source_run"))
-    if opts.concurrency < 1:
-        raise UsageError(f"concurrency must be at least 1 (got {opts.concurrency})",
-                         param="concurrency")
-    if opts.chunk_size < 1:
-        raise UsageError(f"chunk_size must be at least 1 (got {opts.chunk_size})",
-                         param="chunk_size")
+    check_sizes(opts.chunk_size, opts.concurrency)
     with process_guard():
         return await live(DeleteStages(opts, started))
 

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     )
     from bulk_loader.runs._lifecycle import (
         Stages,
+        check_sizes,
         live,
         run_sync,
     )
@@ -75,6 +76,7 @@ _WHERE = {
     "Progress": "_progress",
     "RunLog": "_run_log",
     "Stages": "_lifecycle",
+    "check_sizes": "_lifecycle",
     "live": "_lifecycle",
     "run_sync": "_lifecycle",
     "Stamp": "_run_key",
@@ -122,6 +124,7 @@ __all__ = [
     "left_behind",
     "left_behind_notice",
     "limit_for",
+    "check_sizes",
     "live",
     "parse_duration",
     "freeze_startup",

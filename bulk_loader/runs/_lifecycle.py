@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from bulk_loader.api import Capabilities
+from bulk_loader.errors import UsageError
 from bulk_loader.journal import Journal, Run
 from bulk_loader.outcome import RunOutcome
 
@@ -65,6 +66,15 @@ class Stages(Protocol):
     async def send(self, journal: Journal, run: Run, *, first_batch_alone: bool) -> Any: ...
 
     def finish(self, journal: Journal, run: Run, sent: Any, resumed: bool) -> RunOutcome: ...
+
+
+def check_sizes(chunk_size: int, concurrency: int) -> None:
+    """What upload and delete both refuse before anything is read or sent."""
+    if chunk_size < 1:
+        raise UsageError(f"chunk_size must be at least 1 (got {chunk_size})", param="chunk_size")
+    if concurrency < 1:
+        raise UsageError(f"concurrency must be at least 1 (got {concurrency})",
+                         param="concurrency")
 
 
 async def live(stages: Stages) -> RunOutcome:

@@ -61,6 +61,7 @@ from bulk_loader.runs import (
     Progress,
     Stamp,
     Tally,
+    check_sizes,
     ctrl_c,
     describe,
     file_sha256,
@@ -191,12 +192,7 @@ def _failures_path(opts: UploadOptions, results: Path) -> Path:
 
 def _check(opts: UploadOptions) -> None:
     capabilities_of(opts.api)  # an api no back end answers to is refused, not run as legacy
-    if opts.chunk_size < 1:
-        raise UsageError(f"chunk_size must be at least 1 (got {opts.chunk_size})",
-                         param="chunk_size")
-    if opts.concurrency < 1:
-        raise UsageError(f"concurrency must be at least 1 (got {opts.concurrency})",
-                         param="concurrency")
+    check_sizes(opts.chunk_size, opts.concurrency)
     if opts.retry_for < 0:
         raise UsageError(f"retry_for must be 0 or more seconds (got {opts.retry_for})",
                          param="retry_for")
