@@ -15,7 +15,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "bulk_loader"
 
 # Bottom to top. A name is a subpackage or a top-level module; the ground floor is imported by all.
 FLOORS: list[set[str]] = [
-    {"", "errors", "model", "states", "spec", "config", "endpoint", "profile_keys", "zones",
+    {"", "errors", "lazy", "model", "states", "spec", "config", "endpoint", "profile_keys", "zones",
      "safe_text", "outcome", "failure", "summaries"},
     {"readers"},
     {"validation"},

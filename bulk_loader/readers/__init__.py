@@ -9,8 +9,9 @@ Imports only the ground floor (errors, model, states, spec, config...). See docs
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from bulk_loader.lazy import lazy_names
 
 if TYPE_CHECKING:
     from bulk_loader.readers._columns import (
@@ -103,9 +104,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    if name not in _WHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{_WHERE[name]}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names(__name__, _WHERE, globals())
