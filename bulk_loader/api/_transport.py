@@ -10,6 +10,7 @@ a failure is named, is the same for both and lives here.
 from __future__ import annotations
 
 import socket
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import aiohttp
@@ -85,6 +86,16 @@ async def read_capped(resp: aiohttp.ClientResponse, cap: int, what: str) -> byte
         if len(out) > cap:
             raise too_large(what, cap)
     return bytes(out)
+
+
+def unechoed(answer: bytes, secrets: Sequence[bytes], as_: bytes) -> bytes:
+    """The answer with every secret the server echoed back replaced by `as_`: a token or key in
+    a refusal's words would reach messages, summaries, results and the journal. One bytes search
+    (memchr speed) per secret and answer."""
+    for secret in secrets:
+        if secret and secret in answer:
+            answer = answer.replace(secret, as_)
+    return answer
 
 
 def too_large(what: str, cap: int) -> AnswerTooLarge:

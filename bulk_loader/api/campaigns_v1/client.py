@@ -35,6 +35,7 @@ from bulk_loader.api._transport import (
     read_capped,
     refuse_redirect,
     translate,
+    unechoed,
 )
 from bulk_loader.api.campaigns_v1.auth import KEY_ENV, TENANT_ENV, ApiKeyAuth
 from bulk_loader.api.campaigns_v1.columns import RecordColumns
@@ -218,10 +219,8 @@ class CampaignsV1Client(Calls):
             raise translate(exc, what, self.timeout) from exc
 
     def _unechoed(self, answer: bytes) -> bytes:
-        """The answer without the API key: a server that echoes it in a problem's detail would
-        put it in messages, summaries and the journal. One bytes search per answer."""
-        key = self.auth.api_key.encode()
-        return answer.replace(key, b"[the API key]") if key in answer else answer
+        """The answer without the API key (a problem's detail may echo it)."""
+        return unechoed(answer, (self.auth.api_key.encode(),), b"[the API key]")
 
     async def _call(self, method: str, url: str, what: str,
                     body: bytes) -> tuple[Reply | TransientError, bool]:

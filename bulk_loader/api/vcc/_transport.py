@@ -28,6 +28,7 @@ from bulk_loader.api._transport import (
     read_capped,
     refuse_redirect,
     server_message,
+    unechoed,
 )
 from bulk_loader.api._transport import translate as _translate
 from bulk_loader.errors import (
@@ -105,10 +106,7 @@ class Transport:
 
     def unechoed(self, answer: bytes) -> bytes:
         """The answer with any token the server echoed replaced by `[a token]`."""
-        for secret in self.secrets:
-            if secret and secret in answer:
-                answer = answer.replace(secret, b"[a token]")
-        return answer
+        return unechoed(answer, self.secrets, b"[a token]")
 
     def _ensure(self) -> aiohttp.ClientSession:
         if self._session is None:
