@@ -1,7 +1,7 @@
 """The campaign services bulk-loader talks to, one back end per package, and what they share.
 
 `vcc/` is the legacy API (docs/contract.md): client, transport, 207 matching, campaign info.
-`campaigns_v1/` is 8x8's newer Campaigns API (docs/contract-campaigns-v1.md), not wired yet.
+`campaigns_v1/` is 8x8's newer Campaigns API (docs/contract-campaigns-v1.md), served by `service.py`.
 Shared here: retry policy and the one retry loop (`_calls.py`), the adaptive limiter, waits,
 --max-rate pacing, --trace-http, and what every transport reads off the wire (`_transport.py`).
 The back-end seam that joins them: `_service.py` (CampaignService, Capabilities, Auth) and the

@@ -13,7 +13,7 @@ user configured; callers never pass token kinds or header names around.
 Record ids are `int` for the legacy API and `str` (1-32 characters) for the newer one; campaigns
 are an `int` or a UUID `str` the same way.
 
-Members added by issue 10's phase B, for the runs (upload, delete) and the commands:
+Members the runs (upload, delete) and the commands also rely on:
 - `CampaignService.preflight(campaign, deletes=)`: the check before a run when `can_view`
   (legacy: Decisions 10 and 12; returns the back end's campaign info, whose `tzinfo`, `window`
   and `name` upload and delete read when present). Without `can_view` the run never calls it:
